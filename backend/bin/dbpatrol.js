@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The installed CLI runs the compiled backend; `npm install` builds it (the workspace's prepare script).
+import { main } from '../dist/main.js';
+
+await main(process.argv);

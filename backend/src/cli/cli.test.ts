@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase } from '../test/pg-fixtures.js';
+
+const BIN = fileURLToPath(new URL('../../bin/dbpatrol.js', import.meta.url));
+const run = promisify(execFile);
+
+async function dbpatrol(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The built `dbpatrol` command, run as a user would, against a real PostgreSQL store. */
+describe('dbpatrol CLI', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-cli-'));
+    const db = await createScratchDatabase('dbpatrol_cli');
+    drop = db.drop;
+    env = { DBPATROL_STORE_URL: db.url, DBPATROL_DATA_DIR: dir, DBPATROL_LOG_LEVEL: 'warn' };
+  });
+  afterAll(async () => {
+    await drop?.();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('imports and exports the inventory, keeping the password sealed and out of the export', async () => {
+    const file = path.join(dir, 'inventory.yaml');
+    await writeFile(
+      file,
+      'businesses:\n  - name: cli-biz\n    hosts:\n      - name: cli-host\n        address: 127.0.0.1\n' +
+        '        instances:\n          - { name: cli-pg, engine: postgres, port: 5432, user: mon, password: "cli-S3cret" }\n',
+    );
+    const dry = await dbpatrol(['inventory', 'import', file, '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('dryRun: true');
+    const imported = await dbpatrol(['inventory', 'import', file], env);
+    expect(imported.stdout).toMatch(/created:\n\s+- cli-pg/);
+    const exported = await dbpatrol(['inventory', 'export'], env);
+    expect(exported.stdout).toContain('name: cli-pg');
+    expect(exported.stdout).not.toContain('cli-S3cret');
+  });
+
+  it('rotates the sealing key and still opens every credential', async () => {
+    const keyBefore = await readFile(path.join(dir, 'secret.key'), 'utf8');
+    const rotated = await dbpatrol(['secrets', 'rotate'], env);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/re-sealed 1 credential\(s\) with key [0-9a-f]{12}/);
+    expect(await readFile(path.join(dir, 'secret.key'), 'utf8')).not.toBe(keyBefore);
+    const again = await dbpatrol(['secrets', 'rotate'], env);
+    expect(again.stdout).toMatch(/re-sealed 1 credential/);
+  });
+
+  it('creates tokens and lists them without secrets', async () => {
+    const created = await dbpatrol(['tokens', 'create', '--name', 'grafana', '--role', 'editor'], env);
+    expect(created.stdout).toMatch(/^dbp_\S+\n$/);
+    const listed = await dbpatrol(['tokens', 'list'], env);
+    expect(listed.stdout).toMatch(/^grafana\teditor\t/m);
+    expect(listed.stdout).not.toContain(created.stdout.trim());
+  });
+
+  it.each([
+    [['tokens', 'create', '--name', 'x', '--role', 'root'], /--role.*root.*(viewer|Allowed)/s],
+    [['serve', '--port', 'eighty'], /--port.*must be a port number/s],
+    [['inventory', 'import', '/nonexistent.yaml'], /file: cannot read \/nonexistent.yaml/],
+    [['nonsense'], /unknown command 'nonsense'/],
+  ])('exits 2 with a message naming the problem: %j', async (args, message) => {
+    const res = await dbpatrol(args, env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+
+  it('exits 2 listing every configuration problem', async () => {
+    const res = await dbpatrol(['migrate'], { ...env, DBPATROL_STORE_URL: 'mysql://nope', DBPATROL_PORT: '99999' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('DBPATROL_STORE_URL: must start with');
+    expect(res.stderr).toContain('DBPATROL_PORT: must be ≤ 65535');
+  });
+
+  it('never prints a store password from a connection error', async () => {
+    const res = await dbpatrol(['migrate'], {
+      ...env,
+      DBPATROL_STORE_URL: 'postgres://someone:Hunter2-secret@127.0.0.1:1/x',
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr + res.stdout).not.toContain('Hunter2-secret');
+  });
+});
+
+describe('dbpatrol serve on the embedded store', () => {
+  it('starts with no server installed, prints the URL and the admin token on first start only', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-serve-'));
+    const start = () =>
+      new Promise<{ url: string; out: string; stop: () => Promise<number | null> }>((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+          env: { PATH: process.env.PATH ?? '', DBPATROL_DATA_DIR: dir, DBPATROL_LOG_LEVEL: 'warn' },
+        });
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+          if (url && (out.includes('curl') || /Store:.*\n/.test(out))) {
+            clearTimeout(timer);
+            setTimeout(
+              () =>
+                resolve({
+                  url,
+                  out,
+                  stop: () =>
+                    new Promise((r) => {
+                      child.once('exit', (code) => r(code));
+                      child.kill('SIGTERM');
+                    }),
+                }),
+              200,
+            );
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
+      });
+    try {
+      const first = await start();
+      expect(first.out).toContain('embedded PGlite');
+      const token = /^\s+(dbp_\S+)$/m.exec(first.out)?.[1];
+      expect(token).toBeDefined();
+      const res = await fetch(`${first.url}/api/v1/businesses`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: 'ready', store: 'embedded' });
+      expect(await first.stop()).toBe(0);
+      const second = await start();
+      expect(second.out).not.toContain('dbp_');
+      expect(await second.stop()).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

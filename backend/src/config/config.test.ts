@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8470, host: '127.0.0.1', dataDir: './data', logLevel: 'info' });
+    expect(c.storeUrl).toBeUndefined();
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('lets explicit overrides (CLI options) win over the environment', () => {
+    expect(loadConfig({ DBPATROL_PORT: '9000' }, { DBPATROL_PORT: '9100' }).port).toBe(9100);
+  });
+
+  it('lists every problem at once, each naming its variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DBPATROL_PORT: '70000',
+        DBPATROL_STORE_URL: 'mysql://x',
+        DBPATROL_SECRET_KEY: 'c2hvcnQ=',
+        DBPATROL_LOG_LEVEL: 'loud',
+        DBPATROL_API_TOKEN: 'short',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(5);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'DBPATROL_PORT: must be ≤ 65535',
+        'DBPATROL_STORE_URL: must start with postgres://, postgresql:// or mongodb://',
+        'DBPATROL_SECRET_KEY: must be the base64 encoding of exactly 32 bytes',
+        'DBPATROL_API_TOKEN: must be at least 16 characters',
+      ]),
+    );
+    expect(problems.some((p) => p.startsWith('DBPATROL_LOG_LEVEL:'))).toBe(true);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DBPATROL_STORE_URL: '', DBPATROL_PORT: '' }).port).toBe(8470);
+  });
+});

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be ≥ 0')
+  .max(65535, 'must be ≤ 65535');
+const positiveMs = z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(100, 'must be ≥ 100');
+
+const envSchema = z.object({
+  DBPATROL_PORT: port.default(8470),
+  DBPATROL_HOST: z.string().min(1).default('127.0.0.1'),
+  DBPATROL_DATA_DIR: z.string().min(1).default('./data'),
+  DBPATROL_STORE_URL: z
+    .string()
+    .regex(
+      /^(postgres|postgresql|mongodb|mongodb\+srv):\/\//,
+      'must start with postgres://, postgresql:// or mongodb://',
+    )
+    .optional(),
+  DBPATROL_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DBPATROL_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be the base64 encoding of exactly 32 bytes')
+    .optional(),
+  DBPATROL_LOG_LEVEL: z.enum(LEVELS).default('info'),
+  DBPATROL_CONNECT_TIMEOUT_MS: positiveMs.default(5000),
+  DBPATROL_STATEMENT_TIMEOUT_MS: positiveMs.default(15000),
+  DBPATROL_LOCK_TIMEOUT_MS: positiveMs.default(3000),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly storeUrl?: string;
+  readonly apiToken?: string;
+  readonly secretKey?: Buffer;
+  readonly logLevel: (typeof LEVELS)[number];
+  readonly targets: {
+    readonly connectTimeoutMs: number;
+    readonly statementTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+  };
+}
+
+/** Environment variables DB Patrol reads, with their defaults, for the README and `--help`. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the whole environment once; every problem is listed, none is silently defaulted. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<string, string>> = {},
+): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = overrides[key] ?? env[key];
+    raw[key] = value === '' ? undefined : value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.DBPATROL_PORT,
+    host: e.DBPATROL_HOST,
+    dataDir: e.DBPATROL_DATA_DIR,
+    ...(e.DBPATROL_STORE_URL ? { storeUrl: e.DBPATROL_STORE_URL } : {}),
+    ...(e.DBPATROL_API_TOKEN ? { apiToken: e.DBPATROL_API_TOKEN } : {}),
+    ...(e.DBPATROL_SECRET_KEY ? { secretKey: Buffer.from(e.DBPATROL_SECRET_KEY, 'base64') } : {}),
+    logLevel: e.DBPATROL_LOG_LEVEL,
+    targets: Object.freeze({
+      connectTimeoutMs: e.DBPATROL_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DBPATROL_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: e.DBPATROL_LOCK_TIMEOUT_MS,
+    }),
+  });
+}

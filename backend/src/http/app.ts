@@ -1,0 +1,72 @@
+import express, { type Express } from 'express';
+import { registerAuditRoutes } from '../audit/audit.routes.js';
+import { authenticate } from '../auth/auth-middleware.js';
+import { registerTokenRoutes } from '../auth/tokens.routes.js';
+import type { TokensService } from '../auth/tokens.service.js';
+import { NotFoundError } from '../errors/domain-errors.js';
+import { registerInventoryRoutes } from '../inventory/inventory.routes.js';
+import type { InventoryService } from '../inventory/inventory.service.js';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import { ApiRouter } from './api-router.js';
+import { errorHandler } from './error-handler.js';
+import { buildOpenApi } from './openapi.js';
+import { requestLog } from './request-log.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppDeps {
+  store: Store;
+  inventory: InventoryService;
+  tokens: TokensService;
+  logger: Logger;
+  envToken?: string;
+  version: string;
+}
+
+export function buildApiRouter(deps: AppDeps): ApiRouter {
+  const api = new ApiRouter();
+  registerInventoryRoutes(api, deps.inventory);
+  registerTokenRoutes(api, deps.tokens);
+  registerAuditRoutes(api, deps.store.audit);
+  return api;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'extended');
+  app.use(requestLog(deps.logger));
+  const api = buildApiRouter(deps);
+  const openapi = buildOpenApi(api, { version: deps.version });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.store.ping();
+      res.json({ status: 'ready', store: deps.store.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', store: deps.store.kind });
+    }
+  });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use(
+    '/api/v1',
+    authenticate({ tokens: deps.store.tokens, ...(deps.envToken ? { envToken: deps.envToken } : {}) }),
+    express.json({ limit: BODY_LIMIT_BYTES, strict: false }),
+    express.text({
+      limit: BODY_LIMIT_BYTES,
+      type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+    }),
+    api.build(),
+    (req) => {
+      throw new NotFoundError(`no route ${req.method} ${req.baseUrl}${req.path}`);
+    },
+  );
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env node
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { stringify as stringifyYaml } from 'yaml';
+import { ROLES, type Role } from './auth/token.types.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import { DomainError, InputError } from './errors/domain-errors.js';
+import { CLI_ACTOR } from './http/actor.js';
+import { startServer } from './http/serve.js';
+import { zodIssuesToDetails } from './http/zod-issues.js';
+import { inventoryDocument } from './inventory/inventory-document.js';
+import { parseYamlBody } from './inventory/inventory.routes.js';
+import { createLogger, scrubCredentials } from './logging/logger.js';
+import { createContext, type AppContext } from './runtime/context.js';
+import { VERSION } from './runtime/version.js';
+import { rotateSecrets } from './secrets/rotate.js';
+
+/** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
+const EXIT_USAGE = 2;
+
+function portOption(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number 0–65535');
+  return value;
+}
+
+function configFrom(overrides: Record<string, string | undefined>): Config {
+  return loadConfig(process.env, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
+}
+
+async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const logger = createLogger({ level: config.logLevel, destination: process.stderr as never });
+  const ctx = await createContext(config, logger);
+  try {
+    return await work(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('dbpatrol')
+    .description('DB Patrol: automated inspection of MySQL/MariaDB and PostgreSQL fleets')
+    .version(VERSION)
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run the REST API (and, from the scheduling release on, a worker)')
+    .option('-p, --port <port>', 'port to listen on (DBPATROL_PORT, default 8470)', portOption)
+    .option('--host <address>', 'address to bind (DBPATROL_HOST, default 127.0.0.1)')
+    .action(async (opts: { port?: string; host?: string }) => {
+      const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
+      const logger = createLogger({ level: config.logLevel });
+      const ctx = await createContext(config, logger);
+      const running = await startServer(ctx);
+      logger.info({ store: ctx.store.description, url: running.url }, 'DB Patrol API listening');
+      if (ctx.store.kind === 'embedded') {
+        logger.warn('embedded store: one process only; set DBPATROL_STORE_URL to share a store between processes');
+      }
+      process.stdout.write(`\nDB Patrol ${VERSION} is listening on ${running.url}\n`);
+      process.stdout.write(`  OpenAPI: ${running.url}/api/v1/openapi.json\n  Store:   ${ctx.store.description}\n`);
+      if (running.bootstrapToken) {
+        process.stdout.write(
+          `\nFirst start: an admin API token was created. It is shown only this once; keep it safe:\n\n` +
+            `  ${running.bootstrapToken}\n\n` +
+            `  curl -H "Authorization: Bearer <token>" ${running.url}/api/v1/instances\n\n`,
+        );
+      }
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        await running.stop().catch(() => undefined);
+        await ctx.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the store schema up to date and exit (serve and worker also do this at start-up)')
+    .action(async () => {
+      await withContext(configFrom({}), async (ctx) => {
+        process.stdout.write(`store schema is current: ${ctx.store.description}\n`);
+      });
+    });
+
+  const inventory = program.command('inventory').description('import or export the inventory as YAML');
+  inventory
+    .command('import <file>')
+    .description('upsert businesses, hosts and instances by name from a YAML or JSON file ("-" for stdin)')
+    .option('--dry-run', 'show what would change without writing')
+    .action(async (file: string, opts: { dryRun?: boolean }) => {
+      const text =
+        file === '-'
+          ? await readStdin()
+          : await readFile(file, 'utf8').catch(() => {
+              throw InputError.field('file', `cannot read ${file}`);
+            });
+      const parsed = inventoryDocument.safeParse(parseYamlBody(text));
+      if (!parsed.success) throw new InputError(zodIssuesToDetails(parsed.error.issues));
+      await withContext(configFrom({}), async (ctx) => {
+        const summary = await ctx.inventory.importDocument(CLI_ACTOR, parsed.data, opts.dryRun ?? false);
+        process.stdout.write(stringifyYaml(summary));
+      });
+    });
+  inventory
+    .command('export')
+    .description('print the inventory as YAML (passwords are never exported)')
+    .option('-o, --out <file>', 'write to a file instead of stdout')
+    .action(async (opts: { out?: string }) => {
+      await withContext(configFrom({}), async (ctx) => {
+        const yaml = stringifyYaml(await ctx.inventory.exportDocument());
+        if (opts.out) await writeFile(opts.out, yaml);
+        else process.stdout.write(yaml);
+      });
+    });
+
+  program
+    .command('secrets')
+    .description('manage the key that seals stored credentials')
+    .command('rotate')
+    .description('re-seal every stored credential with a new key (the key file, or --new-key with DBPATROL_SECRET_KEY)')
+    .option('--new-key <base64>', 'the new 32-byte key, base64 (required when DBPATROL_SECRET_KEY is set)')
+    .action(async (opts: { newKey?: string }) => {
+      const config = configFrom({});
+      let newKey: Buffer | undefined;
+      if (opts.newKey !== undefined) {
+        newKey = Buffer.from(opts.newKey, 'base64');
+        if (newKey.length !== 32)
+          throw InputError.field('--new-key', 'must be the base64 encoding of exactly 32 bytes');
+      } else if (config.secretKey) {
+        throw InputError.field('--new-key', 'is required when the key comes from DBPATROL_SECRET_KEY');
+      }
+      await withContext(config, async (ctx) => {
+        const result = await rotateSecrets(ctx.store.inventory, ctx.audit, CLI_ACTOR, {
+          dataDir: config.dataDir,
+          current: ctx.sealer,
+          ...(newKey ? { newKey } : {}),
+        });
+        process.stdout.write(`re-sealed ${result.resealed} credential(s) with key ${result.keyId}\n`);
+        if (newKey) process.stdout.write('now set DBPATROL_SECRET_KEY to the new key for every DB Patrol process\n');
+      });
+    });
+
+  const tokens = program.command('tokens').description('manage API tokens');
+  tokens
+    .command('create')
+    .description('create an API token and print its secret once')
+    .requiredOption('--name <name>', 'a unique name, e.g. grafana')
+    .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).default('viewer'))
+    .action(async (opts: { name: string; role: Role }) => {
+      await withContext(configFrom({}), async (ctx) => {
+        const created = await ctx.tokens.create(CLI_ACTOR, { name: opts.name, role: opts.role });
+        process.stdout.write(`${created.token}\n`);
+      });
+    });
+  tokens
+    .command('list')
+    .description('list API tokens (names and roles, never secrets)')
+    .action(async () => {
+      await withContext(configFrom({}), async (ctx) => {
+        for (const t of await ctx.tokens.list()) {
+          process.stdout.write(`${t.name}\t${t.role}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}\n`);
+        }
+      });
+    });
+
+  return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`dbpatrol: ${err.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`dbpatrol: ${err.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const message = err instanceof DomainError ? err.message : String((err as Error)?.message ?? err);
+    process.stderr.write(`dbpatrol: ${scrubCredentials(message)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,66 @@
+import pg from 'pg';
+import type { Store, StoreKind } from '../store.js';
+import { PgAuditRepository } from './audit.repository.pg.js';
+import { PgInventoryRepository } from './inventory.repository.pg.js';
+import { runMigrations } from './migrations.js';
+import { PgDatabase } from './pg-database.js';
+import { PgTokenRepository } from './tokens.repository.pg.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  kind?: StoreKind;
+  description?: string;
+  /** Called once the pool is closed (the embedded store stops its server here). */
+  onClose?: () => Promise<void>;
+}
+
+/** Describes a connection string without its credentials. */
+export function describePgUrl(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `postgres ${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+export class PostgresStore implements Store {
+  readonly kind: StoreKind;
+  readonly description: string;
+  readonly db: PgDatabase;
+  readonly inventory: PgInventoryRepository;
+  readonly tokens: PgTokenRepository;
+  readonly audit: PgAuditRepository;
+  private readonly onClose?: () => Promise<void>;
+
+  constructor(options: PostgresStoreOptions) {
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      application_name: 'dbpatrol-store',
+    });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    this.kind = options.kind ?? 'postgres';
+    this.description = options.description ?? describePgUrl(options.connectionString);
+    this.db = new PgDatabase(pool);
+    this.inventory = new PgInventoryRepository(this.db);
+    this.tokens = new PgTokenRepository(this.db);
+    this.audit = new PgAuditRepository(this.db);
+    this.onClose = options.onClose;
+  }
+
+  async migrate(): Promise<void> {
+    await runMigrations(this.db);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.db.pool.end();
+    await this.onClose?.();
+  }
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiTokenRecord } from '../auth/token.types.js';
+import { ConflictError, InputError, NotFoundError } from '../errors/domain-errors.js';
+import type { Business, Host, InstanceRecord } from '../inventory/inventory.schema.js';
+import type { InventoryWritePlan, Store } from './store.js';
+
+/** How a contract run gets a fresh, migrated store and disposes of it. */
+export interface StoreHarness {
+  open(): Promise<Store>;
+  dispose(store: Store): Promise<void>;
+}
+
+const T0 = '2026-01-02T03:04:05.000Z';
+const T1 = '2026-01-02T03:04:06.000Z';
+
+export const aBusiness = (name: string, extra: Partial<Business> = {}): Business => ({
+  id: randomUUID(),
+  name,
+  createdAt: T0,
+  updatedAt: T0,
+  ...extra,
+});
+export const aHost = (name: string, businessId: string, extra: Partial<Host> = {}): Host => ({
+  id: randomUUID(),
+  name,
+  businessId,
+  address: '10.0.0.1',
+  labels: {},
+  createdAt: T0,
+  updatedAt: T0,
+  ...extra,
+});
+export const anInstance = (name: string, hostId: string, extra: Partial<InstanceRecord> = {}): InstanceRecord => ({
+  id: randomUUID(),
+  name,
+  hostId,
+  engine: 'postgres',
+  port: 5432,
+  user: 'monitor',
+  labels: {},
+  enabled: true,
+  createdAt: T0,
+  updatedAt: T0,
+  ...extra,
+});
+const emptyPlan = (): InventoryWritePlan => ({
+  businesses: { create: [], update: [] },
+  hosts: { create: [], update: [] },
+  instances: { create: [], update: [] },
+});
+
+/** The behaviour every Store adapter must show; run against each adapter with its own harness. */
+export function describeStoreContract(name: string, harness: StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await harness.open();
+    });
+    afterAll(async () => {
+      if (store) await harness.dispose(store);
+    });
+    const unique = (base: string) => `${base} ${randomUUID().slice(0, 8)}`;
+
+    it('migrates idempotently, also when two starters race', async () => {
+      await Promise.all([store.migrate(), store.migrate()]);
+      await store.migrate();
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('keeps businesses with unique names, sorted by name', async () => {
+      const b = await store.inventory.insertBusiness(aBusiness(unique('zz-pay'), { description: 'payments' }));
+      const a = await store.inventory.insertBusiness(aBusiness(unique('aa-core')));
+      expect(a).not.toHaveProperty('description');
+      expect(await store.inventory.getBusiness(b.id)).toEqual(b);
+      const names = (await store.inventory.listBusinesses()).map((x) => x.name);
+      expect(names.indexOf(a.name)).toBeLessThan(names.indexOf(b.name));
+      await expect(store.inventory.insertBusiness(aBusiness(b.name))).rejects.toBeInstanceOf(ConflictError);
+      await expect(store.inventory.updateBusiness({ ...a, name: b.name })).rejects.toThrow(/already exists/);
+      const renamed = await store.inventory.updateBusiness({ ...a, name: `${a.name}-x`, updatedAt: T1 });
+      expect(renamed).toMatchObject({ name: `${a.name}-x`, createdAt: T0, updatedAt: T1 });
+      await expect(store.inventory.updateBusiness(aBusiness('ghost'))).rejects.toBeInstanceOf(NotFoundError);
+      await store.inventory.deleteBusiness(a.id);
+      expect(await store.inventory.getBusiness(a.id)).toBeNull();
+      await expect(store.inventory.deleteBusiness(a.id)).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('refuses hosts of a missing business and deleting a business that has hosts', async () => {
+      const b = await store.inventory.insertBusiness(aBusiness(unique('biz')));
+      const err = await store.inventory.insertHost(aHost(unique('h'), randomUUID())).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).details[0]?.path).toBe('businessId');
+      const h = await store.inventory.insertHost(aHost(unique('h'), b.id, { labels: { env: 'prod', dc: 'sh' } }));
+      await expect(store.inventory.deleteBusiness(b.id)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.inventory.getBusiness(b.id)).not.toBeNull();
+      await expect(store.inventory.updateHost({ ...h, businessId: randomUUID() })).rejects.toBeInstanceOf(InputError);
+      expect(await store.inventory.getHost(h.id)).toEqual(h);
+    });
+
+    it('filters hosts by business and by all given labels', async () => {
+      const b1 = await store.inventory.insertBusiness(aBusiness(unique('b1')));
+      const b2 = await store.inventory.insertBusiness(aBusiness(unique('b2')));
+      const h1 = await store.inventory.insertHost(aHost(unique('h1'), b1.id, { labels: { env: 'prod', dc: 'sh' } }));
+      const h2 = await store.inventory.insertHost(aHost(unique('h2'), b1.id, { labels: { env: 'test' } }));
+      const h3 = await store.inventory.insertHost(aHost(unique('h3'), b2.id, { labels: { env: 'prod' } }));
+      expect((await store.inventory.listHosts({ businessId: b1.id })).map((h) => h.id).sort()).toEqual(
+        [h1.id, h2.id].sort(),
+      );
+      const prod = (await store.inventory.listHosts({ labels: { env: 'prod' } })).map((h) => h.id);
+      expect(prod).toEqual(expect.arrayContaining([h1.id, h3.id]));
+      expect(prod).not.toContain(h2.id);
+      expect(
+        (await store.inventory.listHosts({ businessId: b1.id, labels: { env: 'prod', dc: 'sh' } })).map((h) => h.id),
+      ).toEqual([h1.id]);
+      expect(await store.inventory.listHosts({ businessId: b2.id, labels: { env: 'test' } })).toEqual([]);
+    });
+
+    it('round-trips instances exactly, optional fields absent when unset', async () => {
+      const b = await store.inventory.insertBusiness(aBusiness(unique('b')));
+      const h = await store.inventory.insertHost(aHost(unique('h'), b.id));
+      const full = anInstance(unique('full'), h.id, {
+        engine: 'mariadb',
+        port: 3306,
+        passwordSealed: 'v1:abc:def:ghi:jkl',
+        database: 'app',
+        tls: { mode: 'verify-ca', ca: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----' },
+        labels: { env: 'prod', 'team.name': '支付' },
+        backupEvidenceSql: 'SELECT max(end_time) AS last_backup_end FROM backups',
+        enabled: false,
+      });
+      const bare = anInstance(unique('bare'), h.id);
+      expect(await store.inventory.insertInstance(full)).toEqual(full);
+      expect(await store.inventory.insertInstance(bare)).toEqual(bare);
+      expect(await store.inventory.getInstance(bare.id)).toEqual(bare);
+      for (const key of ['passwordSealed', 'database', 'tls', 'backupEvidenceSql']) {
+        expect(await store.inventory.getInstance(bare.id)).not.toHaveProperty(key);
+      }
+      const { passwordSealed: _p, database: _d, ...cleared } = full;
+      expect(await store.inventory.updateInstance({ ...cleared, updatedAt: T1 })).toEqual({
+        ...cleared,
+        updatedAt: T1,
+      });
+      await expect(store.inventory.insertInstance(anInstance(full.name, h.id))).rejects.toBeInstanceOf(ConflictError);
+      const orphan = await store.inventory
+        .insertInstance(anInstance(unique('o'), randomUUID()))
+        .catch((e: unknown) => e);
+      expect((orphan as InputError).details?.[0]?.path).toBe('hostId');
+      await expect(store.inventory.deleteHost(h.id)).rejects.toBeInstanceOf(ConflictError);
+      await store.inventory.deleteInstance(bare.id);
+      await expect(store.inventory.deleteInstance(bare.id)).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('filters instances by business, host, engine and labels', async () => {
+      const b1 = await store.inventory.insertBusiness(aBusiness(unique('fb1')));
+      const b2 = await store.inventory.insertBusiness(aBusiness(unique('fb2')));
+      const h1 = await store.inventory.insertHost(aHost(unique('fh1'), b1.id));
+      const h2 = await store.inventory.insertHost(aHost(unique('fh2'), b2.id));
+      const i1 = await store.inventory.insertInstance(
+        anInstance(unique('i1'), h1.id, { engine: 'mysql', labels: { env: 'prod' } }),
+      );
+      const i2 = await store.inventory.insertInstance(anInstance(unique('i2'), h1.id, { labels: { env: 'test' } }));
+      const i3 = await store.inventory.insertInstance(anInstance(unique('i3'), h2.id, { labels: { env: 'prod' } }));
+      const ids = async (f: Parameters<Store['inventory']['listInstances']>[0]) =>
+        (await store.inventory.listInstances(f)).map((i) => i.id).sort();
+      expect(await ids({ businessId: b1.id })).toEqual([i1.id, i2.id].sort());
+      expect(await ids({ hostId: h2.id })).toEqual([i3.id]);
+      expect(await ids({ businessId: b1.id, engine: 'mysql' })).toEqual([i1.id]);
+      expect(await ids({ businessId: b2.id, labels: { env: 'prod' } })).toEqual([i3.id]);
+      expect(await ids({ businessId: b2.id, labels: { env: 'test' } })).toEqual([]);
+    });
+
+    it('applies an import plan all or nothing', async () => {
+      const existing = await store.inventory.insertBusiness(aBusiness(unique('plan-old')));
+      const failing = emptyPlan();
+      const b = aBusiness(unique('plan-new'));
+      failing.businesses.create.push(b);
+      failing.hosts.create.push(aHost(unique('plan-h'), b.id));
+      failing.businesses.create.push(aBusiness(existing.name));
+      await expect(store.inventory.applyPlan(failing)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.inventory.getBusiness(b.id)).toBeNull();
+
+      const ok = emptyPlan();
+      const renamedOld = { ...existing, name: `${existing.name}-renamed`, updatedAt: T1 };
+      const reuse = aBusiness(existing.name);
+      const host = aHost(unique('plan-h2'), reuse.id);
+      const inst = anInstance(unique('plan-i'), host.id, { passwordSealed: 'v1:k:a:b:c' });
+      ok.businesses.update.push(renamedOld);
+      ok.businesses.create.push(reuse);
+      ok.hosts.create.push(host);
+      ok.instances.create.push(inst);
+      await store.inventory.applyPlan(ok);
+      const snap = await store.inventory.snapshot();
+      expect(snap.businesses).toEqual(expect.arrayContaining([renamedOld, reuse]));
+      expect(snap.hosts).toEqual(expect.arrayContaining([host]));
+      expect(snap.instances).toEqual(expect.arrayContaining([inst]));
+      await store.inventory.replaceSealedPasswords([{ id: inst.id, passwordSealed: 'v1:k2:d:e:f' }]);
+      expect((await store.inventory.getInstance(inst.id))?.passwordSealed).toBe('v1:k2:d:e:f');
+    });
+
+    it('stores tokens by hash, never returning the hash in lists', async () => {
+      const rec: ApiTokenRecord = {
+        id: randomUUID(),
+        name: unique('grafana'),
+        role: 'editor',
+        hash: randomUUID().replace(/-/g, ''),
+        createdAt: T0,
+        createdBy: 'cli',
+      };
+      const before = await store.tokens.count();
+      const saved = await store.tokens.insert(rec);
+      expect(saved).not.toHaveProperty('hash');
+      expect(await store.tokens.count()).toBe(before + 1);
+      await expect(store.tokens.insert({ ...rec, id: randomUUID(), hash: 'other' })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
+      expect(await store.tokens.findByHash(rec.hash)).toEqual(rec);
+      expect(await store.tokens.findByHash('nope')).toBeNull();
+      await store.tokens.markUsed(rec.id, T1);
+      expect((await store.tokens.findByHash(rec.hash))?.lastUsedAt).toBe(T1);
+      const listed = (await store.tokens.list()).find((t) => t.id === rec.id);
+      expect(listed).toEqual({ ...saved, lastUsedAt: T1 });
+      expect(listed).not.toHaveProperty('hash');
+      await store.tokens.delete(rec.id);
+      await expect(store.tokens.delete(rec.id)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await store.tokens.findByHash(rec.hash)).toBeNull();
+    });
+
+    it('lists audit entries newest first with filters and paging', async () => {
+      const actor = unique('auditor');
+      const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+      for (let s = 0; s < 5; s++) {
+        await store.audit.append({
+          id: randomUUID(),
+          at: at(s),
+          actor,
+          action: s % 2 ? 'host.create' : 'business.create',
+          targetType: s % 2 ? 'host' : 'business',
+          ...(s === 4 ? { grafanaUser: 'alice', targetName: 'core', details: { fields: ['name'] } } : {}),
+        });
+      }
+      const all = await store.audit.list({ limit: 10, actor });
+      expect(all.map((e) => e.at)).toEqual([4, 3, 2, 1, 0].map(at));
+      expect(all[0]).toMatchObject({ grafanaUser: 'alice', targetName: 'core', details: { fields: ['name'] } });
+      expect(all[1]).not.toHaveProperty('grafanaUser');
+      expect((await store.audit.list({ limit: 2, actor })).length).toBe(2);
+      expect((await store.audit.list({ limit: 10, actor, before: at(2) })).map((e) => e.at)).toEqual([at(1), at(0)]);
+      expect((await store.audit.list({ limit: 10, actor, action: 'host.create' })).length).toBe(2);
+      expect((await store.audit.list({ limit: 10, actor, targetType: 'business' })).length).toBe(3);
+    });
+  });
+}

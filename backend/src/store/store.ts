@@ -1,0 +1,91 @@
+import type { ApiToken, ApiTokenRecord } from '../auth/token.types.js';
+import type { AuditEntry, AuditQuery } from '../audit/audit.types.js';
+import type { Business, Host, InstanceRecord, Labels, Engine } from '../inventory/inventory.schema.js';
+
+export interface HostFilter {
+  businessId?: string;
+  labels?: Labels;
+}
+
+export interface InstanceFilter {
+  businessId?: string;
+  hostId?: string;
+  engine?: Engine;
+  labels?: Labels;
+}
+
+/** Everything an inventory import writes, resolved to ids; applied all or nothing. */
+export interface InventoryWritePlan {
+  businesses: { create: Business[]; update: Business[] };
+  hosts: { create: Host[]; update: Host[] };
+  instances: { create: InstanceRecord[]; update: InstanceRecord[] };
+}
+
+/** The whole inventory as stored (used for export and import planning). */
+export interface InventorySnapshot {
+  businesses: Business[];
+  hosts: Host[];
+  instances: InstanceRecord[];
+}
+
+/**
+ * Businesses, hosts and instances. Names are unique per kind; `create*` and `update*` throw `ConflictError` on a
+ * duplicate name, `InputError` on a reference to a missing parent, `NotFoundError` on an unknown id; `delete*`
+ * throws `ConflictError` while children exist.
+ */
+export interface InventoryRepository {
+  listBusinesses(): Promise<Business[]>;
+  getBusiness(id: string): Promise<Business | null>;
+  insertBusiness(business: Business): Promise<Business>;
+  updateBusiness(business: Business): Promise<Business>;
+  deleteBusiness(id: string): Promise<void>;
+
+  listHosts(filter?: HostFilter): Promise<Host[]>;
+  getHost(id: string): Promise<Host | null>;
+  insertHost(host: Host): Promise<Host>;
+  updateHost(host: Host): Promise<Host>;
+  deleteHost(id: string): Promise<void>;
+
+  listInstances(filter?: InstanceFilter): Promise<InstanceRecord[]>;
+  getInstance(id: string): Promise<InstanceRecord | null>;
+  insertInstance(instance: InstanceRecord): Promise<InstanceRecord>;
+  updateInstance(instance: InstanceRecord): Promise<InstanceRecord>;
+  deleteInstance(id: string): Promise<void>;
+
+  snapshot(): Promise<InventorySnapshot>;
+  applyPlan(plan: InventoryWritePlan): Promise<void>;
+  /** Replaces sealed passwords in one atomic step (key rotation). */
+  replaceSealedPasswords(sealed: { id: string; passwordSealed: string }[]): Promise<void>;
+}
+
+export interface TokenRepository {
+  insert(token: ApiTokenRecord): Promise<ApiToken>;
+  findByHash(hash: string): Promise<ApiTokenRecord | null>;
+  list(): Promise<ApiToken[]>;
+  delete(id: string): Promise<void>;
+  markUsed(id: string, at: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+export type StoreKind = 'postgres' | 'embedded' | 'mongodb';
+
+/** The persistence boundary of DB Patrol; one adapter per database, one contract suite for all. */
+export interface Store {
+  readonly kind: StoreKind;
+  /** A human description without credentials, e.g. `postgres 127.0.0.1:5432/dbpatrol`. */
+  readonly description: string;
+  readonly inventory: InventoryRepository;
+  readonly tokens: TokenRepository;
+  readonly audit: AuditRepository;
+  /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

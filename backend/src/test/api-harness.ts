@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
+import { startServer, type RunningServer } from '../http/serve.js';
+import { createLogger } from '../logging/logger.js';
+import { createContext, type AppContext } from '../runtime/context.js';
+import { createScratchDatabase } from './pg-fixtures.js';
+
+export interface ApiHarness {
+  url: string;
+  ctx: AppContext;
+  /** Secret of the admin token created on first start. */
+  adminToken: string;
+  /** Every log line the process wrote, and every response body the helpers received. */
+  logs: string[];
+  bodies: string[];
+  call(method: string, route: string, options?: CallOptions): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string | null;
+  body?: unknown;
+  rawBody?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+  headers: Headers;
+}
+
+/** A real DB Patrol API on a fresh PostgreSQL database of the local server, listening on a free loopback port. */
+export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
+  const db = await createScratchDatabase('dbpatrol_api');
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-api-'));
+  const logs: string[] = [];
+  const bodies: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const config: Config = loadConfig(
+    {},
+    {
+      DBPATROL_STORE_URL: db.url,
+      DBPATROL_DATA_DIR: dataDir,
+      DBPATROL_LOG_LEVEL: 'debug',
+      DBPATROL_CONNECT_TIMEOUT_MS: '2000',
+      ...env,
+    },
+  );
+  const ctx = await createContext(config, createLogger({ level: 'debug', destination: sink }));
+  let running: RunningServer;
+  try {
+    running = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
+  const adminToken = running.bootstrapToken!;
+  const call = async (method: string, route: string, o: CallOptions = {}): Promise<ApiResponse> => {
+    const headers: Record<string, string> = { ...o.headers };
+    const token = o.token === undefined ? adminToken : o.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (o.rawBody !== undefined) {
+      body = o.rawBody;
+      headers['content-type'] = o.contentType ?? 'application/json';
+    } else if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(running.url + route, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    bodies.push(text);
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (YAML export)
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+  return {
+    url: running.url,
+    ctx,
+    adminToken,
+    logs,
+    bodies,
+    call,
+    async close() {
+      await running.stop();
+      await ctx.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

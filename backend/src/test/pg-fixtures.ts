@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const PG_ADMIN_URL = process.env.DBPATROL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const MARIADB_ROOT = {
+  host: process.env.DBPATROL_TEST_MYSQL_HOST ?? '127.0.0.1',
+  port: Number(process.env.DBPATROL_TEST_MYSQL_PORT ?? 3306),
+  user: 'root',
+  password: process.env.DBPATROL_TEST_MYSQL_PASSWORD ?? '',
+};
+
+export const randomSuffix = (): string => randomBytes(4).toString('hex');
+
+export function pgUrlFor(database: string): string {
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
+export async function withPgAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A fresh, empty database on the local PostgreSQL server; `drop()` removes it. */
+export async function createScratchDatabase(
+  prefix = 'dbpatrol_test',
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomSuffix()}`;
+  await withPgAdmin((c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  return {
+    name,
+    url: pgUrlFor(name),
+    drop: () =>
+      withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+  };
+}
