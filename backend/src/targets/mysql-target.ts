@@ -1,0 +1,365 @@
+import { createPool } from 'mysql2/promise';
+import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
+
+import { isConnectionError, isNoTlsSupportError, toUnreachableError } from './connection-error.js';
+import type { ConnectionContext } from './connection-error.js';
+import { classifyQueryError, TargetQueryError, toQueryError } from './query-error.js';
+import { SerialQueue } from './serial-queue.js';
+import { isReadOnlyValue, parseMysqlVersion, replicaStatusStatement } from './server-facts.js';
+import type { ParsedVersion } from './server-facts.js';
+import { withComment } from './statement-comment.js';
+import { checkTimeoutMs, describeSpec } from './target-spec.js';
+import type {
+  QueryOptions,
+  ResolvedTargetSpec,
+  ServerFacts,
+  Target,
+  TargetSession,
+  TargetSpec,
+} from './target-spec.js';
+import { mysqlSslOptions } from './tls-options.js';
+
+const SYSTEM_SCHEMAS = ['mysql', 'information_schema', 'performance_schema', 'sys'];
+
+/** Session settings every pooled connection gets before its first statement. */
+export function mysqlSessionStatements(
+  server: ParsedVersion,
+  timeouts: { statementTimeoutMs: number; lockTimeoutMs: number },
+): string[] {
+  const lockSeconds = Math.max(1, Math.ceil(timeouts.lockTimeoutMs / 1000));
+  const settings = [`SESSION lock_wait_timeout = ${lockSeconds}`, `SESSION innodb_lock_wait_timeout = ${lockSeconds}`];
+  if (server.flavor === 'mariadb' && server.versionNum >= 100101) {
+    settings.unshift(`SESSION max_statement_time = ${mariadbSeconds(timeouts.statementTimeoutMs)}`);
+  } else if (server.flavor === 'mysql' && server.versionNum >= 50708) {
+    settings.unshift(`SESSION max_execution_time = ${timeouts.statementTimeoutMs}`);
+  }
+  return ['SET SESSION TRANSACTION READ ONLY', `SET ${settings.join(', ')}`];
+}
+
+function mariadbSeconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** A MySQL or MariaDB instance behind one small pool of read-only connections. */
+export class MysqlTarget implements Target {
+  readonly spec: Readonly<TargetSpec>;
+  readonly #cfg: ResolvedTargetSpec;
+  #pool: Pool | undefined;
+  #plaintextAfterPrefer = false;
+  #tlsSettled = false;
+  #tlsProbe: Promise<void> | undefined;
+  #server: ParsedVersion | undefined;
+  #facts: Promise<ServerFacts> | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #retired: Promise<void>[] = [];
+  readonly #prepared = new WeakSet<object>();
+  readonly #currentDatabase = new WeakMap<object, string | undefined>();
+  readonly #sessions = new Set<MysqlSession>();
+
+  constructor(spec: TargetSpec, resolved: ResolvedTargetSpec) {
+    this.spec = Object.freeze({ ...spec });
+    this.#cfg = resolved;
+  }
+
+  toJSON(): Omit<TargetSpec, 'password'> {
+    return describeSpec(this.spec);
+  }
+
+  toString(): string {
+    return `${this.spec.engine}://${this.spec.user}@${this.spec.host}:${this.spec.port}${this.spec.database ? `/${this.spec.database}` : ''}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `MysqlTarget(${this.toString()})`;
+  }
+
+  /**
+   * The connection keeps the schema a previous session `USE`d; a session without a database (and a spec without
+   * one) may therefore start in any schema, so checks qualify their table names.
+   */
+  async session(database?: string): Promise<TargetSession> {
+    const conn = await this.#connect();
+    const wanted = database ?? this.#cfg.database;
+    try {
+      const server = await this.#prepare(conn);
+      if (wanted !== undefined && this.#currentDatabase.get(conn.connection) !== wanted) {
+        await conn.query(withComment(`USE ${quoteIdentifier(wanted)}`, 'session'));
+        this.#currentDatabase.set(conn.connection, wanted);
+      }
+      const session = new MysqlSession(conn, server, wanted, this.#context(), this.#cfg.statementTimeoutMs, (s) =>
+        this.#sessions.delete(s),
+      );
+      this.#sessions.add(session);
+      return session;
+    } catch (err) {
+      if (isConnectionError(err)) {
+        conn.destroy();
+        throw toUnreachableError(err, this.#context());
+      }
+      // Not marked prepared or moved to `wanted`, so the next session sets it up again.
+      conn.release();
+      throw toQueryError(err, 'session');
+    }
+  }
+
+  async query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<T[]> {
+    const session = await this.session();
+    try {
+      return await session.query<T>(sql, params, opts);
+    } finally {
+      await session.release();
+    }
+  }
+
+  facts(): Promise<ServerFacts> {
+    this.#facts ??= this.#readFacts().catch((err: unknown) => {
+      this.#facts = undefined;
+      throw err;
+    });
+    return this.#facts;
+  }
+
+  async listDatabases(): Promise<string[]> {
+    const placeholders = SYSTEM_SCHEMAS.map(() => '?').join(', ');
+    const rows = await this.query<{ name: string }>(
+      `SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN (${placeholders}) ORDER BY SCHEMA_NAME`,
+      SYSTEM_SCHEMAS,
+      { tag: 'list-databases' },
+    );
+    return rows.map((r) => r.name);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const session of this.#sessions) session.destroy();
+      if (this.#pool) this.#retire(this.#pool);
+      await Promise.all(this.#retired);
+    })();
+    return this.#closing;
+  }
+
+  async #readFacts(): Promise<ServerFacts> {
+    const session = await this.session();
+    try {
+      const [info] = await session.query<{ version: string; hostname: string | null; read_only: unknown }>(
+        'SELECT VERSION() AS version, @@hostname AS hostname, @@read_only AS read_only',
+        [],
+        { tag: 'facts' },
+      );
+      if (!info) throw new Error('SELECT VERSION() returned no row');
+      const parsed = parseMysqlVersion(info.version);
+      const uptime = await session.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Uptime'", [], { tag: 'facts' });
+      const role = await this.#role(session, parsed);
+      return {
+        engine: this.spec.engine,
+        flavor: parsed.flavor,
+        version: parsed.version,
+        versionNum: parsed.versionNum,
+        versionString: info.version,
+        role,
+        uptimeSeconds: Number(uptime[0]?.Value ?? 0),
+        ...(info.hostname ? { hostname: info.hostname } : {}),
+        readOnly: isReadOnlyValue(info.read_only),
+      };
+    } finally {
+      await session.release();
+    }
+  }
+
+  /** Falls back to weaker signals when the account may not list replication channels. */
+  async #role(session: TargetSession, server: ParsedVersion): Promise<'primary' | 'replica'> {
+    try {
+      const channels = await session.query(replicaStatusStatement(server.flavor, server.versionNum), [], {
+        tag: 'facts',
+      });
+      return channels.length > 0 ? 'replica' : 'primary';
+    } catch (err) {
+      if (!(err instanceof TargetQueryError) || classifyQueryError(err).kind !== 'permission') throw err;
+    }
+    try {
+      if (server.flavor === 'mariadb') {
+        const [row] = await session.query<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Slaves_running'", [], {
+          tag: 'facts',
+        });
+        return Number(row?.Value ?? 0) > 0 ? 'replica' : 'primary';
+      }
+      const [row] = await session.query<{ n: string | number }>(
+        'SELECT COUNT(*) AS n FROM performance_schema.replication_connection_configuration',
+        [],
+        { tag: 'facts' },
+      );
+      return Number(row?.n ?? 0) > 0 ? 'replica' : 'primary';
+    } catch (err) {
+      if (err instanceof TargetQueryError) return 'primary';
+      throw err;
+    }
+  }
+
+  async #connect(): Promise<PoolConnection> {
+    if (this.#cfg.tls.mode === 'prefer' && !this.#tlsSettled) {
+      this.#tlsProbe ??= this.#probeTls().finally(() => {
+        this.#tlsProbe = undefined;
+      });
+      await this.#tlsProbe;
+    }
+    if (this.#closing) throw new Error(`target ${this.toString()} is closed`);
+    try {
+      return await this.#currentPool().getConnection();
+    } catch (err) {
+      throw toUnreachableError(err, this.#context());
+    }
+  }
+
+  /**
+   * Under `prefer`, one connection finds out whether the server speaks TLS before any other is attempted, so that
+   * concurrent callers do not queue on a TLS pool about to be dropped.
+   */
+  async #probeTls(): Promise<void> {
+    const pool = this.#currentPool();
+    try {
+      (await pool.getConnection()).release();
+    } catch (err) {
+      if (!isNoTlsSupportError(err)) throw toUnreachableError(err, this.#context());
+      this.#plaintextAfterPrefer = true;
+      this.#retire(pool);
+    }
+    this.#tlsSettled = true;
+  }
+
+  #currentPool(): Pool {
+    if (this.#closing) throw new Error(`target ${this.toString()} is closed`);
+    this.#pool ??= createPool(this.#poolOptions());
+    return this.#pool;
+  }
+
+  #retire(pool: Pool): void {
+    if (this.#pool !== pool) return;
+    this.#pool = undefined;
+    this.#retired.push(pool.end().catch(() => undefined));
+  }
+
+  /** Settings go on lazily, not in the pool's `connection` event, so that their failure reaches the caller. */
+  async #prepare(conn: PoolConnection): Promise<ParsedVersion> {
+    if (!this.#server) {
+      const [rows] = await conn.query(withComment('SELECT VERSION() AS version', 'session'));
+      this.#server = parseMysqlVersion(String((rows as { version: string }[])[0]?.version ?? ''));
+    }
+    if (!this.#prepared.has(conn.connection)) {
+      for (const sql of mysqlSessionStatements(this.#server, this.#cfg)) {
+        await conn.query(withComment(sql, 'session'));
+      }
+      this.#prepared.add(conn.connection);
+      this.#currentDatabase.set(conn.connection, this.#cfg.database);
+    }
+    return this.#server;
+  }
+
+  #poolOptions(): PoolOptions {
+    const ssl = this.#plaintextAfterPrefer ? undefined : mysqlSslOptions(this.#cfg.tls);
+    return {
+      host: this.#cfg.host,
+      port: this.#cfg.port,
+      user: this.#cfg.user,
+      ...(this.#cfg.password !== undefined ? { password: this.#cfg.password } : {}),
+      ...(this.#cfg.database !== undefined ? { database: this.#cfg.database } : {}),
+      ...(ssl ? { ssl } : {}),
+      connectTimeout: this.#cfg.connectTimeoutMs,
+      connectionLimit: this.#cfg.poolSize,
+      maxIdle: this.#cfg.poolSize,
+      waitForConnections: true,
+      queueLimit: 0,
+      enableKeepAlive: true,
+      multipleStatements: false,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      decimalNumbers: false,
+      dateStrings: false,
+      connectAttributes: { program_name: this.#cfg.applicationName },
+    };
+  }
+
+  #context(): ConnectionContext {
+    const { engine, host, port, user, password, database, connectTimeoutMs, tls } = this.#cfg;
+    return { engine, host, port, user, password, database, connectTimeoutMs, tlsMode: tls.mode };
+  }
+}
+
+class MysqlSession implements TargetSession {
+  readonly database?: string;
+  readonly #conn: PoolConnection;
+  readonly #server: ParsedVersion;
+  readonly #context: ConnectionContext;
+  readonly #statementTimeoutMs: number;
+  readonly #onEnd: (session: MysqlSession) => void;
+  readonly #queue = new SerialQueue();
+  #released = false;
+  #broken = false;
+
+  constructor(
+    conn: PoolConnection,
+    server: ParsedVersion,
+    database: string | undefined,
+    context: ConnectionContext,
+    statementTimeoutMs: number,
+    onEnd: (session: MysqlSession) => void,
+  ) {
+    this.#conn = conn;
+    this.#server = server;
+    this.#context = context;
+    this.#statementTimeoutMs = statementTimeoutMs;
+    this.#onEnd = onEnd;
+    if (database !== undefined) this.database = database;
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], opts?: QueryOptions): Promise<T[]> {
+    return this.#queue.run(async () => {
+      if (this.#released) throw new Error('session was released');
+      const tag = opts?.tag;
+      const timeoutMs = opts?.timeoutMs === undefined ? undefined : checkTimeoutMs(opts.timeoutMs);
+      if (timeoutMs !== undefined && this.#server.flavor === 'mariadb' && this.#server.versionNum >= 100101) {
+        return this.#send<T>(`SET STATEMENT max_statement_time = ${mariadbSeconds(timeoutMs)} FOR ${sql}`, params, tag);
+      }
+      if (timeoutMs !== undefined && this.#server.flavor === 'mysql' && this.#server.versionNum >= 50708) {
+        // max_execution_time has no per-statement form for every SELECT shape (CTEs, unions), so set and restore.
+        await this.#send(`SET SESSION max_execution_time = ${timeoutMs}`, undefined, tag);
+        try {
+          return await this.#send<T>(sql, params, tag);
+        } finally {
+          await this.#send(`SET SESSION max_execution_time = ${this.#statementTimeoutMs}`, undefined, tag).catch(() => {
+            this.#broken = true;
+          });
+        }
+      }
+      return this.#send<T>(sql, params, tag);
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.#released) return;
+    this.#released = true;
+    this.#onEnd(this);
+    if (this.#broken) this.#conn.destroy();
+    else this.#conn.release();
+  }
+
+  /** Ends the session without returning its connection, for `close()`. */
+  destroy(): void {
+    this.#broken = true;
+    void this.release();
+  }
+
+  async #send<T>(sql: string, params: unknown[] | undefined, tag: string | undefined): Promise<T[]> {
+    try {
+      const [rows] = await this.#conn.query({ sql: withComment(sql, tag), ...(params ? { values: params } : {}) });
+      return Array.isArray(rows) ? (rows as T[]) : [];
+    } catch (err) {
+      if ((err as { fatal?: boolean }).fatal === true) this.#broken = true;
+      if (isConnectionError(err)) throw toUnreachableError(err, this.#context);
+      throw toQueryError(err, tag);
+    }
+  }
+}
