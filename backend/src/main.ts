@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { stringify as stringifyYaml } from 'yaml';
 import { ROLES, type Role } from './auth/token.types.js';
+import { TIERS, type Tier } from './checks/check.types.js';
+import type { InspectCommandOptions } from './cli/inspect.command.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { DomainError, InputError } from './errors/domain-errors.js';
 import { CLI_ACTOR } from './http/actor.js';
-import { startServer } from './http/serve.js';
-import { zodIssuesToDetails } from './http/zod-issues.js';
-import { inventoryDocument } from './inventory/inventory-document.js';
-import { parseYamlBody } from './inventory/inventory.routes.js';
 import { createLogger, scrubCredentials } from './logging/logger.js';
-import { createContext, type AppContext } from './runtime/context.js';
+import type { AppContext } from './runtime/context.js';
 import { VERSION } from './runtime/version.js';
-import { rotateSecrets } from './secrets/rotate.js';
+import type { Engine } from './targets/target-spec.js';
+
+// Commands load their modules on use, so `inspect` does not pay for the HTTP server or the stores.
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -29,6 +28,7 @@ function configFrom(overrides: Record<string, string | undefined>): Config {
 
 async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise<T>): Promise<T> {
   const logger = createLogger({ level: config.logLevel, destination: process.stderr as never });
+  const { createContext } = await import('./runtime/context.js');
   const ctx = await createContext(config, logger);
   try {
     return await work(ctx);
@@ -48,9 +48,12 @@ export function buildProgram(): Command {
     .description('run the REST API (and, from the scheduling release on, a worker)')
     .option('-p, --port <port>', 'port to listen on (DBPATROL_PORT, default 8470)', portOption)
     .option('--host <address>', 'address to bind (DBPATROL_HOST, default 127.0.0.1)')
-    .action(async (opts: { port?: string; host?: string }) => {
+    .option('--demo', 'register the local MariaDB and PostgreSQL as demo instances and inspect them at start')
+    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
       const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
       const logger = createLogger({ level: config.logLevel });
+      const { createContext } = await import('./runtime/context.js');
+      const { startServer } = await import('./http/serve.js');
       const ctx = await createContext(config, logger);
       const running = await startServer(ctx);
       logger.info({ store: ctx.store.description, url: running.url }, 'DB Patrol API listening');
@@ -65,6 +68,11 @@ export function buildProgram(): Command {
             `  ${running.bootstrapToken}\n\n` +
             `  curl -H "Authorization: Bearer <token>" ${running.url}/api/v1/instances\n\n`,
         );
+      }
+      if (opts.demo) {
+        const { formatDemoSummary, runDemo } = await import('./cli/demo.js');
+        const result = await runDemo(ctx);
+        process.stdout.write(formatDemoSummary(result, running.url));
       }
       let stopping = false;
       const stop = async (signal: string) => {
@@ -100,10 +108,14 @@ export function buildProgram(): Command {
           : await readFile(file, 'utf8').catch(() => {
               throw InputError.field('file', `cannot read ${file}`);
             });
+      const { inventoryDocument } = await import('./inventory/inventory-document.js');
+      const { parseYamlBody } = await import('./inventory/inventory.routes.js');
+      const { zodIssuesToDetails } = await import('./http/zod-issues.js');
       const parsed = inventoryDocument.safeParse(parseYamlBody(text));
       if (!parsed.success) throw new InputError(zodIssuesToDetails(parsed.error.issues));
       await withContext(configFrom({}), async (ctx) => {
         const summary = await ctx.inventory.importDocument(CLI_ACTOR, parsed.data, opts.dryRun ?? false);
+        const { stringify: stringifyYaml } = await import('yaml');
         process.stdout.write(stringifyYaml(summary));
       });
     });
@@ -112,6 +124,7 @@ export function buildProgram(): Command {
     .description('print the inventory as YAML (passwords are never exported)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (opts: { out?: string }) => {
+      const { stringify: stringifyYaml } = await import('yaml');
       await withContext(configFrom({}), async (ctx) => {
         const yaml = stringifyYaml(await ctx.inventory.exportDocument());
         if (opts.out) await writeFile(opts.out, yaml);
@@ -135,6 +148,7 @@ export function buildProgram(): Command {
       } else if (config.secretKey) {
         throw InputError.field('--new-key', 'is required when the key comes from DBPATROL_SECRET_KEY');
       }
+      const { rotateSecrets } = await import('./secrets/rotate.js');
       await withContext(config, async (ctx) => {
         const result = await rotateSecrets(ctx.store.inventory, ctx.audit, CLI_ACTOR, {
           dataDir: config.dataDir,
@@ -167,6 +181,49 @@ export function buildProgram(): Command {
           process.stdout.write(`${t.name}\t${t.role}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}\n`);
         }
       });
+    });
+
+  program
+    .command('inspect')
+    .description('inspect one server now, with no store (exit 0 ok, 1 critical findings, 2 usage, 3 unreachable)')
+    .requiredOption(
+      '--url <url>',
+      'mysql://, mariadb:// or postgres:// URL with credentials, e.g. postgres://mon:pw@db:5432/app',
+    )
+    .addOption(new Option('--tier <tier>', 'which checks (cumulative)').choices(TIERS).default('weekly'))
+    .option('--window <duration>', 'sampling window before now: 12h, 7d, 2w (default by tier: 1, 7, 30, 365 days)')
+    .option('--from <iso>', 'window start (ISO-8601)')
+    .option('--to <iso>', 'window end (ISO-8601, default now)')
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--lang <lang>', 'language of remediation texts').choices(['en', 'zh']).default('en'))
+    .option('--out <file>', 'write the report to a file')
+    .option('--only <ids>', 'comma-separated check ids')
+    .action(async (opts: InspectCommandOptions) => {
+      const { runInspectCommand } = await import('./cli/inspect.command.js');
+      process.exitCode = await runInspectCommand(opts, loadConfig(process.env));
+    });
+
+  const checks = program.command('checks').description('the check catalog');
+  checks
+    .command('list')
+    .description('list checks: code, id, tier, category, window, title')
+    .addOption(new Option('--engine <engine>').choices(['mysql', 'mariadb', 'postgres']))
+    .addOption(new Option('--tier <tier>', 'cumulative').choices(TIERS))
+    .action(async (opts: { engine?: Engine; tier?: Tier }) => {
+      const { listChecks } = await import('./cli/checks.command.js');
+      process.stdout.write(listChecks(opts));
+    });
+  checks
+    .command('sql')
+    .description('print the exact SQL an inspection sends, as a script for psql or mariadb')
+    .addOption(new Option('--engine <engine>').choices(['mysql', 'mariadb', 'postgres']))
+    .addOption(new Option('--tier <tier>', 'cumulative').choices(TIERS).default('weekly'))
+    .option('--server-version <version>', 'pick the SQL variants for this version (default: newest supported)')
+    .option('--url <url>', 'read engine and version from a live server instead')
+    .option('--window <duration>', 'sampling window for event checks (default by tier)')
+    .action(async (opts: { engine?: Engine; tier: Tier; serverVersion?: string; url?: string; window?: string }) => {
+      const { checksSql } = await import('./cli/checks.command.js');
+      process.stdout.write(await checksSql(opts, loadConfig(process.env)));
     });
 
   return program;

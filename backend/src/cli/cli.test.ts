@@ -104,12 +104,12 @@ describe('dbpatrol CLI', () => {
 });
 
 describe('dbpatrol serve on the embedded store', () => {
-  it('starts with no server installed, prints the URL and the admin token on first start only', async () => {
+  it('starts with no server installed, inspects the local servers with --demo, prints the token on first start only', async () => {
     const { spawn } = await import('node:child_process');
     const dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-serve-'));
-    const start = () =>
+    const start = (demo: boolean) =>
       new Promise<{ url: string; out: string; stop: () => Promise<number | null> }>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+        const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...(demo ? ['--demo'] : [])], {
           env: { PATH: process.env.PATH ?? '', DBPATROL_DATA_DIR: dir, DBPATROL_LOG_LEVEL: 'warn' },
         });
         let out = '';
@@ -117,7 +117,7 @@ describe('dbpatrol serve on the embedded store', () => {
         child.stdout.on('data', (d: Buffer) => {
           out += d.toString();
           const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-          if (url && (out.includes('curl') || /Store:.*\n/.test(out))) {
+          if (url && (demo ? out.includes('all reports:') || out.includes('not inspected') : /Store:.*\n/.test(out))) {
             clearTimeout(timer);
             setTimeout(
               () =>
@@ -137,19 +137,112 @@ describe('dbpatrol serve on the embedded store', () => {
         child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
       });
     try {
-      const first = await start();
+      const first = await start(true);
       expect(first.out).toContain('embedded PGlite');
+      expect(first.out).toMatch(/demo-mariadb\s+score\s+\d+\/100/);
+      expect(first.out).toMatch(/demo-postgres\s+score\s+\d+\/100/);
       const token = /^\s+(dbp_\S+)$/m.exec(first.out)?.[1];
       expect(token).toBeDefined();
       const res = await fetch(`${first.url}/api/v1/businesses`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status).toBe(200);
       expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: 'ready', store: 'embedded' });
+      const reports = await fetch(`${first.url}/api/v1/reports`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await reports.json()) as { items: unknown[] }).items).toHaveLength(2);
       expect(await first.stop()).toBe(0);
-      const second = await start();
+      const second = await start(false);
       expect(second.out).not.toContain('dbp_');
       expect(await second.stop()).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('dbpatrol inspect and checks (no store)', () => {
+  const noStore = { DBPATROL_LOG_LEVEL: 'warn' };
+
+  it('inspects a live PostgreSQL and writes the JSON report document', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-inspect-'));
+    try {
+      const out = path.join(dir, 'report.json');
+      const res = await dbpatrol(
+        [
+          'inspect',
+          '--url',
+          'postgres://postgres@127.0.0.1:5432/postgres',
+          '--tier',
+          'daily',
+          '--format',
+          'json',
+          '--out',
+          out,
+        ],
+        noStore,
+      );
+      expect([0, 1]).toContain(res.code);
+      const report = JSON.parse(await readFile(out, 'utf8'));
+      expect(report).toMatchObject({
+        server: { engine: 'postgres', flavor: 'postgres' },
+        tier: 'daily',
+        window: { from: expect.any(String), to: expect.any(String) },
+      });
+      expect(new Date(report.window.to).getTime() - new Date(report.window.from).getTime()).toBe(86_400_000);
+      expect(report.checks.length).toBeGreaterThan(0);
+      for (const c of report.checks)
+        expect(c).toEqual(
+          expect.objectContaining({
+            checkId: expect.any(String),
+            catalogRef: expect.any(String),
+            status: expect.any(String),
+            durationMs: expect.any(Number),
+          }),
+        );
+      expect(res.code).toBe(report.counts.critical > 0 ? 1 : 0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints a text report of a live MariaDB grouped by severity', async () => {
+    const res = await dbpatrol(
+      ['inspect', '--url', 'mariadb://root@127.0.0.1:3306/', '--tier', 'weekly', '--window', '2d'],
+      noStore,
+    );
+    expect([0, 1]).toContain(res.code);
+    expect(res.stdout).toMatch(/^DB Patrol weekly inspection of 127\.0\.0\.1:3306 \(mariadb 10\.11\.\d+, primary\)/);
+    expect(res.stdout).toMatch(/score \d+\/100/);
+    expect(res.stdout).not.toContain('\x1b[');
+  });
+
+  it.each([
+    [['inspect', '--url', 'postgres://x@127.0.0.1:1/db'], 3, /unreachable/],
+    [['inspect', '--url', 'oracle://x@h/db'], 2, /--url/],
+    [['inspect', '--url', 'postgres://x@h/db', '--tier', 'hourly'], 2, /--tier.*hourly/s],
+    [['inspect', '--url', 'postgres://x@h/db', '--window', '7 days'], 2, /--window: "7 days" is not a duration/],
+    [
+      ['inspect', '--url', 'postgres://x@h/db', '--only', 'postgres.nope'],
+      2,
+      /--only: unknown check id\(s\): postgres.nope/,
+    ],
+  ])('%j exits %d', async (args, code, message) => {
+    const res = await dbpatrol(args, noStore);
+    expect(res.code).toBe(code);
+    expect(res.stdout + res.stderr).toMatch(message);
+  });
+
+  it('lists the catalog and prints the SQL a run sends', async () => {
+    const list = await dbpatrol(['checks', 'list', '--engine', 'postgres', '--tier', 'daily'], noStore);
+    expect(list.stdout).toMatch(/^PG-D01\s+postgres\.availability\s+daily/m);
+    expect(list.stdout).not.toMatch(/MY-/);
+    const sql = await dbpatrol(
+      ['checks', 'sql', '--engine', 'postgres', '--tier', 'weekly', '--server-version', '15.4'],
+      noStore,
+    );
+    expect(sql.code).toBe(0);
+    expect(sql.stdout).toContain('/* dbpatrol:postgres.availability */ SELECT');
+    expect(sql.stdout).toContain('/* dbpatrol:postgres.tables-without-primary-key */');
+    expect((await dbpatrol(['checks', 'sql', '--tier', 'weekly'], noStore)).stderr).toMatch(
+      /--engine: is required unless --url is given/,
+    );
+  });
 });

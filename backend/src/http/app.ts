@@ -6,6 +6,10 @@ import type { TokensService } from '../auth/tokens.service.js';
 import { NotFoundError } from '../errors/domain-errors.js';
 import { registerInventoryRoutes } from '../inventory/inventory.routes.js';
 import type { InventoryService } from '../inventory/inventory.service.js';
+import type { AnyCheck } from '../checks/check.types.js';
+import { registerCheckRoutes } from '../checks/checks.routes.js';
+import { registerReportRoutes } from '../reports/reports.routes.js';
+import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import { ApiRouter } from './api-router.js';
@@ -19,6 +23,8 @@ export interface AppDeps {
   store: Store;
   inventory: InventoryService;
   tokens: TokensService;
+  thresholds: ThresholdsService;
+  checks: readonly AnyCheck[];
   logger: Logger;
   envToken?: string;
   version: string;
@@ -29,6 +35,8 @@ export function buildApiRouter(deps: AppDeps): ApiRouter {
   registerInventoryRoutes(api, deps.inventory);
   registerTokenRoutes(api, deps.tokens);
   registerAuditRoutes(api, deps.store.audit);
+  registerCheckRoutes(api, deps.checks, deps.thresholds);
+  registerReportRoutes(api, deps.store.reports);
   return api;
 }
 

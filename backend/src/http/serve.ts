@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLI_ACTOR } from './actor.js';
 import { createApp } from './app.js';
+import { CHECKS } from '../checks/registry.js';
 import type { AppContext } from '../runtime/context.js';
 import { VERSION } from '../runtime/version.js';
 
@@ -23,6 +24,8 @@ export async function startServer(
     store: ctx.store,
     inventory: ctx.inventory,
     tokens: ctx.tokens,
+    thresholds: ctx.thresholds,
+    checks: CHECKS,
     logger: ctx.logger,
     version: VERSION,
     ...(ctx.config.apiToken ? { envToken: ctx.config.apiToken } : {}),

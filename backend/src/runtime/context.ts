@@ -1,7 +1,10 @@
 import { AuditLog } from '../audit/audit-log.js';
 import { TokensService } from '../auth/tokens.service.js';
 import type { Config } from '../config/config.js';
+import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
+import { InspectionService } from '../inspections/inspection.service.js';
 import { InventoryService } from '../inventory/inventory.service.js';
+import { ThresholdsService } from '../thresholds/thresholds.service.js';
 import type { Logger } from '../logging/logger.js';
 import { loadSealer } from '../secrets/key-file.js';
 import type { Sealer } from '../secrets/sealer.js';
@@ -17,6 +20,8 @@ export interface AppContext {
   audit: AuditLog;
   inventory: InventoryService;
   tokens: TokensService;
+  thresholds: ThresholdsService;
+  inspections: InspectionService;
   close(): Promise<void>;
 }
 
@@ -24,6 +29,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const sealer = await loadSealer(config.dataDir, config.secretKey);
   const store = await openStore({ dataDir: config.dataDir, ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}) });
   const audit = new AuditLog(store.audit);
+  const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit);
   return {
     config,
     logger,
@@ -32,6 +38,16 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     audit,
     inventory: new InventoryService(store.inventory, sealer, audit, config.targets),
     tokens: new TokensService(store.tokens, audit),
+    thresholds,
+    inspections: new InspectionService({
+      inventory: store.inventory,
+      reports: store.reports,
+      thresholds,
+      sealer,
+      checks: CHECKS,
+      catalogVersion: CATALOG_VERSION,
+      targets: config.targets,
+    }),
     close: () => store.close(),
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTokenRecord } from '../auth/token.types.js';
 import { ConflictError, InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Business, Host, InstanceRecord } from '../inventory/inventory.schema.js';
+import type { StoredReport } from '../reports/report.model.js';
 import type { InventoryWritePlan, Store } from './store.js';
 
 /** How a contract run gets a fresh, migrated store and disposes of it. */
@@ -44,6 +45,31 @@ export const anInstance = (name: string, hostId: string, extra: Partial<Instance
   updatedAt: T0,
   ...extra,
 });
+export const aReport = (instanceId: string, startedAt: string, extra: Partial<StoredReport> = {}): StoredReport => ({
+  id: randomUUID(),
+  instanceId,
+  trigger: { kind: 'manual', actor: 'admin' },
+  maxSeverity: null,
+  instance: { id: instanceId, name: 'pg-1', engine: 'postgres' },
+  server: { engine: 'postgres', flavor: 'postgres', version: '15.20', role: 'primary', uptimeSeconds: 10 },
+  reachable: true,
+  tier: 'weekly',
+  window: { from: '2026-01-01T00:00:00.000Z', to: startedAt },
+  startedAt,
+  finishedAt: startedAt,
+  durationMs: 5,
+  score: 100,
+  counts: { pass: 1, fail: 0, error: 0, skipped: 0, critical: 0, warning: 0, info: 0 },
+  checks: [],
+  findings: [],
+  catalogVersion: '0.1.0+abcdef01',
+  thresholds: {},
+  language: 'en',
+  fingerprints: {},
+  contentHash: 'f'.repeat(64),
+  ...extra,
+});
+
 const emptyPlan = (): InventoryWritePlan => ({
   businesses: { create: [], update: [] },
   hosts: { create: [], update: [] },
@@ -223,6 +249,74 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       await store.tokens.delete(rec.id);
       await expect(store.tokens.delete(rec.id)).rejects.toBeInstanceOf(NotFoundError);
       expect(await store.tokens.findByHash(rec.hash)).toBeNull();
+    });
+
+    it('keeps threshold overrides per check and scope, replacing on put', async () => {
+      const checkId = unique('postgres.x').replace(' ', '-');
+      const base = { checkId, updatedAt: T0, updatedBy: 'admin' };
+      await store.thresholds.put({ ...base, scope: 'global', scopeId: '', values: { warnPercent: 70 } });
+      await store.thresholds.put({ ...base, scope: 'instance', scopeId: 'i1', values: { warnPercent: 60 } });
+      const replaced = await store.thresholds.put({
+        ...base,
+        scope: 'global',
+        scopeId: '',
+        values: { warnPercent: 75, critPercent: 95 },
+        updatedAt: T1,
+      });
+      expect(replaced.values).toEqual({ warnPercent: 75, critPercent: 95 });
+      const listed = await store.thresholds.list(checkId);
+      expect(listed.map((o) => [o.scope, o.scopeId, o.values])).toEqual([
+        ['global', '', { warnPercent: 75, critPercent: 95 }],
+        ['instance', 'i1', { warnPercent: 60 }],
+      ]);
+      expect(await store.thresholds.remove(checkId, 'instance', 'i1')).toBe(true);
+      expect(await store.thresholds.remove(checkId, 'instance', 'i1')).toBe(false);
+      expect((await store.thresholds.list()).filter((o) => o.checkId === checkId)).toHaveLength(1);
+    });
+
+    it('stores reports whole and lists their summaries newest first with filters', async () => {
+      const inst = randomUUID();
+      const other = randomUUID();
+      const at = (d: number) => new Date(Date.UTC(2026, 2, d)).toISOString();
+      const r1 = aReport(inst, at(1), { businessId: 'b1' });
+      const r2 = aReport(inst, at(2), {
+        businessId: 'b1',
+        maxSeverity: 'critical',
+        score: 80,
+        counts: { pass: 0, fail: 1, error: 0, skipped: 0, critical: 1, warning: 0, info: 0 },
+        findings: [
+          {
+            checkId: 'c',
+            catalogRef: 'PG-D01',
+            category: 'availability',
+            tier: 'daily',
+            severity: 'critical',
+            object: '"s"."t"',
+            message: 'm',
+            remediation: 'r',
+          },
+        ],
+      });
+      const r3 = aReport(inst, at(3), { tier: 'daily', maxSeverity: 'warning' });
+      const r4 = aReport(other, at(4), { maxSeverity: 'info' });
+      for (const r of [r1, r2, r3, r4]) await store.reports.insert(r);
+      expect(await store.reports.get(r2.id)).toEqual(r2);
+      expect(await store.reports.get(randomUUID())).toBeNull();
+      const ids = async (q: Partial<Parameters<Store['reports']['list']>[0]>) =>
+        (await store.reports.list({ limit: 50, ...q })).map((s) => s.id);
+      expect(await ids({ instanceId: inst })).toEqual([r3.id, r2.id, r1.id]);
+      expect(await ids({ instanceId: inst, tier: 'weekly' })).toEqual([r2.id, r1.id]);
+      expect(await ids({ businessId: 'b1' })).toEqual([r2.id, r1.id]);
+      expect(await ids({ instanceId: inst, severity: 'warning' })).toEqual([r3.id, r2.id]);
+      expect(await ids({ instanceId: inst, severity: 'critical' })).toEqual([r2.id]);
+      expect(await ids({ instanceId: inst, from: at(2), to: at(3) })).toEqual([r2.id]);
+      expect(await ids({ instanceId: inst, before: at(3), limit: 1 })).toEqual([r2.id]);
+      const summary = (await store.reports.list({ limit: 1, instanceId: other }))[0];
+      expect(summary).toMatchObject({ id: r4.id, instanceName: 'pg-1', maxSeverity: 'info', score: 100 });
+      expect(summary).not.toHaveProperty('findings');
+      expect((await store.reports.latest(inst, 'weekly'))?.id).toBe(r2.id);
+      expect((await store.reports.latest(inst, 'weekly', at(2)))?.id).toBe(r1.id);
+      expect(await store.reports.latest(inst, 'annual')).toBeNull();
     });
 
     it('lists audit entries newest first with filters and paging', async () => {

@@ -1,6 +1,8 @@
 import type { ApiToken, ApiTokenRecord } from '../auth/token.types.js';
 import type { AuditEntry, AuditQuery } from '../audit/audit.types.js';
 import type { Business, Host, InstanceRecord, Labels, Engine } from '../inventory/inventory.schema.js';
+import type { ReportQuery, ReportSummary, StoredReport } from '../reports/report.model.js';
+import type { ThresholdOverride, ThresholdScope } from '../thresholds/threshold.model.js';
 
 export interface HostFilter {
   businessId?: string;
@@ -73,6 +75,25 @@ export interface AuditRepository {
   list(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
+/** Per-check threshold overrides at global, business and instance scope. */
+export interface ThresholdRepository {
+  list(checkId?: string): Promise<ThresholdOverride[]>;
+  /** Inserts or replaces the override for (check, scope, scopeId). */
+  put(override: ThresholdOverride): Promise<ThresholdOverride>;
+  /** Returns false when there was none. */
+  remove(checkId: string, scope: ThresholdScope, scopeId: string): Promise<boolean>;
+}
+
+/** Inspection reports; immutable once written. */
+export interface ReportRepository {
+  insert(report: StoredReport): Promise<void>;
+  get(id: string): Promise<StoredReport | null>;
+  /** Newest first by start time. */
+  list(query: ReportQuery): Promise<ReportSummary[]>;
+  /** The newest report of an instance and tier started before `before` (for baselines and comparisons). */
+  latest(instanceId: string, tier: string, before?: string): Promise<StoredReport | null>;
+}
+
 export type StoreKind = 'postgres' | 'embedded' | 'mongodb';
 
 /** The persistence boundary of DB Patrol; one adapter per database, one contract suite for all. */
@@ -83,6 +104,8 @@ export interface Store {
   readonly inventory: InventoryRepository;
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
+  readonly thresholds: ThresholdRepository;
+  readonly reports: ReportRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

@@ -70,6 +70,37 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at_idx ON audit_log(at DESC, id DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'thresholds and reports',
+    sql: `
+      CREATE TABLE threshold_overrides (
+        check_id text NOT NULL,
+        scope text NOT NULL CHECK (scope IN ('global', 'business', 'instance')),
+        scope_id text NOT NULL DEFAULT '',
+        "values" jsonb NOT NULL,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL,
+        PRIMARY KEY (check_id, scope, scope_id)
+      );
+      CREATE TABLE reports (
+        id text PRIMARY KEY,
+        instance_id text NOT NULL,
+        business_id text,
+        tier text NOT NULL,
+        started_at timestamptz NOT NULL,
+        window_from timestamptz NOT NULL,
+        window_to timestamptz NOT NULL,
+        score integer NOT NULL,
+        max_severity smallint,
+        summary jsonb NOT NULL,
+        document jsonb NOT NULL
+      );
+      CREATE INDEX reports_instance_idx ON reports(instance_id, tier, started_at DESC);
+      CREATE INDEX reports_started_idx ON reports(started_at DESC, id DESC);
+      CREATE INDEX reports_business_idx ON reports(business_id, started_at DESC);
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x64627061; // 'dbpa': serialises concurrent starters

@@ -4,6 +4,8 @@ import { PgAuditRepository } from './audit.repository.pg.js';
 import { PgInventoryRepository } from './inventory.repository.pg.js';
 import { runMigrations } from './migrations.js';
 import { PgDatabase } from './pg-database.js';
+import { PgReportRepository } from './reports.repository.pg.js';
+import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 
 export interface PostgresStoreOptions {
@@ -32,6 +34,8 @@ export class PostgresStore implements Store {
   readonly inventory: PgInventoryRepository;
   readonly tokens: PgTokenRepository;
   readonly audit: PgAuditRepository;
+  readonly thresholds: PgThresholdRepository;
+  readonly reports: PgReportRepository;
   private readonly onClose?: () => Promise<void>;
 
   constructor(options: PostgresStoreOptions) {
@@ -48,6 +52,8 @@ export class PostgresStore implements Store {
     this.inventory = new PgInventoryRepository(this.db);
     this.tokens = new PgTokenRepository(this.db);
     this.audit = new PgAuditRepository(this.db);
+    this.thresholds = new PgThresholdRepository(this.db);
+    this.reports = new PgReportRepository(this.db);
     this.onClose = options.onClose;
   }
 

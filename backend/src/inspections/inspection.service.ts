@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
+import type { Config } from '../config/config.js';
+import { targetSpecFor } from '../inventory/instance-target.js';
+import type { InventoryRepository, ReportRepository } from '../store/store.js';
+import type { Sealer } from '../secrets/sealer.js';
+import { NotFoundError } from '../errors/domain-errors.js';
+import { worstSeverity, type ReportTrigger, type StoredReport } from '../reports/report.model.js';
+import { openTarget } from '../targets/open-target.js';
+import type { ThresholdsService } from '../thresholds/thresholds.service.js';
+import { FleetLimiter } from './concurrency.js';
+import { inspectTarget } from './inspect-target.js';
+import type { CheckOutcome } from './report.types.js';
+
+export interface InspectInstanceOptions {
+  tier: Tier;
+  window: InspectionWindow;
+  trigger: ReportTrigger;
+  now?: Date;
+  signal?: AbortSignal;
+  onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
+}
+
+export interface InspectionServiceDeps {
+  inventory: InventoryRepository;
+  reports: ReportRepository;
+  thresholds: ThresholdsService;
+  sealer: Sealer;
+  checks: readonly AnyCheck[];
+  catalogVersion: string;
+  targets: Config['targets'];
+  /** Inspections at once across the fleet, and per database server address. */
+  limits?: { fleet: number; perServer: number };
+}
+
+/** Inspects inventory instances with their stored credentials and keeps the reports. */
+export class InspectionService {
+  private readonly limiter: FleetLimiter;
+
+  constructor(private readonly deps: InspectionServiceDeps) {
+    this.limiter = new FleetLimiter(deps.limits?.fleet ?? 8, deps.limits?.perServer ?? 2);
+  }
+
+  async inspectInstance(instanceId: string, o: InspectInstanceOptions): Promise<StoredReport> {
+    const instance = await this.deps.inventory.getInstance(instanceId);
+    if (!instance) throw new NotFoundError(`no instance with id ${instanceId}`);
+    const host = await this.deps.inventory.getHost(instance.hostId);
+    if (!host) throw new NotFoundError(`no host with id ${instance.hostId}`);
+    return this.limiter.run(`${host.address}:${instance.port}`, async () => {
+      const resolve = await this.deps.thresholds.resolverFor({ businessId: host.businessId, instanceId });
+      const previous = await this.deps.reports.latest(instanceId, o.tier);
+      const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
+      try {
+        const report = await inspectTarget(target, {
+          tier: o.tier,
+          window: o.window,
+          now: o.now ?? new Date(),
+          instance: {
+            id: instance.id,
+            name: instance.name,
+            engine: instance.engine,
+            ...(instance.backupEvidenceSql ? { backupEvidenceSql: instance.backupEvidenceSql } : {}),
+          },
+          checks: this.deps.checks,
+          catalogVersion: this.deps.catalogVersion,
+          thresholds: resolve,
+          ...(previous ? { baseline: previous.fingerprints } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.onCheckDone ? { onCheckDone: o.onCheckDone } : {}),
+        });
+        const stored: StoredReport = {
+          ...report,
+          id: randomUUID(),
+          instanceId,
+          businessId: host.businessId,
+          trigger: o.trigger,
+          maxSeverity: worstSeverity(report.counts),
+        };
+        await this.deps.reports.insert(stored);
+        return stored;
+      } finally {
+        await target.close();
+      }
+    });
+  }
+}
