@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db } from 'mongodb';
+import { COLLECTIONS } from './mongo-database.js';
+import { isDuplicateKey, isIndexBuildInProgress } from './mongo-errors.js';
+
+/**
+ * One schema step. Two processes starting together may both run a step, so `up` must be idempotent (`createIndex`
+ * with an unchanged specification is); the version is recorded only after `up` succeeded.
+ */
+export interface MongoMigration {
+  version: number;
+  name: string;
+  up(db: Db): Promise<void>;
+}
+
+interface MigrationDoc {
+  _id: number;
+  name: string;
+  appliedAt: Date;
+}
+
+/** Versioned schema changes, applied in order, each once. Never edit a released entry: append a new one. */
+export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
+  {
+    version: 1,
+    name: 'inventory, tokens, audit',
+    async up(db) {
+      // Index names are fixed: duplicate-key errors are told apart by them when keyPattern is missing.
+      await db.collection(COLLECTIONS.businesses).createIndex({ name: 1 }, { name: 'name_unique', unique: true });
+      await db.collection(COLLECTIONS.hosts).createIndexes([
+        { key: { name: 1 }, name: 'name_unique', unique: true },
+        { key: { businessId: 1 }, name: 'businessId' },
+      ]);
+      await db.collection(COLLECTIONS.instances).createIndexes([
+        { key: { name: 1 }, name: 'name_unique', unique: true },
+        { key: { hostId: 1 }, name: 'hostId' },
+      ]);
+      await db.collection(COLLECTIONS.apiTokens).createIndexes([
+        { key: { name: 1 }, name: 'name_unique', unique: true },
+        { key: { hash: 1 }, name: 'hash_unique', unique: true },
+      ]);
+      await db.collection(COLLECTIONS.auditLog).createIndex({ at: -1, _id: -1 }, { name: 'newest_first' });
+    },
+  },
+  {
+    version: 2,
+    name: 'thresholds and reports',
+    async up(db) {
+      await db
+        .collection(COLLECTIONS.thresholdOverrides)
+        .createIndex({ checkId: 1, scope: 1, scopeId: 1 }, { name: 'key_unique', unique: true });
+      await db.collection(COLLECTIONS.reports).createIndexes([
+        { key: { instanceId: 1, tier: 1, startedAt: -1 }, name: 'by_instance' },
+        { key: { startedAt: -1, _id: -1 }, name: 'newest_first' },
+        { key: { businessId: 1, startedAt: -1 }, name: 'by_business' },
+      ]);
+    },
+  },
+  // Next: the indexes of Agenda's job collection, when the scheduler lands.
+];
+
+async function runStep(m: MongoMigration, db: Db): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await m.up(db);
+      return;
+    } catch (err) {
+      // A concurrent starter is building the same index; once it is done our createIndex is a no-op.
+      if (!isIndexBuildInProgress(err) || attempt >= 40) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+/** Applies the migrations not yet recorded in `schemaMigrations`; returns the versions this call applied. */
+export async function runMongoMigrations(
+  db: Db,
+  migrations: readonly MongoMigration[] = MONGO_MIGRATIONS,
+): Promise<number[]> {
+  const recorded = db.collection<MigrationDoc>(COLLECTIONS.schemaMigrations);
+  const done = new Set((await recorded.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await runStep(m, db);
+    try {
+      await recorded.updateOne(
+        { _id: m.version },
+        { $setOnInsert: { name: m.name, appliedAt: new Date() } },
+        { upsert: true },
+      );
+    } catch (err) {
+      // A concurrent starter recorded the same version first.
+      if (!isDuplicateKey(err)) throw err;
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}
