@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AnyCheck, Evaluation, FindingDraft, InstanceInfo, QuerySpec } from '../../check.types.js';
+import { NO_BACKUP_EVIDENCE, postgresBackupAge, walSegmentNumber } from './backup-age.check.js';
+import { postgresWalArchiving } from './wal-archiving.check.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
+const server = {
+  engine: 'postgres',
+  flavor: 'postgres',
+  version: '15.20',
+  versionNum: 150020,
+  versionString: '15.20',
+  role: 'primary',
+  uptimeSeconds: 86_400,
+  readOnly: false,
+} as const;
+
+/** Parses raw driver rows through the check's row schemas, then evaluates. */
+function evaluate(
+  check: AnyCheck,
+  raw: Record<string, unknown[]>,
+  opts: { thresholds?: Record<string, unknown>; instance?: Partial<InstanceInfo> } = {},
+): Evaluation {
+  const rows: Record<string, unknown[]> = {};
+  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
+    rows[name] = z.array(q.row).parse(raw[name] ?? []);
+  }
+  return check.evaluate(rows, {
+    server,
+    window,
+    now,
+    instance: { name: 'pg-prod-1', ...opts.instance },
+    thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
+  });
+}
+const findings = (e: Evaluation): FindingDraft[] => {
+  if (Array.isArray(e)) return e;
+  if ('findings' in e) return e.findings;
+  throw new Error(`skipped: ${e.skipped}`);
+};
+
+describe('postgres.wal-archiving', () => {
+  const archiver = (over: Record<string, unknown>) => ({
+    in_recovery: false,
+    archive_mode: 'on',
+    archive_command: 'pgbackrest --stanza=main archive-push %p',
+    archive_library: '',
+    archived_count: '1200',
+    last_archived_wal: '000000010000000A000000F0',
+    last_archived_time: new Date('2026-11-25T11:59:00Z'),
+    failed_count: '0',
+    last_failed_wal: null,
+    last_failed_time: null,
+    stats_reset: new Date('2026-10-01T00:00:00Z'),
+    ...over,
+  });
+  const ready = (files: number) => [
+    { ready_files: String(files), oldest_ready: files ? new Date('2026-11-25T10:00:00Z') : null },
+  ];
+
+  it.each([
+    ['healthy', {}, 0, []],
+    [
+      'failing now: last failure after last success',
+      {
+        failed_count: '17',
+        last_failed_wal: '000000010000000A000000F1',
+        last_failed_time: new Date('2026-11-25T11:59:30Z'),
+      },
+      0,
+      ['critical'],
+    ],
+    [
+      'never succeeded',
+      {
+        archived_count: '0',
+        last_archived_wal: null,
+        last_archived_time: null,
+        failed_count: '3',
+        last_failed_time: new Date('2026-11-25T11:00:00Z'),
+      },
+      0,
+      ['critical'],
+    ],
+    [
+      'failed within the window, recovered',
+      { failed_count: '2', last_failed_time: new Date('2026-11-24T03:00:00Z') },
+      0,
+      ['warning'],
+    ],
+    ['failed before the window', { failed_count: '2', last_failed_time: new Date('2026-11-01T03:00:00Z') }, 0, []],
+    ['ready backlog 49', {}, 49, []],
+    ['ready backlog 50', {}, 50, ['warning']],
+    ['ready backlog 500', {}, 500, ['critical']],
+    ['archive_mode on without a command', { archive_command: '', archive_library: '' }, 3, ['warning']],
+    ['PG15 archive_library instead of a command', { archive_command: '', archive_library: 'basic_archive' }, 0, []],
+    ['standby with archive_mode always archives', { in_recovery: true, archive_mode: 'always' }, 0, []],
+  ] as const)('%s', (_name, over, files, severities) => {
+    const out = findings(evaluate(postgresWalArchiving, { archiver: [archiver(over)], ready: ready(files) }));
+    expect(out.map((f) => f.severity)).toEqual(severities);
+  });
+
+  it('says since when failed_count counts', () => {
+    const [f] = findings(
+      evaluate(postgresWalArchiving, {
+        archiver: [
+          archiver({
+            failed_count: '17',
+            last_failed_wal: '000000010000000A000000F1',
+            last_failed_time: new Date('2026-11-25T11:59:30Z'),
+          }),
+        ],
+        ready: ready(0),
+      }),
+    );
+    expect(f).toMatchObject({ object: 'pg-prod-1', value: 17 });
+    expect(f!.message).toBe(
+      'WAL archiving is failing: last failure at 2026-11-25T11:59:30.000Z (000000010000000A000000F1) is newer than the last success (2026-11-25T11:59:00.000Z); failed_count 17 since 2026-10-01T00:00:00.000Z',
+    );
+  });
+
+  it('without the .ready listing (no privilege) judges pg_stat_archiver alone', () => {
+    expect(findings(evaluate(postgresWalArchiving, { archiver: [archiver({})], ready: [] }))).toEqual([]);
+  });
+
+  it('archive_mode off: skipped by default, or a finding per policy', () => {
+    const off = { archiver: [archiver({ archive_mode: 'off', archive_command: '(disabled)' })], ready: ready(0) };
+    expect(evaluate(postgresWalArchiving, off)).toEqual({ skipped: 'archive_mode = off: WAL is not archived' });
+    expect(findings(evaluate(postgresWalArchiving, off, { thresholds: { archiveModeOff: 'warning' } }))).toMatchObject([
+      { severity: 'warning', object: 'archive_mode', value: 'off' },
+    ]);
+  });
+
+  it('a standby with archive_mode on does not archive: skipped', () => {
+    const e = evaluate(postgresWalArchiving, { archiver: [archiver({ in_recovery: true })], ready: ready(0) });
+    expect(e).toEqual({ skipped: expect.stringContaining('only always') });
+  });
+});
+
+describe('postgres.backup-age', () => {
+  const evidenceSql = 'SELECT max(finished_at) AS last_backup_end FROM ops.backups WHERE ok';
+  const archiver = (over: Record<string, unknown>) => ({
+    in_recovery: false,
+    archive_mode: 'on',
+    last_archived_wal: '000000010000000A000000F0',
+    last_archived_time: new Date('2026-11-25T11:59:00Z'),
+    current_wal: '000000010000000A000000F1',
+    wal_segment_bytes: '16777216',
+    ...over,
+  });
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+  const run = (ends: (Date | string | null)[], over: Record<string, unknown> = {}) =>
+    evaluate(
+      postgresBackupAge,
+      { evidence: ends.map((e) => ({ last_backup_end: e })), archiver: [archiver(over)] },
+      { instance: { backupEvidenceSql: evidenceSql } },
+    );
+
+  it('does not apply, and is skipped, without an evidence query', () => {
+    expect(postgresBackupAge.applies!({ server, instance: { name: 'pg-prod-1' } })).toBe(NO_BACKUP_EVIDENCE);
+    expect(
+      postgresBackupAge.applies!({ server, instance: { name: 'pg-prod-1', backupEvidenceSql: evidenceSql } }),
+    ).toBeNull();
+    expect(evaluate(postgresBackupAge, { evidence: [], archiver: [archiver({})] })).toEqual({
+      skipped: NO_BACKUP_EVIDENCE,
+    });
+    expect(
+      postgresBackupAge.queries.evidence.dynamicSql!({
+        server,
+        window,
+        now,
+        instance: { name: 'x', backupEvidenceSql: evidenceSql },
+      }),
+    ).toBe(evidenceSql);
+  });
+
+  it.each([
+    ['fresh', [hoursAgo(3)], []],
+    ['26 h exactly', [hoursAgo(26)], []],
+    ['older than 26 h', [hoursAgo(27)], ['warning']],
+    ['older than 50 h', [hoursAgo(51)], ['critical']],
+    ['newest of several rows counts', [hoursAgo(80), hoursAgo(2)], []],
+    ['timestamp as text from the operator query', ['2026-11-23 06:00:00+00'], ['critical']],
+    ['no backup recorded', [null], ['critical']],
+    ['no rows at all', [], ['critical']],
+  ] as const)('%s', (_name, ends, severities) => {
+    const out = findings(run([...ends]));
+    expect(out.map((f) => f.severity)).toEqual(severities);
+    for (const f of out) expect(f.object).toBe('pg-prod-1');
+  });
+
+  it('reports the age in hours against the threshold', () => {
+    const [f] = findings(run([hoursAgo(30)]));
+    expect(f).toMatchObject({ value: 30, threshold: 26 });
+    expect(f!.message).toBe('last successful base backup ended 2026-11-24T06:00:00.000Z, 30.0 h ago (threshold 26 h)');
+  });
+
+  it.each([
+    ['archiver keeps up', {}, 0],
+    [
+      'segments waiting but archived recently',
+      { current_wal: '000000010000000A000000F9', last_archived_time: hoursAgo(0.5) },
+      0,
+    ],
+    [
+      '3 segments not archived for 2 h',
+      { current_wal: '000000010000000A000000F4', last_archived_time: hoursAgo(2) },
+      1,
+    ],
+    [
+      'across a log id boundary',
+      {
+        last_archived_wal: '000000010000000A000000FE',
+        current_wal: '000000010000000B00000002',
+        last_archived_time: hoursAgo(2),
+      },
+      1,
+    ],
+    ['idle server: nothing new to archive', { last_archived_time: hoursAgo(48) }, 0],
+    [
+      'timeline switch: not comparable',
+      { current_wal: '000000020000000A000000F9', last_archived_time: hoursAgo(5) },
+      0,
+    ],
+    [
+      'archive_mode off',
+      { archive_mode: 'off', current_wal: '000000010000000A000000F9', last_archived_time: hoursAgo(5) },
+      0,
+    ],
+  ] as const)('WAL continuity: %s', (_name, over, count) => {
+    const out = findings(run([hoursAgo(1)], over));
+    expect(out).toHaveLength(count);
+    for (const f of out) expect(f.message).toContain('point-in-time recovery cannot reach the present');
+  });
+
+  it('parses WAL file names with the segment size', () => {
+    expect(walSegmentNumber('000000010000000A000000F0', 16 * 1024 * 1024)).toEqual({
+      timeline: '00000001',
+      segno: 10 * 256 + 240,
+    });
+    expect(walSegmentNumber('000000010000000100000003', 1024 * 1024 * 1024)).toEqual({
+      timeline: '00000001',
+      segno: 4 + 3,
+    });
+    expect(walSegmentNumber('00000002.history', 16 * 1024 * 1024)).toBeNull();
+    expect(walSegmentNumber('000000010000000A000000F0.00000028.backup', 16 * 1024 * 1024)).toBeNull();
+  });
+});

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import type { FindingDraft } from '../../check.types.js';
+import { defineCheck } from '../../define-check.js';
+import { pgIdent } from '../../quote.js';
+
+const countersSql = (
+  sessions: string,
+) => `SELECT datname, xact_commit, xact_rollback, deadlocks, conflicts, temp_files, temp_bytes,
+  ${sessions}, stats_reset
+FROM pg_stat_database WHERE datname IS NOT NULL ORDER BY datname LIMIT 500`;
+
+const GiB = 1024 ** 3;
+const count = z.coerce.number();
+
+export const postgresErrorCounters = defineCheck({
+  id: 'postgres.error-counters',
+  catalogRef: 'PG-D10',
+  engine: 'postgres',
+  flavors: ['postgres'],
+  category: 'errors',
+  tier: 'daily',
+  window: 'delta',
+  scope: 'instance',
+  title: { en: 'Errors and alerts without log access', zh: '无需读取日志的错误与告警计数' },
+  description: {
+    en: 'Error counters of pg_stat_database per database, for clusters whose log DB Patrol cannot read: deadlocks, rollback ratio, recovery conflicts (standbys), temporary files and, on PostgreSQL 14+, sessions ended by fatal errors, killed or abandoned. Counters are cumulative since the statistics were last reset until snapshots cover the window. Checksum failures are reported by postgres.checksum-failures.',
+    zh: '针对无法读取日志的集群，按数据库读取 pg_stat_database 中的错误计数：死锁、回滚比例、恢复冲突（备库）、临时文件，以及 PostgreSQL 14 及以上因致命错误结束、被终止或被客户端异常断开的会话数。在快照覆盖采样窗口之前，计数为自统计信息上次重置以来的累计值。数据页校验失败由 postgres.checksum-failures 报告。',
+  },
+  remediation: {
+    en: 'Deadlocks: read the log around the deadlock for the two statements and make the application take locks in one order. High rollback ratio: find the failing or aborted transactions (application errors, serialization failures, ORMs rolling back read-only work). Conflicts: tune hot_standby_feedback / max_standby_streaming_delay. Temp files: raise work_mem for the queries that sort or hash to disk. Abnormal session ends: check application connection handling and the log for FATAL messages. Reset with pg_stat_reset() after fixing, so the counters show new events.',
+    zh: '死锁：在日志中查看死锁前后的两条语句，让应用按固定顺序加锁。回滚比例高：找出失败或被中止的事务（应用报错、序列化失败、ORM 对只读事务执行回滚）。冲突：调整 hot_standby_feedback / max_standby_streaming_delay。临时文件：为排序或哈希落盘的查询调大 work_mem。会话异常结束：检查应用的连接管理并在日志中查找 FATAL 信息。修复后可执行 pg_stat_reset() 重置计数，以便观察新发生的事件。',
+  },
+  queries: {
+    main: {
+      sql: [
+        {
+          since: 0,
+          sql: countersSql(
+            'NULL::bigint AS sessions, NULL::bigint AS sessions_fatal, NULL::bigint AS sessions_killed, NULL::bigint AS sessions_abandoned',
+          ),
+        },
+        { since: 140000, sql: countersSql('sessions, sessions_fatal, sessions_killed, sessions_abandoned') },
+      ],
+      row: z.object({
+        datname: z.string(),
+        xact_commit: count,
+        xact_rollback: count,
+        deadlocks: count,
+        conflicts: count,
+        temp_files: count,
+        temp_bytes: count,
+        sessions: count.nullable(),
+        sessions_fatal: count.nullable(),
+        sessions_killed: count.nullable(),
+        sessions_abandoned: count.nullable(),
+        stats_reset: z.coerce.date().nullable(),
+      }),
+    },
+  },
+  thresholds: {
+    schema: z.object({
+      deadlocksWarn: z.number().int().positive(),
+      rollbackRatioWarnPct: z.number().nonnegative(),
+      rollbackRatioCritPct: z.number().nonnegative(),
+      /** Fewer transactions than this make the rollback ratio meaningless. */
+      rollbackMinTransactions: z.number().int().nonnegative(),
+      conflictsWarn: z.number().int().positive(),
+      tempBytesInfo: z.number().nonnegative(),
+      abnormalSessionsWarnPct: z.number().nonnegative(),
+      abnormalSessionsMinSessions: z.number().int().nonnegative(),
+    }),
+    defaults: {
+      deadlocksWarn: 1,
+      rollbackRatioWarnPct: 0.5,
+      rollbackRatioCritPct: 1,
+      rollbackMinTransactions: 1000,
+      conflictsWarn: 1,
+      tempBytesInfo: 10 * GiB,
+      abnormalSessionsWarnPct: 5,
+      abnormalSessionsMinSessions: 100,
+    },
+  },
+  evaluate({ main }, ctx) {
+    const t = ctx.thresholds;
+    const findings: FindingDraft[] = [];
+    for (const d of main) {
+      const object = pgIdent(d.datname);
+      const since = `since ${d.stats_reset ? d.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}; window start not covered`;
+      const evidence = [{ ...d, stats_reset: d.stats_reset?.toISOString() ?? null }];
+      if (d.deadlocks >= t.deadlocksWarn) {
+        findings.push({
+          severity: 'warning',
+          object,
+          message: `${d.deadlocks} deadlocks in database ${object} ${since}`,
+          value: d.deadlocks,
+          threshold: t.deadlocksWarn,
+          evidence,
+        });
+      }
+      const xacts = d.xact_commit + d.xact_rollback;
+      if (xacts >= t.rollbackMinTransactions && xacts > 0) {
+        const pct = (100 * d.xact_rollback) / xacts;
+        if (pct > t.rollbackRatioWarnPct) {
+          const critical = pct > t.rollbackRatioCritPct;
+          const limit = critical ? t.rollbackRatioCritPct : t.rollbackRatioWarnPct;
+          findings.push({
+            severity: critical ? 'critical' : 'warning',
+            object,
+            message: `${pct.toFixed(2)} % of ${xacts} transactions rolled back in database ${object} (threshold ${limit} %) ${since}`,
+            value: Math.round(pct * 100) / 100,
+            threshold: limit,
+            evidence,
+          });
+        }
+      }
+      if (d.conflicts >= t.conflictsWarn) {
+        findings.push({
+          severity: 'warning',
+          object,
+          message: `${d.conflicts} queries cancelled by recovery conflicts in database ${object} ${since}`,
+          value: d.conflicts,
+          threshold: t.conflictsWarn,
+          evidence,
+        });
+      }
+      if (d.temp_bytes >= t.tempBytesInfo && d.temp_files > 0) {
+        findings.push({
+          severity: 'info',
+          object,
+          message: `${d.temp_files} temporary files, ${(d.temp_bytes / GiB).toFixed(1)} GiB spilled to disk in database ${object} (threshold ${(t.tempBytesInfo / GiB).toFixed(1)} GiB) ${since}`,
+          value: d.temp_bytes,
+          threshold: t.tempBytesInfo,
+          evidence,
+        });
+      }
+      if (d.sessions !== null && d.sessions >= t.abnormalSessionsMinSessions && d.sessions > 0) {
+        const abnormal = (d.sessions_fatal ?? 0) + (d.sessions_killed ?? 0) + (d.sessions_abandoned ?? 0);
+        const pct = (100 * abnormal) / d.sessions;
+        if (pct > t.abnormalSessionsWarnPct) {
+          findings.push({
+            severity: 'warning',
+            object,
+            message: `${abnormal} of ${d.sessions} sessions (${pct.toFixed(1)} %) in database ${object} ended abnormally: ${d.sessions_fatal ?? 0} by fatal errors, ${d.sessions_killed ?? 0} killed, ${d.sessions_abandoned ?? 0} abandoned by the client (threshold ${t.abnormalSessionsWarnPct} %) ${since}`,
+            value: Math.round(pct * 10) / 10,
+            threshold: t.abnormalSessionsWarnPct,
+            evidence,
+          });
+        }
+      }
+    }
+    return findings;
+  },
+});

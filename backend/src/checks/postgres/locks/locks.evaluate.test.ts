@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AnyCheck, Evaluation, FindingDraft, InstanceInfo, QuerySpec } from '../../check.types.js';
+import { postgresBlockedSessions } from './blocked-sessions.check.js';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
+const server = {
+  engine: 'postgres',
+  flavor: 'postgres',
+  version: '15.20',
+  versionNum: 150020,
+  versionString: '15.20',
+  role: 'primary',
+  uptimeSeconds: 86_400,
+  readOnly: false,
+} as const;
+
+/** Parses raw driver rows through the check's row schemas, then evaluates. */
+function evaluate(
+  check: AnyCheck,
+  raw: Record<string, unknown[]>,
+  opts: { thresholds?: Record<string, unknown>; instance?: Partial<InstanceInfo> } = {},
+): Evaluation {
+  const rows: Record<string, unknown[]> = {};
+  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
+    rows[name] = z.array(q.row).parse(raw[name] ?? []);
+  }
+  return check.evaluate(rows, {
+    server,
+    window,
+    now,
+    instance: { name: 'pg-prod-1', ...opts.instance },
+    thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
+  });
+}
+const findings = (e: Evaluation): FindingDraft[] => {
+  if (Array.isArray(e)) return e;
+  if ('findings' in e) return e.findings;
+  throw new Error(`skipped: ${e.skipped}`);
+};
+
+describe('postgres.blocked-sessions', () => {
+  const blocked = (over: Record<string, unknown>) => ({
+    pid: 5001,
+    usename: 'app_rw',
+    datname: 'orders',
+    application_name: 'api',
+    client_addr: '10.1.2.3',
+    state: 'active',
+    wait_event_type: 'Lock',
+    wait_event: 'transactionid',
+    wait_seconds: 10,
+    blocking_pids: [4001],
+    query: 'UPDATE t SET v = 1 WHERE id = 1',
+    blockers: [
+      {
+        pid: 4001,
+        usename: 'batch',
+        datname: 'orders',
+        state: 'idle in transaction',
+        xact_seconds: 620.4,
+        query: 'UPDATE t SET v = 2',
+      },
+    ],
+    ...over,
+  });
+
+  it.each([
+    ['waiting 10 s', {}, []],
+    ['waiting exactly 60 s', { wait_seconds: 60 }, ['warning']],
+    ['waiting 119 s', { wait_seconds: 119.9 }, ['warning']],
+    ['waiting 2 min', { wait_seconds: 120 }, ['critical']],
+    ['unknown wait start', { wait_seconds: null }, []],
+  ] as const)('%s', (_name, over, severities) => {
+    const out = findings(evaluate(postgresBlockedSessions, { main: [blocked(over)] }));
+    expect(out.map((f) => f.severity)).toEqual(severities);
+    for (const f of out) expect(f.object).toBe('pid 5001 (app_rw@orders)');
+  });
+
+  it('names the blockers, including a prepared transaction', () => {
+    const [f] = findings(
+      evaluate(postgresBlockedSessions, { main: [blocked({ wait_seconds: 75.4, blocking_pids: [4001, 0] })] }),
+    );
+    expect(f!.message).toBe(
+      'waiting 75 s for a transactionid lock (threshold 60 s), blocked by pid 4001 (batch@orders, idle in transaction, transaction 620 s), a prepared transaction: UPDATE t SET v = 1 WHERE id = 1',
+    );
+    expect(f!.evidence).toHaveLength(2);
+    expect(f!.evidence![1]).toMatchObject({ blocker: true, pid: 4001 });
+  });
+
+  it('accepts a blocker that ended between the two reads', () => {
+    const out = findings(
+      evaluate(
+        postgresBlockedSessions,
+        { main: [blocked({ blockers: null })] },
+        { thresholds: { waitWarnSeconds: 0 } },
+      ),
+    );
+    expect(out[0]!.message).toContain('blocked by pid 4001:');
+  });
+});

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { FindingDraft } from '../../check.types.js';
+import { defineCheck } from '../../define-check.js';
+
+const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+
+const CURRENT_LSN = `CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END`;
+const COMMON = `slot_name, slot_type, database, active,
+  pg_wal_lsn_diff(${CURRENT_LSN}, restart_lsn)::bigint AS retained_bytes,
+  pg_size_bytes(current_setting('max_wal_size')) AS max_wal_size_bytes`;
+const TAIL = `FROM pg_replication_slots ORDER BY slot_name LIMIT 500`;
+
+export const postgresReplicationSlots = defineCheck({
+  id: 'postgres.replication-slots',
+  catalogRef: 'PG-D04',
+  engine: 'postgres',
+  flavors: ['postgres'],
+  category: 'replication',
+  tier: 'daily',
+  window: 'state',
+  scope: 'instance',
+  title: { en: 'Inactive replication slots retaining WAL, lost slots', zh: '保留 WAL 的不活跃复制槽与已失效的复制槽' },
+  description: {
+    en: 'Replication slots nobody consumes keep every WAL segment since their restart_lsn, until pg_wal fills the disk. Flags inactive slots retaining more than a multiple of max_wal_size, slots whose WAL is about to be removed (wal_status unreserved) and slots already lost or invalidated (PostgreSQL 13+).',
+    zh: '没有消费者的复制槽会保留自 restart_lsn 以来的全部 WAL，直到 pg_wal 所在磁盘写满。本检查标出保留 WAL 超过 max_wal_size 指定倍数的不活跃复制槽、WAL 即将被删除的复制槽（wal_status 为 unreserved），以及已经丢失或失效的复制槽（PostgreSQL 13 及以上）。',
+  },
+  remediation: {
+    en: "Find the slot's consumer (standby, logical subscriber, CDC tool) and bring it back; if it is gone for good, drop the slot with SELECT pg_drop_replication_slot('<slot>'). A lost slot cannot be recovered: re-create it and re-initialise the consumer (re-clone the standby, re-sync the subscription). Consider max_slot_wal_keep_size to cap the WAL a slot can hold.",
+    zh: "找到复制槽的消费者（备库、逻辑订阅端、CDC 工具）并使其恢复；若消费者已永久下线，执行 SELECT pg_drop_replication_slot('<槽名>') 删除复制槽。已丢失的复制槽无法恢复：需重建复制槽并重新初始化消费者（重新搭建备库、重新同步订阅）。可设置 max_slot_wal_keep_size 限制单个复制槽最多保留的 WAL。",
+  },
+  queries: {
+    main: {
+      sql: [
+        {
+          since: 0,
+          sql: `SELECT ${COMMON}, NULL::text AS wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since
+${TAIL}`,
+        },
+        {
+          since: 130000,
+          sql: `SELECT ${COMMON}, wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since
+${TAIL}`,
+        },
+        {
+          since: 160000,
+          sql: `SELECT ${COMMON}, wal_status, CASE WHEN conflicting THEN 'conflicting' END AS invalidation_reason, NULL::timestamptz AS inactive_since
+${TAIL}`,
+        },
+        {
+          since: 170000,
+          sql: `SELECT ${COMMON}, wal_status, invalidation_reason, inactive_since
+${TAIL}`,
+        },
+      ],
+      row: z.object({
+        slot_name: z.string(),
+        slot_type: z.string(),
+        database: z.string().nullable(),
+        active: z.boolean(),
+        retained_bytes: z.coerce.number().nullable(),
+        max_wal_size_bytes: z.coerce.number(),
+        wal_status: z.string().nullable(),
+        invalidation_reason: z.string().nullable(),
+        inactive_since: z.coerce.date().nullable(),
+      }),
+    },
+  },
+  thresholds: {
+    schema: z.object({
+      /** An inactive slot is flagged when it retains more than this multiple of max_wal_size. */
+      inactiveRetainedRatio: z.number().nonnegative(),
+    }),
+    defaults: { inactiveRetainedRatio: 1 },
+  },
+  evaluate({ main }, ctx) {
+    const findings: FindingDraft[] = [];
+    for (const s of main) {
+      const kind =
+        s.slot_type === 'logical' && s.database ? `logical slot (database ${s.database})` : `${s.slot_type} slot`;
+      const evidence = [
+        {
+          slot_name: s.slot_name,
+          slot_type: s.slot_type,
+          database: s.database,
+          active: s.active,
+          wal_status: s.wal_status,
+          retained_bytes: s.retained_bytes,
+          max_wal_size_bytes: s.max_wal_size_bytes,
+          invalidation_reason: s.invalidation_reason,
+          inactive_since: s.inactive_since?.toISOString() ?? null,
+        },
+      ];
+      if (s.wal_status === 'lost' || s.invalidation_reason) {
+        findings.push({
+          severity: 'critical',
+          object: s.slot_name,
+          message: `${kind} ${s.slot_name} is invalidated (${s.wal_status === 'lost' ? 'wal_status lost: required WAL was removed' : s.invalidation_reason}); its consumer can no longer continue from it`,
+          value: s.invalidation_reason ?? 'lost',
+          evidence,
+        });
+        continue;
+      }
+      if (s.wal_status === 'unreserved') {
+        findings.push({
+          severity: 'warning',
+          object: s.slot_name,
+          message: `${kind} ${s.slot_name} has wal_status unreserved: WAL it still needs will be removed at the next checkpoint (max_slot_wal_keep_size exceeded)`,
+          value: 'unreserved',
+          evidence,
+        });
+        continue;
+      }
+      if (s.active || s.retained_bytes === null) continue;
+      const limit = ctx.thresholds.inactiveRetainedRatio * s.max_wal_size_bytes;
+      if (s.retained_bytes <= limit) continue;
+      const since = s.inactive_since ? `, inactive since ${s.inactive_since.toISOString()}` : '';
+      findings.push({
+        severity: 'warning',
+        object: s.slot_name,
+        message: `inactive ${kind} ${s.slot_name} retains ${mib(s.retained_bytes)} of WAL${since} (threshold ${mib(limit)} = ${ctx.thresholds.inactiveRetainedRatio} × max_wal_size)`,
+        value: s.retained_bytes,
+        threshold: limit,
+        evidence,
+      });
+    }
+    return findings;
+  },
+});
