@@ -2,11 +2,17 @@ import { createHash } from 'node:crypto';
 import { VERSION } from '../runtime/version.js';
 import type { AnyCheck } from './check.types.js';
 import { mysqlUptime } from './mysql/availability/uptime.check.js';
+import { MYSQL_WEEKLY_OBJECT_CHECKS } from './mysql/weekly-objects.list.js';
 import { POSTGRES_DAILY_CHECKS } from './postgres/daily.list.js';
 import { postgresTablesWithoutPrimaryKey } from './postgres/objects/tables-without-primary-key.check.js';
 
 /** Every check DB Patrol knows, listed explicitly (no discovery), in report order. */
-export const CHECKS: readonly AnyCheck[] = [mysqlUptime, ...POSTGRES_DAILY_CHECKS, postgresTablesWithoutPrimaryKey];
+export const CHECKS: readonly AnyCheck[] = [
+  mysqlUptime,
+  ...MYSQL_WEEKLY_OBJECT_CHECKS,
+  ...POSTGRES_DAILY_CHECKS,
+  postgresTablesWithoutPrimaryKey,
+];
 
 /** Changes whenever a check's id, tier, SQL or thresholds change, so reports say which catalog produced them. */
 export const CATALOG_VERSION = `${VERSION}+${createHash('sha256')

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { FindingDraft } from '../../check.types.js';
+import { defineCheck } from '../../define-check.js';
+import { myQualified } from '../../quote.js';
+
+const GiB = 1024 ** 3;
+const formatBytes = (n: number) =>
+  n >= GiB
+    ? `${(n / GiB).toFixed(1)} GiB`
+    : n >= 1024 ** 2
+      ? `${(n / 1024 ** 2).toFixed(1)} MiB`
+      : n >= 1024
+        ? `${(n / 1024).toFixed(1)} KiB`
+        : `${n} B`;
+
+export const mysqlLargeTables = defineCheck({
+  id: 'mysql.large-tables',
+  catalogRef: 'MY-W07',
+  engine: 'mysql',
+  flavors: ['mysql', 'mariadb'],
+  category: 'objects',
+  tier: 'weekly',
+  window: 'state',
+  scope: 'instance',
+  title: { en: 'Very large tables; indexes larger than data', zh: '超大表；索引大于数据' },
+  description: {
+    en: 'The 500 largest user tables (DATA_LENGTH + INDEX_LENGTH): those above the size or row-count threshold (informational: they need partitioning, archiving and a plan for schema changes), and those whose indexes take more space than their data (poor indexing, redundant indexes or a wide primary key copied into every secondary index). TABLE_ROWS is an estimate for InnoDB.',
+    zh: '最大的 500 张用户表（DATA_LENGTH + INDEX_LENGTH）：超过大小或行数阈值的表（提示：需要考虑分区、归档以及改表方案），以及索引占用空间大于数据的表（索引设计不佳、冗余索引，或过宽的主键被复制到每个二级索引中）。InnoDB 的 TABLE_ROWS 为估算值。',
+  },
+  remediation: {
+    en: 'For very large tables, plan archiving or partitioning and make sure backups and schema changes can handle them. Where indexes outweigh data, drop redundant and unused indexes (see MY-W02/MY-W03) and consider a narrower primary key.',
+    zh: '对于超大表，规划归档或分区，并确认备份与改表流程能够承受；索引大于数据时，删除冗余与未使用的索引（见 MY-W02/MY-W03），并考虑使用更窄的主键。',
+  },
+  queries: {
+    main: {
+      sql: [
+        {
+          since: 0,
+          sql: `SELECT TABLE_SCHEMA AS table_schema, TABLE_NAME AS table_name, ENGINE AS engine, TABLE_ROWS AS table_rows,
+  DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length
+FROM information_schema.TABLES
+WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND DATA_LENGTH IS NOT NULL
+  AND TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+ORDER BY DATA_LENGTH + INDEX_LENGTH DESC, TABLE_SCHEMA, TABLE_NAME
+LIMIT 500`,
+        },
+      ],
+      row: z.object({
+        table_schema: z.string(),
+        table_name: z.string(),
+        engine: z.string().nullable(),
+        table_rows: z.coerce.number().nullable(),
+        data_length: z.coerce.number(),
+        index_length: z.coerce.number(),
+      }),
+    },
+  },
+  thresholds: {
+    schema: z.object({
+      largeTableBytes: z.number().min(0),
+      largeTableRows: z.number().min(0),
+      indexLargerMinBytes: z.number().min(0),
+    }),
+    defaults: { largeTableBytes: 10 * GiB, largeTableRows: 10_000_000, indexLargerMinBytes: GiB },
+  },
+  evaluate({ main }, ctx) {
+    const { largeTableBytes, largeTableRows, indexLargerMinBytes } = ctx.thresholds;
+    const findings: FindingDraft[] = [];
+    for (const r of main) {
+      const table = myQualified(r.table_schema, r.table_name);
+      const size = r.data_length + r.index_length;
+      const rows = r.table_rows ?? 0;
+      const evidence = [
+        { engine: r.engine, estimatedRows: r.table_rows, dataLength: r.data_length, indexLength: r.index_length },
+      ];
+      if (size > largeTableBytes || rows > largeTableRows) {
+        const bySize = size > largeTableBytes;
+        findings.push({
+          severity: 'info',
+          object: table,
+          message: `table ${table} is very large: ${formatBytes(size)} (data ${formatBytes(r.data_length)}, indexes ${formatBytes(r.index_length)}), ~${rows} rows (> ${bySize ? formatBytes(largeTableBytes) : `${largeTableRows} rows`})`,
+          value: bySize ? size : rows,
+          threshold: bySize ? largeTableBytes : largeTableRows,
+          evidence,
+        });
+      }
+      if (r.index_length > r.data_length && r.index_length >= indexLargerMinBytes) {
+        findings.push({
+          severity: 'warning',
+          object: table,
+          message: `indexes of ${table} take ${formatBytes(r.index_length)}, more than its ${formatBytes(r.data_length)} of data (${(r.index_length / Math.max(r.data_length, 1)).toFixed(1)}×)`,
+          value: r.index_length,
+          threshold: r.data_length,
+          evidence,
+        });
+      }
+    }
+    return findings;
+  },
+});
