@@ -3,6 +3,7 @@ import { VERSION } from '../runtime/version.js';
 import type { AnyCheck } from './check.types.js';
 import { mysqlUptime } from './mysql/availability/uptime.check.js';
 import { MYSQL_WEEKLY_OBJECT_CHECKS } from './mysql/weekly-objects.list.js';
+import { MYSQL_WEEKLY_SECURITY_CHECKS } from './mysql/weekly-security.list.js';
 import { POSTGRES_DAILY_CHECKS } from './postgres/daily.list.js';
 import { postgresTablesWithoutPrimaryKey } from './postgres/objects/tables-without-primary-key.check.js';
 
@@ -10,6 +11,7 @@ import { postgresTablesWithoutPrimaryKey } from './postgres/objects/tables-witho
 export const CHECKS: readonly AnyCheck[] = [
   mysqlUptime,
   ...MYSQL_WEEKLY_OBJECT_CHECKS,
+  ...MYSQL_WEEKLY_SECURITY_CHECKS,
   ...POSTGRES_DAILY_CHECKS,
   postgresTablesWithoutPrimaryKey,
 ];
