@@ -1,19 +1,21 @@
 import { createHash } from 'node:crypto';
 import { VERSION } from '../runtime/version.js';
 import type { AnyCheck } from './check.types.js';
-import { mysqlUptime } from './mysql/availability/uptime.check.js';
+import { MYSQL_DAILY_CHECKS } from './mysql/daily.list.js';
 import { MYSQL_WEEKLY_OBJECT_CHECKS } from './mysql/weekly-objects.list.js';
 import { MYSQL_WEEKLY_SECURITY_CHECKS } from './mysql/weekly-security.list.js';
 import { POSTGRES_DAILY_CHECKS } from './postgres/daily.list.js';
-import { postgresTablesWithoutPrimaryKey } from './postgres/objects/tables-without-primary-key.check.js';
+import { POSTGRES_WEEKLY_OBJECT_CHECKS } from './postgres/weekly-objects.list.js';
+import { POSTGRES_WEEKLY_SECURITY_CHECKS } from './postgres/weekly-security.list.js';
 
 /** Every check DB Patrol knows, listed explicitly (no discovery), in report order. */
 export const CHECKS: readonly AnyCheck[] = [
-  mysqlUptime,
+  ...MYSQL_DAILY_CHECKS,
   ...MYSQL_WEEKLY_OBJECT_CHECKS,
   ...MYSQL_WEEKLY_SECURITY_CHECKS,
   ...POSTGRES_DAILY_CHECKS,
-  postgresTablesWithoutPrimaryKey,
+  ...POSTGRES_WEEKLY_OBJECT_CHECKS,
+  ...POSTGRES_WEEKLY_SECURITY_CHECKS,
 ];
 
 /** Changes whenever a check's id, tier, SQL or thresholds change, so reports say which catalog produced them. */

@@ -55,7 +55,7 @@ export function toQueryError(err: unknown, tag?: string): TargetQueryError {
 const MYSQL_TIMEOUT = new Set([1969 /* MariaDB max_statement_time */, 3024 /* MySQL max_execution_time */]);
 const MYSQL_LOCK_TIMEOUT = new Set([1205]);
 const MYSQL_PERMISSION = new Set([1044, 1045, 1142, 1143, 1227, 1370]);
-const MYSQL_MISSING = new Set([1049, 1051, 1054, 1109, 1146, 1193, 1286, 1305, 1630]);
+const MYSQL_MISSING = new Set([1049, 1051, 1054, 1109, 1146, 1193, 1286, 1305, 1381 /* binary logging off */, 1630]);
 
 const PG_MISSING = new Set(['42P01', '42883', '42703', '3F000', '42704', '3D000', '58P01']);
 

@@ -17,7 +17,7 @@ export const mysqlAuditLogging = defineCheck({
     zh: '检查是否有审计日志记录连接和语句：MariaDB 的 server_audit 插件且 server_audit_logging=ON，Percona Server 或 MySQL 企业版的 audit_log 插件（audit_log_policy=NONE 或 audit_log_disable=ON 时不算），或 audit_log_filter 组件（不检查其过滤规则）。其他 AUDIT 类型插件（SQL_ERROR_LOG、CONNECTION_CONTROL、查询响应时间统计）不算审计日志。',
   },
   remediation: {
-    en: "MariaDB: INSTALL SONAME 'server_audit', then in my.cnf plugin_load_add=server_audit, server_audit=FORCE_PLUS_PERMANENT, server_audit_events=CONNECT,QUERY_DDL,QUERY_DCL, server_audit_logging=ON, and ship the log off the host. Percona Server: INSTALL PLUGIN audit_log SONAME 'audit_log.so'. MLPS (等保) requires security auditing.",
+    en: "MariaDB: INSTALL SONAME 'server_audit', then in my.cnf plugin_load_add=server_audit, server_audit=FORCE_PLUS_PERMANENT, server_audit_events=CONNECT,QUERY_DDL,QUERY_DCL, server_audit_logging=ON, and ship the log off the host. Percona Server: INSTALL PLUGIN audit_log SONAME 'audit_log.so'. MLPS (Multi-Level Protection Scheme) requires security auditing.",
     zh: "MariaDB：执行 INSTALL SONAME 'server_audit'，并在 my.cnf 中配置 plugin_load_add=server_audit、server_audit=FORCE_PLUS_PERMANENT、server_audit_events=CONNECT,QUERY_DDL,QUERY_DCL、server_audit_logging=ON，并将日志转存到主机之外。Percona Server：INSTALL PLUGIN audit_log SONAME 'audit_log.so'。等保要求开启安全审计。",
   },
   queries: {

@@ -23,7 +23,7 @@ export const mysqlLoginFailureLockout = defineCheck({
     zh: '检查是否对连续登录失败进行处理。MariaDB（10.4.2+）：max_password_errors，默认 4294967295 即未启用；连续输错达到该次数后阻止该账号登录，但不适用于拥有 SUPER / CONNECTION ADMIN 的账号和 localhost 连接。MySQL：connection_control 插件（或组件），或账号级 FAILED_LOGIN_ATTEMPTS（8.0.19+，mysql.user 的 User_attributes），后者需要巡检账号有 mysql.user 的查询权限。',
   },
   remediation: {
-    en: 'MariaDB: set max_password_errors (e.g. 5) in my.cnf and SET GLOBAL; unblock with FLUSH PRIVILEGES. MySQL: ALTER USER … FAILED_LOGIN_ATTEMPTS 5 PASSWORD_LOCK_TIME 1 for each account, or install connection_control. MLPS (等保) requires login-failure handling.',
+    en: 'MariaDB: set max_password_errors (e.g. 5) in my.cnf and SET GLOBAL; unblock with FLUSH PRIVILEGES. MySQL: ALTER USER … FAILED_LOGIN_ATTEMPTS 5 PASSWORD_LOCK_TIME 1 for each account, or install connection_control. MLPS (Multi-Level Protection Scheme) requires login-failure handling.',
     zh: 'MariaDB：在 my.cnf 中设置 max_password_errors（如 5）并 SET GLOBAL，被阻止的账号用 FLUSH PRIVILEGES 解除。MySQL：对每个账号执行 ALTER USER … FAILED_LOGIN_ATTEMPTS 5 PASSWORD_LOCK_TIME 1，或安装 connection_control。等保要求具备登录失败处理功能。',
   },
   queries: {

@@ -27,7 +27,7 @@ export const mysqlPasswordPolicy = defineCheck({
     zh: '检查是否启用了密码校验（MariaDB 的 simple_password_check 或 cracklib_password_check 插件；MySQL 8.0 起的 validate_password 组件或 5.7 的插件）、其最小长度是否低于阈值，以及 default_password_lifetime 是否让密码过期（0 表示永不过期；MySQL 5.7.4+、MariaDB 10.4.3+）。不读取账号级 PASSWORD EXPIRE INTERVAL 设置。',
   },
   remediation: {
-    en: "Install a validator (MariaDB: INSTALL SONAME 'simple_password_check'; MySQL 8: INSTALL COMPONENT 'file://component_validate_password') and persist it in the configuration; set default_password_lifetime to your rotation period (e.g. 90) in my.cnf and SET GLOBAL. Level-3 MLPS (等保三级) requires both complexity and periodic change.",
+    en: "Install a validator (MariaDB: INSTALL SONAME 'simple_password_check'; MySQL 8: INSTALL COMPONENT 'file://component_validate_password') and persist it in the configuration; set default_password_lifetime to your rotation period (e.g. 90) in my.cnf and SET GLOBAL. Level-3 MLPS (Multi-Level Protection Scheme) requires both complexity and periodic change.",
     zh: "安装密码校验（MariaDB：INSTALL SONAME 'simple_password_check'；MySQL 8：INSTALL COMPONENT 'file://component_validate_password'）并写入配置文件；在 my.cnf 中把 default_password_lifetime 设为轮换周期（如 90）并 SET GLOBAL 生效。等保三级要求密码复杂度和定期更换。",
   },
   queries: {

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { defineCheck } from '../../define-check.js';
+
+const DAY = 86_400;
+
+export const mysqlDeadlocks = defineCheck({
+  id: 'mysql.deadlocks',
+  catalogRef: 'MY-D08',
+  engine: 'mysql',
+  flavors: ['mysql', 'mariadb'],
+  category: 'locks',
+  tier: 'daily',
+  window: 'delta',
+  scope: 'instance',
+  title: { en: 'InnoDB deadlocks', zh: 'InnoDB 死锁' },
+  description: {
+    en: 'Deadlocks counted by InnoDB: the Innodb_deadlocks status on MariaDB, the lock_deadlocks metric of information_schema.INNODB_METRICS on MySQL. Until snapshots exist the count is the one since the server started (MySQL: since the metric was enabled), and the report says so.',
+    zh: '统计 InnoDB 死锁次数：MariaDB 读取状态变量 Innodb_deadlocks，MySQL 读取 information_schema.INNODB_METRICS 中的 lock_deadlocks 指标。在有快照数据之前，计数为实例启动以来（MySQL 为该指标启用以来）的累计值，报告中会注明。',
+  },
+  remediation: {
+    en: 'Capture the deadlocks (innodb_print_all_deadlocks = ON writes each one to the error log; SHOW ENGINE INNODB STATUS shows the latest), then make the transactions touch rows in the same order, keep them short and make sure their WHERE clauses use an index.',
+    zh: '先采集死锁现场（开启 innodb_print_all_deadlocks 会把每次死锁写入错误日志；SHOW ENGINE INNODB STATUS 可查看最近一次），再让事务按相同顺序访问行、缩短事务，并确保 WHERE 条件能走索引。',
+  },
+  queries: {
+    counter: {
+      sql: [
+        {
+          since: 0,
+          flavors: ['mariadb'],
+          sql: `SELECT d.VARIABLE_VALUE AS deadlocks, 'enabled' AS status, u.VARIABLE_VALUE AS counting_seconds
+FROM information_schema.GLOBAL_STATUS d JOIN information_schema.GLOBAL_STATUS u ON u.VARIABLE_NAME = 'UPTIME'
+WHERE d.VARIABLE_NAME = 'INNODB_DEADLOCKS'`,
+        },
+        {
+          since: 0,
+          flavors: ['mysql'],
+          sql: `SELECT COUNT AS deadlocks, STATUS AS status, TIMESTAMPDIFF(SECOND, TIME_ENABLED, NOW()) AS counting_seconds
+FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
+        },
+      ],
+      row: z.object({
+        deadlocks: z.coerce.number(),
+        status: z.string(),
+        counting_seconds: z.coerce.number().nullable(),
+      }),
+    },
+  },
+  thresholds: {
+    schema: z.object({ warnAbove: z.number().min(0), critPerDay: z.number().min(0) }),
+    defaults: { warnAbove: 0, critPerDay: 10 },
+  },
+  evaluate({ counter }, ctx) {
+    const c = counter[0];
+    if (!c) return { skipped: 'the server reports no InnoDB deadlock counter' };
+    if (c.status.toLowerCase() !== 'enabled') {
+      return {
+        skipped:
+          "the InnoDB metric lock_deadlocks is disabled (enable it with innodb_monitor_enable = 'lock_deadlocks')",
+      };
+    }
+    const { warnAbove, critPerDay } = ctx.thresholds;
+    if (c.deadlocks <= warnAbove) return [];
+    const seconds = c.counting_seconds ?? ctx.server.uptimeSeconds;
+    const started = new Date(ctx.now.getTime() - seconds * 1000);
+    const origin = ctx.server.flavor === 'mysql' ? 'metric enabled' : 'server start';
+    const coverage =
+      started >= ctx.window.from ? `${origin}, within the window` : `${origin}; window start not covered`;
+    const perDay = c.deadlocks / Math.max(1, seconds / DAY);
+    const critical = perDay > critPerDay;
+    return [
+      {
+        severity: critical ? 'critical' : 'warning',
+        object: ctx.instance.name,
+        message: `${c.deadlocks} InnoDB deadlock${c.deadlocks === 1 ? '' : 's'} since ${started.toISOString()} (${coverage}), ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+        value: c.deadlocks,
+        threshold: critical ? critPerDay : warnAbove,
+      },
+    ];
+  },
+});

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { defineCheck } from '../../define-check.js';
+import { isReadOnlyValue } from '../../../targets/server-facts.js';
+import { describeChannel, NOT_A_REPLICA, REPLICA_STATUS_SQL, replicaChannelRow } from './replica-status.js';
+
+const flag = z.union([z.string(), z.number()]).nullable().optional().transform(isReadOnlyValue);
+
+export const mysqlReplicationRole = defineCheck({
+  id: 'mysql.replication-role',
+  catalogRef: 'MY-D02',
+  engine: 'mysql',
+  flavors: ['mysql', 'mariadb'],
+  category: 'replication',
+  tier: 'daily',
+  window: 'state',
+  scope: 'instance',
+  title: { en: 'Replica is read-only, primary is writable', zh: '主库可写、从库只读' },
+  description: {
+    en: 'A server with a replication channel must run with read_only (and, on MySQL, super_read_only) so that nothing but replication writes to it; a server the inventory lists as primary must be writable and must not replicate from another server.',
+    zh: '配置了复制通道的从库必须开启 read_only（MySQL 还应开启 super_read_only），只允许复制线程写入；资产清单中登记为主库的实例必须可写，且不应再从其他实例复制。',
+  },
+  remediation: {
+    en: 'On the replica: SET GLOBAL read_only = ON (MySQL: also super_read_only = ON) and persist it in my.cnf. On a primary left read-only after a switchover: SET GLOBAL read_only = OFF once you are sure it is the only writer, and correct the inventory role if it changed.',
+    zh: '在从库上执行 SET GLOBAL read_only = ON（MySQL 同时设置 super_read_only = ON），并写入 my.cnf 持久化。切换后仍为只读的主库：确认它是唯一写入点后执行 SET GLOBAL read_only = OFF；若角色已变化，请同步修改资产清单。',
+  },
+  queries: {
+    flags: {
+      sql: [
+        { since: 0, sql: 'SELECT @@read_only AS read_only' },
+        {
+          since: 50708,
+          flavors: ['mysql'],
+          sql: 'SELECT @@read_only AS read_only, @@super_read_only AS super_read_only',
+        },
+      ],
+      row: z.object({ read_only: flag, super_read_only: flag }),
+    },
+    channels: { sql: REPLICA_STATUS_SQL, row: replicaChannelRow },
+  },
+  thresholds: { schema: z.object({}), defaults: {} },
+  evaluate({ flags, channels }, ctx) {
+    const f = flags[0];
+    if (!f) return { skipped: 'the server did not report @@read_only' };
+    const name = ctx.instance.name;
+    const expected = ctx.instance.expectedRole;
+    if (channels.length === 0) {
+      if (expected === 'replica') {
+        return [
+          {
+            severity: 'warning',
+            object: name,
+            message: `the inventory lists ${name} as a replica, but it has no replication channel`,
+          },
+        ];
+      }
+      if (f.read_only) {
+        return [
+          {
+            severity: expected === 'primary' ? 'warning' : 'info',
+            object: 'read_only',
+            message: `${name} has no replication channel${expected === 'primary' ? ' and is listed as primary' : ''}, but read_only = ON: applications cannot write to it`,
+            value: 'ON',
+            threshold: 'OFF',
+          },
+        ];
+      }
+      return expected === 'primary' ? [] : { skipped: NOT_A_REPLICA };
+    }
+    const sources = channels.map(describeChannel).join(', ');
+    if (expected === 'primary') {
+      return [
+        {
+          severity: 'warning',
+          object: name,
+          message: `the inventory lists ${name} as primary, but it replicates (${sources})`,
+        },
+      ];
+    }
+    if (!f.read_only) {
+      return [
+        {
+          severity: 'warning',
+          object: 'read_only',
+          message: `replica ${name} (${sources}) accepts writes: read_only = OFF`,
+          value: 'OFF',
+          threshold: 'ON',
+        },
+      ];
+    }
+    if (ctx.server.flavor === 'mysql' && ctx.server.versionNum >= 50708 && !f.super_read_only) {
+      return [
+        {
+          severity: 'info',
+          object: 'super_read_only',
+          message: `replica ${name} has read_only = ON but super_read_only = OFF: accounts with SUPER or CONNECTION_ADMIN can still write`,
+          value: 'OFF',
+          threshold: 'ON',
+        },
+      ];
+    }
+    return [];
+  },
+});

@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { AnyCheck, CheckContext, Evaluation, InstanceInfo, QuerySpec, ServerFacts } from '../../check.types.js';
+import { pickSqlVariant } from '../../sql-variant.js';
+import { REPLICA_STATUS_SQL } from './replica-status.js';
+import { mysqlReplicationLag } from './replication-lag.check.js';
+import { mysqlReplicationRole } from './replication-role.check.js';
+import { mysqlReplicationThreads } from './replication-threads.check.js';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const MARIADB: ServerFacts = {
+  engine: 'mariadb',
+  flavor: 'mariadb',
+  version: '10.11.19',
+  versionNum: 101119,
+  versionString: '10.11.19-MariaDB-0+deb12u1',
+  role: 'replica',
+  uptimeSeconds: 30 * 86_400,
+  readOnly: true,
+};
+const MYSQL: ServerFacts = {
+  ...MARIADB,
+  engine: 'mysql',
+  flavor: 'mysql',
+  version: '8.0.36',
+  versionNum: 80036,
+  versionString: '8.0.36',
+};
+
+/** Parses raw driver rows through the check's row schemas, then evaluates. */
+function run(
+  check: AnyCheck,
+  raw: Record<string, unknown[]>,
+  opts: { server?: ServerFacts; instance?: Partial<InstanceInfo>; thresholds?: unknown } = {},
+): Evaluation {
+  const queries = check.queries as Record<string, QuerySpec<unknown>>;
+  const rows = Object.fromEntries(
+    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
+  );
+  const ctx: CheckContext<unknown> = {
+    server: opts.server ?? MARIADB,
+    window: { from: new Date(NOW.getTime() - 86_400_000), to: NOW },
+    now: NOW,
+    instance: { name: 'db1', ...opts.instance },
+    thresholds: opts.thresholds ?? check.thresholds.defaults,
+  };
+  return check.evaluate(rows, ctx);
+}
+
+const findings = (e: Evaluation) => {
+  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
+  return e;
+};
+
+/** `SHOW ALL SLAVES STATUS` on MariaDB 10.11 as mysql2 returns it (BIGINT columns as strings). */
+const mariadbChannel = (over: Record<string, unknown> = {}) => ({
+  Connection_name: '',
+  Slave_SQL_State: 'Slave has read all relay log; waiting for more updates',
+  Slave_IO_State: 'Waiting for master to send event',
+  Master_Host: '10.0.0.5',
+  Master_User: 'repl',
+  Master_Port: 3306,
+  Connect_Retry: 60,
+  Master_Log_File: 'mysql-bin.000042',
+  Read_Master_Log_Pos: '1234567',
+  Relay_Log_File: 'relay-bin.000003',
+  Relay_Log_Pos: '4567',
+  Relay_Master_Log_File: 'mysql-bin.000042',
+  Slave_IO_Running: 'Yes',
+  Slave_SQL_Running: 'Yes',
+  Last_Errno: 0,
+  Last_Error: '',
+  Skip_Counter: 0,
+  Exec_Master_Log_Pos: '1234567',
+  Relay_Log_Space: '8901',
+  Seconds_Behind_Master: '0',
+  Last_IO_Errno: 0,
+  Last_IO_Error: '',
+  Last_SQL_Errno: 0,
+  Last_SQL_Error: '',
+  Master_Server_Id: 1,
+  Using_Gtid: 'Slave_Pos',
+  Gtid_IO_Pos: '0-1-100',
+  SQL_Delay: 0,
+  SQL_Remaining_Delay: null,
+  Slave_SQL_Running_State: 'Slave has read all relay log; waiting for more updates',
+  Slave_DDL_Groups: '3',
+  Gtid_Slave_Pos: '0-1-100',
+  ...over,
+});
+
+/** `SHOW REPLICA STATUS` on MySQL 8.0.36. */
+const mysqlChannel = (over: Record<string, unknown> = {}) => ({
+  Replica_IO_State: 'Waiting for source to send event',
+  Source_Host: '10.0.0.7',
+  Source_User: 'repl',
+  Source_Port: 3306,
+  Connect_Retry: 60,
+  Source_Log_File: 'binlog.000017',
+  Read_Source_Log_Pos: '157',
+  Relay_Log_File: 'relay.000002',
+  Relay_Log_Pos: '373',
+  Relay_Source_Log_File: 'binlog.000017',
+  Replica_IO_Running: 'Yes',
+  Replica_SQL_Running: 'Yes',
+  Last_Errno: 0,
+  Last_Error: '',
+  Seconds_Behind_Source: '3',
+  Last_IO_Errno: 0,
+  Last_IO_Error: '',
+  Last_SQL_Errno: 0,
+  Last_SQL_Error: '',
+  SQL_Delay: 0,
+  SQL_Remaining_Delay: null,
+  Replica_SQL_Running_State: 'Replica has read all relay log; waiting for more updates',
+  Channel_Name: '',
+  ...over,
+});
+
+describe('replica status statement', () => {
+  it.each([
+    ['mariadb', 101119, 'SHOW ALL SLAVES STATUS'],
+    ['mariadb', 50560, 'SHOW SLAVE STATUS'],
+    ['mysql', 80036, 'SHOW REPLICA STATUS'],
+    ['mysql', 80021, 'SHOW SLAVE STATUS'],
+    ['mysql', 50744, 'SHOW SLAVE STATUS'],
+  ] as const)('%s %i uses %s', (flavor, versionNum, sql) => {
+    expect(pickSqlVariant(REPLICA_STATUS_SQL, flavor, versionNum)?.sql).toBe(sql);
+  });
+});
+
+describe('mysql.replication-role (MY-D02)', () => {
+  it.each([
+    ['no channel, writable', { read_only: 0 }, {}, 'skipped'],
+    ['no channel, listed as primary, writable', { read_only: 0 }, { expectedRole: 'primary' as const }, 'pass'],
+  ])('%s → %s', (_name, flags, instance, outcome) => {
+    const e = run(mysqlReplicationRole, { flags: [flags], channels: [] }, { instance });
+    if (outcome === 'skipped')
+      expect(e).toEqual({ skipped: 'server is not a replica (no replication channel configured)' });
+    else expect(e).toEqual([]);
+  });
+
+  it('flags a replica that accepts writes', () => {
+    const [f] = findings(run(mysqlReplicationRole, { flags: [{ read_only: '0' }], channels: [mariadbChannel()] }));
+    expect(f).toMatchObject({ severity: 'warning', object: 'read_only', value: 'OFF' });
+    expect(f!.message).toContain('replication from 10.0.0.5:3306');
+  });
+
+  it('passes a read-only MariaDB replica (super_read_only ignored on MariaDB)', () => {
+    expect(run(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [mariadbChannel()] })).toEqual([]);
+  });
+
+  it('reads MariaDB 11.7 enum values of read_only', () => {
+    expect(run(mysqlReplicationRole, { flags: [{ read_only: 'NO_LOCK' }], channels: [mariadbChannel()] })).toEqual([]);
+    expect(
+      findings(run(mysqlReplicationRole, { flags: [{ read_only: 'OFF' }], channels: [mariadbChannel()] })),
+    ).toHaveLength(1);
+  });
+
+  it('on MySQL notes a replica without super_read_only', () => {
+    const [f] = findings(
+      run(
+        mysqlReplicationRole,
+        { flags: [{ read_only: 1, super_read_only: 0 }], channels: [mysqlChannel()] },
+        { server: MYSQL },
+      ),
+    );
+    expect(f).toMatchObject({ severity: 'info', object: 'super_read_only' });
+    expect(
+      run(
+        mysqlReplicationRole,
+        { flags: [{ read_only: 1, super_read_only: 1 }], channels: [mysqlChannel()] },
+        { server: MYSQL },
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports a role that contradicts the inventory', () => {
+    const [asPrimary] = findings(
+      run(
+        mysqlReplicationRole,
+        { flags: [{ read_only: 1 }], channels: [mariadbChannel()] },
+        { instance: { expectedRole: 'primary' } },
+      ),
+    );
+    expect(asPrimary).toMatchObject({ severity: 'warning', object: 'db1' });
+    const [asReplica] = findings(
+      run(mysqlReplicationRole, { flags: [{ read_only: 0 }], channels: [] }, { instance: { expectedRole: 'replica' } }),
+    );
+    expect(asReplica!.message).toContain('no replication channel');
+  });
+
+  it('reports a read-only server without replication (warning when listed as primary)', () => {
+    expect(findings(run(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [] }))[0]).toMatchObject({
+      severity: 'info',
+      object: 'read_only',
+    });
+    expect(
+      findings(
+        run(
+          mysqlReplicationRole,
+          { flags: [{ read_only: 1 }], channels: [] },
+          { instance: { expectedRole: 'primary' } },
+        ),
+      )[0],
+    ).toMatchObject({
+      severity: 'warning',
+    });
+  });
+});
+
+describe('mysql.replication-threads (MY-D03)', () => {
+  it('is skipped on a server without channels', () => {
+    expect(run(mysqlReplicationThreads, { channels: [] })).toEqual({
+      skipped: 'server is not a replica (no replication channel configured)',
+    });
+  });
+
+  it('passes running channels of either naming', () => {
+    expect(
+      run(mysqlReplicationThreads, { channels: [mariadbChannel(), mariadbChannel({ Connection_name: 'east' })] }),
+    ).toEqual([]);
+    expect(run(mysqlReplicationThreads, { channels: [mysqlChannel()] }, { server: MYSQL })).toEqual([]);
+  });
+
+  it('reports a stopped SQL thread with its error, per MariaDB connection name', () => {
+    const rows = [
+      mariadbChannel(),
+      mariadbChannel({
+        Connection_name: "o'east",
+        Slave_SQL_Running: 'No',
+        Last_SQL_Errno: 1062,
+        Last_SQL_Error: "Duplicate entry '7' for key 'PRIMARY'",
+      }),
+    ];
+    const [f, ...rest] = findings(run(mysqlReplicationThreads, { channels: rows }));
+    expect(rest).toHaveLength(0);
+    expect(f).toMatchObject({ severity: 'critical', object: "'o''east'" });
+    expect(f!.message).toContain('SQL thread No');
+    expect(f!.message).toContain('last SQL error 1062');
+  });
+
+  it('reports a connecting IO thread on MySQL 8 (Replica_* columns) on the default channel as the instance', () => {
+    const [f] = findings(
+      run(
+        mysqlReplicationThreads,
+        {
+          channels: [
+            mysqlChannel({ Replica_IO_Running: 'Connecting', Last_IO_Errno: 2003, Last_IO_Error: "Can't connect" }),
+          ],
+        },
+        { server: MYSQL },
+      ),
+    );
+    expect(f).toMatchObject({ severity: 'critical', object: 'db1' });
+    expect(f!.message).toContain('IO thread Connecting');
+    expect(f!.message).toContain('10.0.0.7:3306');
+  });
+
+  it('warns when both threads run but an error is recorded', () => {
+    const [f] = findings(
+      run(mysqlReplicationThreads, {
+        channels: [mariadbChannel({ Last_IO_Errno: 2013, Last_IO_Error: 'Lost connection' })],
+      }),
+    );
+    expect(f).toMatchObject({ severity: 'warning' });
+  });
+});
+
+describe('mysql.replication-lag (MY-D04)', () => {
+  it.each([
+    ['0', null],
+    ['60', null],
+    ['61', 'warning'],
+    ['300', 'warning'],
+    ['301', 'critical'],
+  ])('Seconds_Behind_Master %s → %s', (lag, severity) => {
+    const e = findings(run(mysqlReplicationLag, { channels: [mariadbChannel({ Seconds_Behind_Master: lag })] }));
+    if (severity === null) expect(e).toEqual([]);
+    else expect(e[0]).toMatchObject({ severity, value: Number(lag), object: 'db1' });
+  });
+
+  it('reads Seconds_Behind_Source on MySQL 8', () => {
+    const [f] = findings(
+      run(mysqlReplicationLag, { channels: [mysqlChannel({ Seconds_Behind_Source: '75' })] }, { server: MYSQL }),
+    );
+    expect(f).toMatchObject({ severity: 'warning', value: 75, threshold: 60 });
+  });
+
+  it('treats an unknown lag (stopped SQL thread) as critical', () => {
+    const [f] = findings(
+      run(mysqlReplicationLag, {
+        channels: [mariadbChannel({ Slave_SQL_Running: 'No', Seconds_Behind_Master: null })],
+      }),
+    );
+    expect(f).toMatchObject({ severity: 'critical' });
+    expect(f!.message).toContain('lag unknown');
+  });
+
+  it('subtracts a configured delay', () => {
+    expect(
+      run(mysqlReplicationLag, { channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3630' })] }),
+    ).toEqual([]);
+    expect(
+      findings(
+        run(mysqlReplicationLag, { channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3700' })] }),
+      )[0],
+    ).toMatchObject({ value: 100 });
+  });
+
+  it('honours configured thresholds', () => {
+    const e = run(
+      mysqlReplicationLag,
+      { channels: [mariadbChannel({ Seconds_Behind_Master: '20' })] },
+      { thresholds: { warnSeconds: 10, critSeconds: 15 } },
+    );
+    expect(findings(e)[0]).toMatchObject({ severity: 'critical', threshold: 15 });
+  });
+});

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { defineCheck } from '../../define-check.js';
+
+export const NO_HOST_METRICS = 'no host metrics source';
+
+export const mysqlFilesystemFreeSpace = defineCheck({
+  id: 'mysql.filesystem-free-space',
+  catalogRef: 'MY-D13',
+  engine: 'mysql',
+  flavors: ['mysql', 'mariadb'],
+  category: 'storage',
+  tier: 'daily',
+  window: 'state',
+  scope: 'instance',
+  title: { en: 'Free space on data, binlog and tmp filesystems', zh: '数据、binlog 与临时目录所在文件系统剩余空间' },
+  description: {
+    en: 'Free space of the filesystems holding datadir, the binary logs and tmpdir. SQL cannot see filesystems, so this needs a host metrics source (node_exporter or an agent); without one the check is skipped.',
+    zh: '检查 datadir、binlog 与 tmpdir 所在文件系统的剩余空间。SQL 无法获取文件系统信息，需要主机指标来源（node_exporter 或代理）；未配置时跳过本检查。',
+  },
+  remediation: {
+    en: 'Free space before the server stops writing: purge old binlogs with PURGE BINARY LOGS, remove old backups and logs, move tmpdir to a larger volume, or grow the filesystem.',
+    zh: '在实例因空间耗尽停止写入之前释放空间：用 PURGE BINARY LOGS 清理旧 binlog，删除过期备份和日志，将 tmpdir 迁到更大的卷，或扩容文件系统。',
+  },
+  queries: {
+    directories: {
+      sql: [
+        { since: 0, sql: 'SELECT @@datadir AS datadir, @@tmpdir AS tmpdir, NULL AS log_bin_basename' },
+        {
+          since: 50602,
+          flavors: ['mysql'],
+          sql: 'SELECT @@datadir AS datadir, @@tmpdir AS tmpdir, @@log_bin_basename AS log_bin_basename',
+        },
+        {
+          since: 100600,
+          flavors: ['mariadb'],
+          sql: 'SELECT @@datadir AS datadir, @@tmpdir AS tmpdir, @@log_bin_basename AS log_bin_basename',
+        },
+      ],
+      row: z.object({ datadir: z.string(), tmpdir: z.string().nullable(), log_bin_basename: z.string().nullable() }),
+    },
+  },
+  thresholds: {
+    schema: z.object({ warnFreePercent: z.number().min(0).max(100), critFreePercent: z.number().min(0).max(100) }),
+    defaults: { warnFreePercent: 20, critFreePercent: 10 },
+  },
+  applies: () => NO_HOST_METRICS,
+  evaluate({ directories }) {
+    const d = directories[0];
+    const paths = d ? [d.datadir, d.log_bin_basename, d.tmpdir].filter((p): p is string => !!p) : [];
+    return { skipped: `${NO_HOST_METRICS}${paths.length ? ` for ${paths.join(', ')}` : ''}` };
+  },
+});

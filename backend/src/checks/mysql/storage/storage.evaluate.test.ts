@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { QuerySpec, ServerFacts } from '../../check.types.js';
+import { pickSqlVariant } from '../../sql-variant.js';
+import { mysqlFilesystemFreeSpace, NO_HOST_METRICS } from './filesystem-free-space.check.js';
+
+const NOW = new Date('2026-11-24T12:00:00Z');
+const MARIADB: ServerFacts = {
+  engine: 'mariadb',
+  flavor: 'mariadb',
+  version: '10.11.19',
+  versionNum: 101119,
+  versionString: '10.11.19-MariaDB-0+deb12u1',
+  role: 'primary',
+  uptimeSeconds: 86_400,
+  readOnly: false,
+};
+
+describe('mysql.filesystem-free-space (MY-D13)', () => {
+  const q = mysqlFilesystemFreeSpace.queries.directories as QuerySpec<unknown>;
+
+  it('is skipped until a host metrics source exists', () => {
+    expect(mysqlFilesystemFreeSpace.applies?.({ server: MARIADB, instance: { name: 'db1' } })).toBe(NO_HOST_METRICS);
+  });
+
+  it('names the directories it would watch', () => {
+    const rows = z
+      .array(q.row)
+      .parse([{ datadir: '/var/lib/mysql/', tmpdir: '/tmp', log_bin_basename: '/binlog/mysql-bin' }]);
+    const ctx = {
+      server: MARIADB,
+      window: { from: NOW, to: NOW },
+      now: NOW,
+      instance: { name: 'db1' },
+      thresholds: mysqlFilesystemFreeSpace.thresholds.defaults,
+    };
+    expect(mysqlFilesystemFreeSpace.evaluate({ directories: rows as never }, ctx)).toEqual({
+      skipped: 'no host metrics source for /var/lib/mysql/, /binlog/mysql-bin, /tmp',
+    });
+  });
+
+  it('has the catalog thresholds and asks for log_bin_basename only where it exists', () => {
+    expect(mysqlFilesystemFreeSpace.thresholds.defaults).toEqual({ warnFreePercent: 20, critFreePercent: 10 });
+    expect(pickSqlVariant(q.sql, 'mariadb', 100511)?.sql).not.toContain('log_bin_basename AS');
+    expect(pickSqlVariant(q.sql, 'mariadb', 101119)?.sql).toContain('@@log_bin_basename');
+    expect(pickSqlVariant(q.sql, 'mysql', 80036)?.sql).toContain('@@log_bin_basename');
+  });
+});
