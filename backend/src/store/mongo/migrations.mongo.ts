@@ -13,6 +13,12 @@ export interface MongoMigration {
   up(db: Db): Promise<void>;
 }
 
+/**
+ * The collection of Agenda's MongoDB backend (`@agendajs/mongo-backend`, `collection: AGENDA_COLLECTION`). Its indexes
+ * are made here once rather than by every starting worker, so the backend runs with `ensureIndex: false`.
+ */
+export const AGENDA_COLLECTION = 'agendaJobs';
+
 interface MigrationDoc {
   _id: number;
   name: string;
@@ -56,7 +62,69 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
       ]);
     },
   },
-  // Next: the indexes of Agenda's job collection, when the scheduler lands.
+  {
+    version: 3,
+    name: 'schedules, inspections, Agenda jobs',
+    async up(db) {
+      await db.collection(COLLECTIONS.schedules).createIndexes([
+        // `live` is `status !== 'cancelled'`: a partial filter cannot use `$ne`.
+        { key: { name: 1 }, name: 'live_name_unique', unique: true, partialFilterExpression: { live: true } },
+        { key: { status: 1, name: 1, createdAt: 1 }, name: 'by_status' },
+        { key: { name: 1, createdAt: 1 }, name: 'by_name' },
+      ]);
+      await db.collection(COLLECTIONS.inspections).createIndexes([
+        {
+          key: { requestId: 1 },
+          name: 'request_unique',
+          unique: true,
+          partialFilterExpression: { requestId: { $exists: true } },
+        },
+        {
+          // Both must exist: a missing field indexes as null, and runs of a schedule without a fire time would clash.
+          key: { scheduleId: 1, fireAt: 1 },
+          name: 'occurrence_unique',
+          unique: true,
+          partialFilterExpression: { scheduleId: { $exists: true }, fireAt: { $exists: true } },
+        },
+        { key: { createdAt: -1, _id: -1 }, name: 'newest_first' },
+        { key: { scheduleId: 1, createdAt: -1, _id: -1 }, name: 'by_schedule' },
+        { key: { state: 1, createdAt: -1, _id: -1 }, name: 'by_state' },
+      ]);
+      await db.collection(COLLECTIONS.reports).createIndexes([
+        {
+          key: { inspectionId: 1, instanceId: 1 },
+          name: 'inspection_instance_unique',
+          unique: true,
+          partialFilterExpression: { inspectionId: { $exists: true } },
+        },
+        {
+          key: { scheduleId: 1, startedAt: -1 },
+          name: 'by_schedule',
+          partialFilterExpression: { scheduleId: { $exists: true } },
+        },
+      ]);
+      await db.collection(AGENDA_COLLECTION).createIndexes([
+        // Exactly the index Agenda's backend makes itself with `ensureIndex` on (its default sort), under its name.
+        {
+          key: { name: 1, nextRunAt: 1, priority: -1, lockedAt: 1, disabled: 1 },
+          name: 'findAndLockNextJobIndex',
+        },
+        // One job per occurrence and per immediate request, whatever races the enqueuers run (see scheduler.ts).
+        {
+          key: { 'data.scheduleId': 1, 'data.fireAt': 1 },
+          name: 'occurrence_job_unique',
+          unique: true,
+          partialFilterExpression: { name: 'inspection:occurrence' },
+        },
+        {
+          key: { 'data.requestId': 1 },
+          name: 'immediate_job_unique',
+          unique: true,
+          partialFilterExpression: { name: 'inspection:immediate' },
+        },
+      ]);
+    },
+  },
 ];
 
 async function runStep(m: MongoMigration, db: Db): Promise<void> {

@@ -1,7 +1,9 @@
 import type { ClientSession, Collection, Db, MongoClient, TransactionOptions } from 'mongodb';
 import type { Role } from '../../auth/token.types.js';
 import type { Tier } from '../../checks/check.types.js';
+import type { InspectionState, InspectionTrigger, InstanceProgress } from '../../inspections/inspection.model.js';
 import type { Engine, TlsSettings } from '../../inventory/inventory.schema.js';
+import type { ScheduleStatus } from '../../schedules/schedule.model.js';
 import type { ThresholdScope } from '../../thresholds/threshold.model.js';
 import { isTransactionsUnsupported } from './mongo-errors.js';
 
@@ -14,12 +16,14 @@ export const COLLECTIONS = {
   auditLog: 'auditLog',
   thresholdOverrides: 'thresholdOverrides',
   reports: 'reports',
+  schedules: 'schedules',
+  inspections: 'inspections',
   schemaMigrations: 'schemaMigrations',
 } as const;
 
-// Free-form JSON (audit details, threshold values, report documents) is stored as JSON text: it then round-trips
-// exactly like the PostgreSQL jsonb columns (undefined dropped, dates as strings), and its keys, which may contain dots
-// (check ids, object names), never meet MongoDB's field-name rules.
+// Free-form JSON (audit details, threshold values, report documents, schedule specs, instance selectors) is stored as
+// JSON text: it then round-trips exactly like the PostgreSQL jsonb columns (undefined dropped, dates as strings), and
+// its keys, which may contain dots (check ids, object names, label keys), never meet MongoDB's field-name rules.
 
 /**
  * A label as stored. Label keys may contain dots, which a MongoDB query path cannot address, so labels are kept as an
@@ -106,10 +110,15 @@ export interface ThresholdDoc {
   updatedBy: string;
 }
 
-/** The whole report as JSON text, its summary likewise, and the fields lists filter and sort on. */
+/**
+ * The whole report as JSON text, its summary likewise, and the fields lists filter and sort on. `inspectionId`, when
+ * present, is unique together with `instanceId` (absent, never null, on reports outside an inspection).
+ */
 export interface ReportDoc {
   _id: string;
   instanceId: string;
+  inspectionId?: string;
+  scheduleId?: string;
   businessId?: string;
   tier: Tier;
   startedAt: Date;
@@ -120,6 +129,51 @@ export interface ReportDoc {
   severityRank?: number;
   summaryJson: string;
   documentJson: string;
+}
+
+/**
+ * A schedule as stored. The spec (everything the user sets but the name) is JSON text, as selectors carry label keys
+ * that may contain dots. `live` is `status !== 'cancelled'`, kept by every write: a partial index cannot say `$ne`,
+ * so the unique index on `name` covers `{ live: true }`.
+ */
+export interface ScheduleDoc {
+  _id: string;
+  name: string;
+  status: ScheduleStatus;
+  live: boolean;
+  version: number;
+  specJson: string;
+  createdAt: Date;
+  updatedAt: Date;
+  createdBy: string;
+}
+
+/**
+ * An inspection as stored, field by field so that claims, fencing on `attempt` and progress updates are single
+ * atomic document updates. Optional fields are absent, never null: the unique partial indexes on `requestId` and on
+ * (`scheduleId`, `fireAt`) only cover documents where they exist. The selector is JSON text (dotted label keys).
+ */
+export interface InspectionDoc {
+  _id: string;
+  requestId?: string;
+  scheduleId?: string;
+  fireAt?: Date;
+  trigger: InspectionTrigger;
+  tier: Tier;
+  windowFrom: Date;
+  windowTo: Date;
+  instanceIds?: string[];
+  selectorJson?: string;
+  state: InspectionState;
+  /** One entry per instance, replaced in place by instance id. */
+  progress: InstanceProgress[];
+  cancelRequested: boolean;
+  attempt: number;
+  worker?: string;
+  error?: string;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
 }
 
 const TRANSACTION_OPTIONS: TransactionOptions = {
@@ -152,6 +206,8 @@ export class MongoDatabase {
   readonly auditLog: Collection<AuditDoc>;
   readonly thresholdOverrides: Collection<ThresholdDoc>;
   readonly reports: Collection<ReportDoc>;
+  readonly schedules: Collection<ScheduleDoc>;
+  readonly inspections: Collection<InspectionDoc>;
   private transactions = true;
 
   constructor(
@@ -165,6 +221,8 @@ export class MongoDatabase {
     this.auditLog = db.collection<AuditDoc>(COLLECTIONS.auditLog);
     this.thresholdOverrides = db.collection<ThresholdDoc>(COLLECTIONS.thresholdOverrides);
     this.reports = db.collection<ReportDoc>(COLLECTIONS.reports);
+    this.schedules = db.collection<ScheduleDoc>(COLLECTIONS.schedules);
+    this.inspections = db.collection<InspectionDoc>(COLLECTIONS.inspections);
   }
 
   /** `false` once a transaction has shown that the deployment cannot run them. */

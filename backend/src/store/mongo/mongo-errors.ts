@@ -19,11 +19,15 @@ const INDEX_FIELDS: Readonly<Record<string, string>> = {
   _id_: '_id',
   name_unique: 'name',
   hash_unique: 'hash',
+  live_name_unique: 'name',
+  request_unique: 'requestId',
+  occurrence_unique: 'scheduleId',
+  inspection_instance_unique: 'inspectionId',
 };
 
 /**
- * The field a duplicate-key error is about (`name`, `hash`, `_id`), or `undefined` when `err` is not a duplicate-key
- * error or does not say.
+ * The field a duplicate-key error is about (`name`, `hash`, `_id`; the first field for compound keys), or `undefined`
+ * when `err` is not a duplicate-key error or does not say.
  */
 export function duplicateKeyField(err: unknown): string | undefined {
   const e = asRecord(err);

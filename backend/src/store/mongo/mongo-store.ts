@@ -1,10 +1,14 @@
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { AgendaBackend } from 'agenda';
 import { MongoClient } from 'mongodb';
 import type { Store, StoreKind } from '../store.js';
 import { MongoAuditRepository } from './audit.repository.mongo.js';
+import { MongoInspectionRepository } from './inspections.repository.mongo.js';
 import { MongoInventoryRepository } from './inventory.repository.mongo.js';
-import { runMongoMigrations } from './migrations.mongo.js';
+import { AGENDA_COLLECTION, runMongoMigrations } from './migrations.mongo.js';
 import { MongoDatabase } from './mongo-database.js';
 import { MongoReportRepository } from './reports.repository.mongo.js';
+import { MongoScheduleRepository } from './schedules.repository.mongo.js';
 import { MongoThresholdRepository } from './thresholds.repository.mongo.js';
 import { MongoTokenRepository } from './tokens.repository.mongo.js';
 
@@ -54,7 +58,10 @@ export function describeMongoUrl(url: string, dbName?: string): string {
   return `${srv ? 'mongodb+srv' : 'mongodb'} ${hosts.join(',')}/${db}`;
 }
 
-/** DB Patrol's data in MongoDB, one collection per kind (inventory, tokens, audit, thresholds, reports). */
+/**
+ * DB Patrol's data in MongoDB, one collection per kind (inventory, tokens, audit, thresholds, reports, schedules,
+ * inspections), and Agenda's jobs beside them.
+ */
 export class MongoStore implements Store {
   readonly kind: StoreKind = 'mongodb';
   readonly description: string;
@@ -64,6 +71,10 @@ export class MongoStore implements Store {
   readonly audit: MongoAuditRepository;
   readonly thresholds: MongoThresholdRepository;
   readonly reports: MongoReportRepository;
+  readonly schedules: MongoScheduleRepository;
+  readonly inspections: MongoInspectionRepository;
+  /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
+  readonly singleProcess = false;
 
   /** Takes over a connected client; `close()` closes it. */
   constructor(client: MongoClient, dbName: string, description: string) {
@@ -74,6 +85,17 @@ export class MongoStore implements Store {
     this.audit = new MongoAuditRepository(this.database);
     this.thresholds = new MongoThresholdRepository(this.database);
     this.reports = new MongoReportRepository(this.database);
+    this.schedules = new MongoScheduleRepository(this.database);
+    this.inspections = new MongoInspectionRepository(this.database);
+  }
+
+  /**
+   * Agenda's MongoDB backend on this store's client and database; `disconnect()` leaves the client open (`close()`
+   * closes it). Its indexes come from `migrate`, hence `ensureIndex: false`. Without a notification channel Agenda
+   * polls for due jobs.
+   */
+  agendaBackend(): AgendaBackend {
+    return new MongoBackend({ mongo: this.database.db, collection: AGENDA_COLLECTION, ensureIndex: false });
   }
 
   async migrate(): Promise<void> {
