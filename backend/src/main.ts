@@ -49,14 +49,19 @@ export function buildProgram(): Command {
     .option('-p, --port <port>', 'port to listen on (DBPATROL_PORT, default 8470)', portOption)
     .option('--host <address>', 'address to bind (DBPATROL_HOST, default 127.0.0.1)')
     .option('--demo', 'register the local MariaDB and PostgreSQL as demo instances and inspect them at start')
-    .action(async (opts: { port?: string; host?: string; demo?: boolean }) => {
+    .option('--no-worker', 'serve the API only; run inspections in separate `dbpatrol worker` processes')
+    .action(async (opts: { port?: string; host?: string; demo?: boolean; worker: boolean }) => {
       const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
       const logger = createLogger({ level: config.logLevel });
       const { createContext } = await import('./runtime/context.js');
       const { startServer } = await import('./http/serve.js');
       const ctx = await createContext(config, logger);
       const running = await startServer(ctx);
-      logger.info({ store: ctx.store.description, url: running.url }, 'DB Patrol API listening');
+      if (opts.worker) await ctx.startWorker();
+      logger.info(
+        { store: ctx.store.description, url: running.url, worker: opts.worker ? ctx.scheduler.name : false },
+        'DB Patrol API listening',
+      );
       if (ctx.store.kind === 'embedded') {
         logger.warn('embedded store: one process only; set DBPATROL_STORE_URL to share a store between processes');
       }
@@ -80,7 +85,34 @@ export function buildProgram(): Command {
         stopping = true;
         logger.info({ signal }, 'shutting down');
         await running.stop().catch(() => undefined);
-        await ctx.close();
+        await ctx.close({ drainMs: 25_000 });
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+
+  program
+    .command('worker')
+    .description('run inspections (scheduled and immediate) from the shared store; any number may run at once')
+    .action(async () => {
+      const config = configFrom({});
+      const logger = createLogger({ level: config.logLevel });
+      const { createContext } = await import('./runtime/context.js');
+      const ctx = await createContext(config, logger);
+      await ctx.startWorker();
+      logger.info({ store: ctx.store.description, worker: ctx.scheduler.name }, 'DB Patrol worker started');
+      if (ctx.store.kind === 'embedded') {
+        logger.warn(
+          'embedded store: this worker is the only process that may use it; `serve` includes a worker already',
+        );
+      }
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'draining: finishing running inspections, taking no new ones');
+        await ctx.close({ drainMs: 25_000 });
         process.exit(0);
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));

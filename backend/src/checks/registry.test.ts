@@ -43,23 +43,28 @@ describe('check registry', () => {
     },
   );
 
-  it.each(CHECKS.map((c) => [c.id, c] as const))('%s has read-only SQL from the oldest supported version on', (_id, c) => {
-    for (const [name, q] of queries(c)) {
-      expect(q.row, `${name} row schema`).toBeInstanceOf(z.ZodType);
-      if (q.dynamicSql) continue;
-      expect(q.sql.length, `${name} has SQL`).toBeGreaterThan(0);
-      for (const flavor of c.flavors) {
-        const forFlavor = q.sql.filter((v) => !v.flavors || v.flavors.includes(flavor));
-        if (forFlavor.length === 0) continue;
-        expect(Math.min(...forFlavor.map((v) => v.since)), `${name}/${flavor} oldest variant`).toBeLessThanOrEqual(SUPPORTED_FLOOR[flavor]!);
+  it.each(CHECKS.map((c) => [c.id, c] as const))(
+    '%s has read-only SQL from the oldest supported version on',
+    (_id, c) => {
+      for (const [name, q] of queries(c)) {
+        expect(q.row, `${name} row schema`).toBeInstanceOf(z.ZodType);
+        if (q.dynamicSql) continue;
+        expect(q.sql.length, `${name} has SQL`).toBeGreaterThan(0);
+        for (const flavor of c.flavors) {
+          const forFlavor = q.sql.filter((v) => !v.flavors || v.flavors.includes(flavor));
+          if (forFlavor.length === 0) continue;
+          expect(Math.min(...forFlavor.map((v) => v.since)), `${name}/${flavor} oldest variant`).toBeLessThanOrEqual(
+            SUPPORTED_FLOOR[flavor]!,
+          );
+        }
+        for (const v of q.sql) {
+          expect(v.sql.trim()).toMatch(/^(SELECT|WITH|SHOW)\b/i);
+          expect(code(v.sql)).not.toMatch(FORBIDDEN);
+          expect(v.sql).not.toMatch(/;\s*\S/);
+        }
       }
-      for (const v of q.sql) {
-        expect(v.sql.trim()).toMatch(/^(SELECT|WITH|SHOW)\b/i);
-        expect(code(v.sql)).not.toMatch(FORBIDDEN);
-        expect(v.sql).not.toMatch(/;\s*\S/);
-      }
-    }
-  });
+    },
+  );
 
   it('names a catalog version that changes with the SQL', () => {
     expect(CATALOG_VERSION).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{8}$/);

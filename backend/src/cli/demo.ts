@@ -63,7 +63,7 @@ export async function runDemo(ctx: AppContext, env: NodeJS.ProcessEnv = process.
   const reports = await Promise.all(
     instances
       .filter((i) => reachable.some((r) => r.name === i.name))
-      .map((i) => ctx.inspections.inspectInstance(i.id, { tier: 'weekly', window, now, trigger: { kind: 'demo' } })),
+      .map((i) => ctx.inspector.inspectInstance(i.id, { tier: 'weekly', window, now, trigger: { kind: 'demo' } })),
   );
   return { registered: reachable.map((r) => r.name), unreachable, reports };
 }

@@ -29,6 +29,15 @@ const envSchema = z.object({
   DBPATROL_CONNECT_TIMEOUT_MS: positiveMs.default(5000),
   DBPATROL_STATEMENT_TIMEOUT_MS: positiveMs.default(15000),
   DBPATROL_LOCK_TIMEOUT_MS: positiveMs.default(3000),
+  DBPATROL_WORKER_NAME: z.string().min(1).max(200).optional(),
+  DBPATROL_WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(64, 'must be ≤ 64')
+    .default(4),
+  DBPATROL_POLL_MS: positiveMs.optional(),
+  DBPATROL_LOCK_LIFETIME_MS: positiveMs.default(60_000),
 });
 
 export interface Config {
@@ -43,6 +52,12 @@ export interface Config {
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
     readonly lockTimeoutMs: number;
+  };
+  readonly worker: {
+    readonly name?: string;
+    readonly concurrency: number;
+    readonly pollMs?: number;
+    readonly lockLifetimeMs: number;
   };
 }
 
@@ -83,6 +98,12 @@ export function loadConfig(
       connectTimeoutMs: e.DBPATROL_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DBPATROL_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: e.DBPATROL_LOCK_TIMEOUT_MS,
+    }),
+    worker: Object.freeze({
+      ...(e.DBPATROL_WORKER_NAME ? { name: e.DBPATROL_WORKER_NAME } : {}),
+      concurrency: e.DBPATROL_WORKER_CONCURRENCY,
+      ...(e.DBPATROL_POLL_MS ? { pollMs: e.DBPATROL_POLL_MS } : {}),
+      lockLifetimeMs: e.DBPATROL_LOCK_LIFETIME_MS,
     }),
   });
 }

@@ -69,7 +69,7 @@ export class ApiRouter {
         const result = await spec.handler({ params, query, body, actor, req, res });
         if (res.headersSent) return;
         if (result === undefined) res.status(spec.status ?? 204).end();
-        else res.status(spec.status ?? 200).json(result);
+        else res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
       });
     }
     return router;

@@ -10,6 +10,10 @@ import type { AnyCheck } from '../checks/check.types.js';
 import { registerCheckRoutes } from '../checks/checks.routes.js';
 import { registerReportRoutes } from '../reports/reports.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
+import { registerInspectionRoutes } from '../inspections/inspections.routes.js';
+import type { InspectionsService } from '../inspections/inspections.service.js';
+import { registerScheduleRoutes } from '../schedules/schedules.routes.js';
+import type { SchedulesService } from '../schedules/schedules.service.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import { ApiRouter } from './api-router.js';
@@ -24,6 +28,8 @@ export interface AppDeps {
   inventory: InventoryService;
   tokens: TokensService;
   thresholds: ThresholdsService;
+  inspections: InspectionsService;
+  schedules: SchedulesService;
   checks: readonly AnyCheck[];
   logger: Logger;
   envToken?: string;
@@ -37,6 +43,8 @@ export function buildApiRouter(deps: AppDeps): ApiRouter {
   registerAuditRoutes(api, deps.store.audit);
   registerCheckRoutes(api, deps.checks, deps.thresholds);
   registerReportRoutes(api, deps.store.reports);
+  registerInspectionRoutes(api, deps.inspections);
+  registerScheduleRoutes(api, deps.schedules);
   return api;
 }
 

@@ -25,6 +25,8 @@ export async function startServer(
     inventory: ctx.inventory,
     tokens: ctx.tokens,
     thresholds: ctx.thresholds,
+    inspections: ctx.inspections,
+    schedules: ctx.schedules,
     checks: CHECKS,
     logger: ctx.logger,
     version: VERSION,

@@ -16,6 +16,10 @@ export interface InspectInstanceOptions {
   tier: Tier;
   window: InspectionWindow;
   trigger: ReportTrigger;
+  /** The run this report belongs to; a second report for the same run and instance is never written. */
+  inspectionId?: string;
+  scheduleId?: string;
+  fireAt?: string;
   now?: Date;
   signal?: AbortSignal;
   onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
@@ -39,6 +43,13 @@ export class InspectionService {
 
   constructor(private readonly deps: InspectionServiceDeps) {
     this.limiter = new FleetLimiter(deps.limits?.fleet ?? 8, deps.limits?.perServer ?? 2);
+  }
+
+  /** The report an inspection already has for an instance, if any (resuming a crashed run skips those). */
+  async existingReport(inspectionId: string | undefined, instanceId: string): Promise<StoredReport | null> {
+    if (!inspectionId) return null;
+    const [summary] = await this.deps.reports.list({ inspectionId, instanceId, limit: 1 });
+    return summary ? this.deps.reports.get(summary.id) : null;
   }
 
   async inspectInstance(instanceId: string, o: InspectInstanceOptions): Promise<StoredReport> {
@@ -72,12 +83,17 @@ export class InspectionService {
           ...report,
           id: randomUUID(),
           instanceId,
+          ...(o.inspectionId ? { inspectionId: o.inspectionId } : {}),
+          ...(o.scheduleId ? { scheduleId: o.scheduleId } : {}),
+          ...(o.fireAt ? { fireAt: o.fireAt } : {}),
           businessId: host.businessId,
           trigger: o.trigger,
           maxSeverity: worstSeverity(report.counts),
         };
-        await this.deps.reports.insert(stored);
-        return stored;
+        if (await this.deps.reports.insert(stored)) return stored;
+        // A re-run of the same inspection (after a crash) keeps the report the first attempt wrote.
+        const existing = await this.existingReport(o.inspectionId, instanceId);
+        return existing ?? stored;
       } finally {
         await target.close();
       }

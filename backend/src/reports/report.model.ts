@@ -3,7 +3,7 @@ import type { InspectionReport, OutcomeCounts } from '../inspections/report.type
 
 /** Who or what started the inspection that produced a report. */
 export interface ReportTrigger {
-  kind: 'manual' | 'schedule' | 'cli' | 'demo';
+  kind: 'manual' | 'schedule' | 'demo';
   actor?: string;
 }
 
@@ -11,6 +11,11 @@ export interface ReportTrigger {
 export interface StoredReport extends InspectionReport {
   id: string;
   instanceId: string;
+  /** The inspection (run) this report belongs to; one report per inspection and instance. */
+  inspectionId?: string;
+  scheduleId?: string;
+  /** The scheduled fire time the window ends at, for scheduled runs. */
+  fireAt?: string;
   businessId?: string;
   trigger: ReportTrigger;
   /** The worst severity among findings, or null when there is none. */
@@ -21,6 +26,9 @@ export interface StoredReport extends InspectionReport {
 export interface ReportSummary {
   id: string;
   instanceId: string;
+  inspectionId?: string;
+  scheduleId?: string;
+  fireAt?: string;
   instanceName: string;
   businessId?: string;
   engine: string;
@@ -39,6 +47,8 @@ export interface ReportSummary {
 
 export interface ReportQuery {
   instanceId?: string;
+  inspectionId?: string;
+  scheduleId?: string;
   businessId?: string;
   tier?: Tier;
   /** Reports started at or after. */
@@ -56,6 +66,9 @@ export function summarize(r: StoredReport): ReportSummary {
   return {
     id: r.id,
     instanceId: r.instanceId,
+    ...(r.inspectionId ? { inspectionId: r.inspectionId } : {}),
+    ...(r.scheduleId ? { scheduleId: r.scheduleId } : {}),
+    ...(r.fireAt ? { fireAt: r.fireAt } : {}),
     instanceName: r.instance.name,
     ...(r.businessId ? { businessId: r.businessId } : {}),
     engine: r.instance.engine,

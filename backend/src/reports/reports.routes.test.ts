@@ -40,12 +40,12 @@ describe('reports over REST', () => {
   const window = (days: number) => ({ from: new Date(Date.now() - days * 86_400_000), to: new Date() });
 
   it('stores one report per inspected instance and lists summaries with filters', async () => {
-    const daily = await api.ctx.inspections.inspectInstance(pgId, {
+    const daily = await api.ctx.inspector.inspectInstance(pgId, {
       tier: 'daily',
       window: window(1),
       trigger: { kind: 'manual', actor: 'admin' },
     });
-    const weekly = await api.ctx.inspections.inspectInstance(myId, {
+    const weekly = await api.ctx.inspector.inspectInstance(myId, {
       tier: 'weekly',
       window: window(7),
       trigger: { kind: 'manual', actor: 'admin' },
@@ -59,7 +59,7 @@ describe('reports over REST', () => {
     });
     expect(weekly.server?.flavor).toBe('mariadb');
     expect(daily.checks.length).toBeGreaterThan(0);
-    expect(daily.checks.every((c) => c.tier === 'daily')).toBe(true);
+    expect(daily.checks.every((c: { tier: string }) => c.tier === 'daily')).toBe(true);
 
     const all = await api.call('GET', `/api/v1/reports?businessId=${bizId}`);
     expect(all.body.items.map((r: { id: string }) => r.id)).toEqual([weekly.id, daily.id]);
@@ -91,7 +91,7 @@ describe('reports over REST', () => {
         body: { name: 'gone', hostId: host, engine: 'postgres', port: 1, user: 'x' },
       })
     ).body.id;
-    const report = await api.ctx.inspections.inspectInstance(gone, {
+    const report = await api.ctx.inspector.inspectInstance(gone, {
       tier: 'daily',
       window: window(1),
       trigger: { kind: 'manual' },

@@ -8,6 +8,8 @@ const isoDate = z.iso.datetime({ offset: true });
 
 const reportQuery = z.strictObject({
   instanceId: z.string().optional(),
+  inspectionId: z.string().optional(),
+  scheduleId: z.string().optional(),
   businessId: z.string().optional(),
   tier: z.enum(TIERS).optional(),
   from: isoDate.optional(),
@@ -29,6 +31,9 @@ const counts = z.object({
 const summary = z.object({
   id: z.string(),
   instanceId: z.string(),
+  inspectionId: z.string().optional(),
+  scheduleId: z.string().optional(),
+  fireAt: z.string().optional(),
   instanceName: z.string(),
   businessId: z.string().optional(),
   engine: z.string(),

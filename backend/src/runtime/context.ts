@@ -2,7 +2,14 @@ import { AuditLog } from '../audit/audit-log.js';
 import { TokensService } from '../auth/tokens.service.js';
 import type { Config } from '../config/config.js';
 import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
+import { hostname } from 'node:os';
 import { InspectionService } from '../inspections/inspection.service.js';
+import { runInspection } from '../inspections/inspection-runner.js';
+import { immediateHandler } from '../inspections/immediate.job.js';
+import { InspectionsService } from '../inspections/inspections.service.js';
+import { occurrenceHandler } from '../schedules/occurrence.job.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { SchedulesService } from '../schedules/schedules.service.js';
 import { InventoryService } from '../inventory/inventory.service.js';
 import { ThresholdsService } from '../thresholds/thresholds.service.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,8 +28,15 @@ export interface AppContext {
   inventory: InventoryService;
   tokens: TokensService;
   thresholds: ThresholdsService;
-  inspections: InspectionService;
-  close(): Promise<void>;
+  /** Inspects one instance and stores its report. */
+  inspector: InspectionService;
+  /** Inspection runs (immediate and scheduled) through Agenda. */
+  inspections: InspectionsService;
+  schedules: SchedulesService;
+  scheduler: Scheduler;
+  /** Starts taking jobs in this process: handlers, reconciler. Call once; `close` drains. */
+  startWorker(): Promise<void>;
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
@@ -30,6 +44,31 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const store = await openStore({ dataDir: config.dataDir, ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}) });
   const audit = new AuditLog(store.audit);
   const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit);
+  const inspector = new InspectionService({
+    inventory: store.inventory,
+    reports: store.reports,
+    thresholds,
+    sealer,
+    checks: CHECKS,
+    catalogVersion: CATALOG_VERSION,
+    targets: config.targets,
+  });
+  const scheduler = new Scheduler(store, logger, {
+    name: config.worker.name ?? `${hostname()}-${process.pid}`,
+    concurrency: config.worker.concurrency,
+    lockLifetimeMs: config.worker.lockLifetimeMs,
+    ...(config.worker.pollMs ? { processEvery: config.worker.pollMs } : {}),
+  });
+  await scheduler.ready();
+  const inspections = new InspectionsService(store, scheduler, audit);
+  const schedules = new SchedulesService(store, scheduler, inspections, audit);
+  let working = false;
+  let reconcileTimer: NodeJS.Timeout | undefined;
+  const reconcile = () =>
+    schedules.reconcile().then(
+      (n) => n > 0 && logger.info({ enqueued: n }, 'reconciler queued missing occurrences'),
+      (err: unknown) => logger.error({ err }, 'reconciler failed'),
+    );
   return {
     config,
     logger,
@@ -39,15 +78,32 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     inventory: new InventoryService(store.inventory, sealer, audit, config.targets),
     tokens: new TokensService(store.tokens, audit),
     thresholds,
-    inspections: new InspectionService({
-      inventory: store.inventory,
-      reports: store.reports,
-      thresholds,
-      sealer,
-      checks: CHECKS,
-      catalogVersion: CATALOG_VERSION,
-      targets: config.targets,
-    }),
-    close: () => store.close(),
+    inspector,
+    inspections,
+    schedules,
+    scheduler,
+    async startWorker() {
+      if (working) return;
+      working = true;
+      const run = (i: Parameters<typeof runInspection>[0], ctx: Parameters<typeof runInspection>[2]) =>
+        runInspection(
+          i,
+          { store, inspector, logger, heartbeatMs: Math.min(5000, config.worker.lockLifetimeMs / 4) },
+          ctx,
+        );
+      await scheduler.startWorking({
+        occurrence: occurrenceHandler({ store, scheduler, logger, run }),
+        immediate: immediateHandler({ store, scheduler, run }),
+      });
+      await reconcile();
+      reconcileTimer = setInterval(() => void reconcile(), 5 * 60_000);
+      reconcileTimer.unref();
+    },
+    async close(options = {}) {
+      if (reconcileTimer) clearInterval(reconcileTimer);
+      if (working) await scheduler.drain(options.drainMs ?? 25_000).catch(() => undefined);
+      await scheduler.stop().catch(() => undefined);
+      await store.close();
+    },
   };
 }

@@ -4,6 +4,8 @@ import type { ApiTokenRecord } from '../auth/token.types.js';
 import { ConflictError, InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Business, Host, InstanceRecord } from '../inventory/inventory.schema.js';
 import type { StoredReport } from '../reports/report.model.js';
+import type { Schedule } from '../schedules/schedule.model.js';
+import type { Inspection } from '../inspections/inspection.model.js';
 import type { InventoryWritePlan, Store } from './store.js';
 
 /** How a contract run gets a fresh, migrated store and disposes of it. */
@@ -67,6 +69,41 @@ export const aReport = (instanceId: string, startedAt: string, extra: Partial<St
   language: 'en',
   fingerprints: {},
   contentHash: 'f'.repeat(64),
+  ...extra,
+});
+
+export const aSchedule = (name: string, extra: Partial<Schedule> = {}): Schedule => ({
+  id: randomUUID(),
+  name,
+  instanceIds: ['i1'],
+  tier: 'weekly',
+  frequency: { kind: 'weekly', dayOfWeek: 3 },
+  time: '08:00:00',
+  timezone: 'Asia/Shanghai',
+  windowDays: 3,
+  catchUp: 'latest',
+  status: 'active',
+  version: 1,
+  createdAt: T0,
+  updatedAt: T0,
+  createdBy: 'admin',
+  ...extra,
+});
+
+export const anInspection = (extra: Partial<Inspection> = {}): Inspection => ({
+  id: randomUUID(),
+  trigger: { kind: 'manual', actor: 'admin' },
+  tier: 'daily',
+  window: { from: T0, to: T1 },
+  instanceIds: ['i1', 'i2'],
+  state: 'queued',
+  progress: [
+    { instanceId: 'i1', instanceName: 'one', state: 'queued', checksDone: 0, checksTotal: 0 },
+    { instanceId: 'i2', instanceName: 'two', state: 'queued', checksDone: 0, checksTotal: 0 },
+  ],
+  cancelRequested: false,
+  attempt: 1,
+  createdAt: T0,
   ...extra,
 });
 
@@ -317,6 +354,132 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect((await store.reports.latest(inst, 'weekly'))?.id).toBe(r2.id);
       expect((await store.reports.latest(inst, 'weekly', at(2)))?.id).toBe(r1.id);
       expect(await store.reports.latest(inst, 'annual')).toBeNull();
+    });
+
+    it('keeps one live schedule per name, with compare-and-set updates', async () => {
+      const name = unique('nightly');
+      const s = await store.schedules.insert(
+        aSchedule(name, { selector: { labels: { env: 'prod' } }, maxLatenessSeconds: 600 }),
+      );
+      expect(await store.schedules.get(s.id)).toEqual(s);
+      expect(await store.schedules.getByName(name)).toEqual(s);
+      await expect(store.schedules.insert(aSchedule(name))).rejects.toThrow(
+        `a schedule named "${name}" already exists`,
+      );
+      const paused = await store.schedules.update({ ...s, status: 'paused', version: 2, updatedAt: T1 }, 1);
+      expect(paused).toMatchObject({
+        status: 'paused',
+        version: 2,
+        updatedAt: T1,
+        createdAt: T0,
+        timezone: 'Asia/Shanghai',
+      });
+      expect(await store.schedules.update({ ...s, status: 'active', version: 2 }, 1)).toBeNull();
+      expect((await store.schedules.list({ status: ['paused'] })).map((x) => x.id)).toContain(s.id);
+      expect((await store.schedules.list({ status: ['active'] })).map((x) => x.id)).not.toContain(s.id);
+      const before = await store.schedules.count({ status: ['active', 'paused'] });
+      await store.schedules.update({ ...s, status: 'cancelled', version: 3 }, 2);
+      expect(await store.schedules.getByName(name)).toBeNull();
+      expect(await store.schedules.count({ status: ['active', 'paused'] })).toBe(before - 1);
+      const again = await store.schedules.insert(aSchedule(name));
+      expect((await store.schedules.getByName(name))?.id).toBe(again.id);
+    });
+
+    it('inserts immediate inspections idempotently by request id', async () => {
+      const requestId = unique('req');
+      const first = await store.inspections.insertImmediate(anInspection({ requestId }));
+      expect(first.created).toBe(true);
+      const second = await store.inspections.insertImmediate(anInspection({ requestId }));
+      expect(second).toEqual({ inspection: first.inspection, created: false });
+      expect(await store.inspections.get(first.inspection.id)).toEqual(first.inspection);
+    });
+
+    it('claims each scheduled occurrence once per attempt and never after it finished', async () => {
+      const scheduleId = randomUUID();
+      const fireAt = '2026-11-25T00:00:00.000Z';
+      const occurrence = anInspection({
+        scheduleId,
+        fireAt,
+        trigger: { kind: 'schedule', scheduleId, scheduleName: 's' },
+      });
+      const a1 = await store.inspections.claimOccurrence(occurrence);
+      expect(a1).toMatchObject({ id: occurrence.id, attempt: 1, state: 'queued' });
+      const a2 = await store.inspections.claimOccurrence({ ...occurrence, id: randomUUID() });
+      expect(a2).toMatchObject({ id: occurrence.id, attempt: 2 });
+      expect(await store.inspections.update(occurrence.id, 1, { state: 'running' })).toBe(false);
+      expect(await store.inspections.update(occurrence.id, 2, { state: 'running', worker: 'w2', startedAt: T1 })).toBe(
+        true,
+      );
+      expect(
+        await store.inspections.setProgress(occurrence.id, 2, {
+          instanceId: 'i2',
+          instanceName: 'two',
+          state: 'done',
+          checksDone: 5,
+          checksTotal: 5,
+          reportId: 'r2',
+          score: 95,
+        }),
+      ).toBe(true);
+      expect(
+        await store.inspections.setProgress(occurrence.id, 1, {
+          instanceId: 'i1',
+          instanceName: 'one',
+          state: 'done',
+          checksDone: 1,
+          checksTotal: 1,
+        }),
+      ).toBe(false);
+      const running = await store.inspections.getOccurrence(scheduleId, fireAt);
+      expect(running).toMatchObject({ state: 'running', worker: 'w2', startedAt: T1, attempt: 2 });
+      expect(running?.progress).toEqual([
+        { instanceId: 'i1', instanceName: 'one', state: 'queued', checksDone: 0, checksTotal: 0 },
+        {
+          instanceId: 'i2',
+          instanceName: 'two',
+          state: 'done',
+          checksDone: 5,
+          checksTotal: 5,
+          reportId: 'r2',
+          score: 95,
+        },
+      ]);
+      expect(await store.inspections.update(occurrence.id, 2, { state: 'succeeded', finishedAt: T1 })).toBe(true);
+      expect(await store.inspections.claimOccurrence({ ...occurrence, id: randomUUID() })).toBeNull();
+      expect((await store.inspections.list({ limit: 10, scheduleId })).map((i) => i.state)).toEqual(['succeeded']);
+    });
+
+    it('cancels a queued inspection at once and flags a running one', async () => {
+      const queued = (await store.inspections.insertImmediate(anInspection({ requestId: unique('q') }))).inspection;
+      expect(await store.inspections.requestCancel(queued.id)).toMatchObject({
+        state: 'cancelled',
+        cancelRequested: true,
+      });
+      const running = (await store.inspections.insertImmediate(anInspection({ requestId: unique('r') }))).inspection;
+      await store.inspections.update(running.id, 1, { state: 'running' });
+      expect(await store.inspections.requestCancel(running.id)).toMatchObject({
+        state: 'running',
+        cancelRequested: true,
+      });
+      expect(await store.inspections.requestCancel(randomUUID())).toBeNull();
+      expect((await store.inspections.list({ limit: 500, state: 'cancelled' })).map((i) => i.id)).toContain(queued.id);
+    });
+
+    it('keeps one report per inspection and instance', async () => {
+      const inspectionId = randomUUID();
+      const r = aReport('inst-x', '2026-04-01T00:00:00.000Z', {
+        inspectionId,
+        scheduleId: 'sch-1',
+        fireAt: '2026-04-01T00:00:00.000Z',
+      });
+      expect(await store.reports.insert(r)).toBe(true);
+      expect(await store.reports.insert({ ...r, id: randomUUID() })).toBe(false);
+      expect((await store.reports.list({ limit: 10, inspectionId })).map((x) => x.id)).toEqual([r.id]);
+      expect((await store.reports.list({ limit: 10, scheduleId: 'sch-1' }))[0]).toMatchObject({
+        id: r.id,
+        inspectionId,
+        fireAt: r.fireAt,
+      });
     });
 
     it('lists audit entries newest first with filters and paging', async () => {

@@ -3,6 +3,9 @@ import type { AuditEntry, AuditQuery } from '../audit/audit.types.js';
 import type { Business, Host, InstanceRecord, Labels, Engine } from '../inventory/inventory.schema.js';
 import type { ReportQuery, ReportSummary, StoredReport } from '../reports/report.model.js';
 import type { ThresholdOverride, ThresholdScope } from '../thresholds/threshold.model.js';
+import type { Schedule, ScheduleStatus } from '../schedules/schedule.model.js';
+import type { Inspection, InspectionState, InstanceProgress } from '../inspections/inspection.model.js';
+import type { AgendaBackend } from 'agenda';
 
 export interface HostFilter {
   businessId?: string;
@@ -86,12 +89,58 @@ export interface ThresholdRepository {
 
 /** Inspection reports; immutable once written. */
 export interface ReportRepository {
-  insert(report: StoredReport): Promise<void>;
+  /** Returns false (and writes nothing) when the inspection already has a report for that instance. */
+  insert(report: StoredReport): Promise<boolean>;
   get(id: string): Promise<StoredReport | null>;
   /** Newest first by start time. */
   list(query: ReportQuery): Promise<ReportSummary[]>;
   /** The newest report of an instance and tier started before `before` (for baselines and comparisons). */
   latest(instanceId: string, tier: string, before?: string): Promise<StoredReport | null>;
+}
+
+/** Schedules; names are unique among schedules that are not cancelled. */
+export interface ScheduleRepository {
+  /** `ConflictError` when an active or paused schedule has the name. */
+  insert(schedule: Schedule): Promise<Schedule>;
+  get(id: string): Promise<Schedule | null>;
+  /** The active or paused schedule with this name. */
+  getByName(name: string): Promise<Schedule | null>;
+  list(filter?: { status?: ScheduleStatus[]; limit?: number; offset?: number }): Promise<Schedule[]>;
+  count(filter?: { status?: ScheduleStatus[] }): Promise<number>;
+  /** Compare-and-set: writes only if the stored version is `expectedVersion`; null when it moved meanwhile. */
+  update(schedule: Schedule, expectedVersion: number): Promise<Schedule | null>;
+}
+
+export interface InspectionFilter {
+  state?: InspectionState;
+  scheduleId?: string;
+  limit: number;
+  /** Paging: created before this time (newest first). */
+  before?: string;
+}
+
+/** Inspection runs and their progress. */
+export interface InspectionRepository {
+  /** Inserts, or returns the existing inspection with the same `requestId` (`created: false`). */
+  insertImmediate(inspection: Inspection): Promise<{ inspection: Inspection; created: boolean }>;
+  /**
+   * Claims a schedule's occurrence by (scheduleId, fireAt): inserts it as attempt 1, or takes over an unfinished one
+   * with attempt + 1; null when that occurrence already finished (or was recorded missed).
+   */
+  claimOccurrence(inspection: Inspection): Promise<Inspection | null>;
+  /** Claims an immediate inspection for a (re-)run: attempt + 1 unless it finished; null when it did. */
+  claimImmediate(id: string): Promise<Inspection | null>;
+  get(id: string): Promise<Inspection | null>;
+  getOccurrence(scheduleId: string, fireAt: string): Promise<Inspection | null>;
+  list(filter: InspectionFilter): Promise<Inspection[]>;
+  /** Writes state fields if the attempt still owns the run; false when a newer attempt took over. */
+  update(
+    id: string,
+    attempt: number,
+    patch: Partial<Pick<Inspection, 'state' | 'startedAt' | 'finishedAt' | 'worker' | 'error' | 'progress'>>,
+  ): Promise<boolean>;
+  setProgress(id: string, attempt: number, progress: InstanceProgress): Promise<boolean>;
+  requestCancel(id: string): Promise<Inspection | null>;
 }
 
 export type StoreKind = 'postgres' | 'embedded' | 'mongodb';
@@ -106,9 +155,15 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly thresholds: ThresholdRepository;
   readonly reports: ReportRepository;
+  readonly schedules: ScheduleRepository;
+  readonly inspections: InspectionRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */
   ping(): Promise<void>;
+  /** Agenda's backend on the same database (jobs live beside the data; its schema comes from `migrate`). */
+  agendaBackend(): AgendaBackend;
+  /** True when only this process may use the store (embedded): no cross-process notifications needed. */
+  readonly singleProcess: boolean;
   close(): Promise<void>;
 }

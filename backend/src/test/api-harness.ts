@@ -37,7 +37,10 @@ export interface ApiResponse {
 }
 
 /** A real DB Patrol API on a fresh PostgreSQL database of the local server, listening on a free loopback port. */
-export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  env: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<ApiHarness> {
   const db = await createScratchDatabase('dbpatrol_api');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-api-'));
   const logs: string[] = [];
@@ -62,6 +65,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
   let running: RunningServer;
   try {
     running = await startServer(ctx, { port: 0, host: '127.0.0.1' });
+    if (options.worker) await ctx.startWorker();
   } catch (err) {
     await ctx.close();
     throw err;
@@ -99,7 +103,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
     call,
     async close() {
       await running.stop();
-      await ctx.close();
+      await ctx.close({ drainMs: 5000 });
       await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -60,6 +60,7 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
       connectionString: `postgres://postgres@${conn}/postgres?sslmode=disable`,
       poolSize: 8,
       kind: 'embedded',
+      singleProcess: true,
       description: `embedded PGlite in ${path.resolve(options.dataDir)} (loopback ${conn}, single process)`,
       onClose: async () => {
         await server.stop();

@@ -1,5 +1,15 @@
 import type pg from 'pg';
+import {
+  getCreateIndexesSQL,
+  getCreateLogsIndexesSQL,
+  getCreateLogsTableSQL,
+  getCreateTableSQL,
+  getUpdateTimestampTriggerSQL,
+} from '@agendajs/postgres-backend';
 import type { PgDatabase } from './pg-database.js';
+
+/** Agenda's job table, created here once rather than by racing workers (its own ensureSchema is off). */
+export const AGENDA_TABLE = 'agenda_jobs';
 
 export interface Migration {
   version: number;
@@ -100,6 +110,50 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reports_started_idx ON reports(started_at DESC, id DESC);
       CREATE INDEX reports_business_idx ON reports(business_id, started_at DESC);
     `,
+  },
+  {
+    version: 3,
+    name: 'schedules, inspections, Agenda jobs',
+    sql: [
+      `CREATE TABLE schedules (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        status text NOT NULL CHECK (status IN ('active', 'paused', 'cancelled')),
+        version integer NOT NULL,
+        spec jsonb NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        created_by text NOT NULL
+      )`,
+      `CREATE UNIQUE INDEX schedules_live_name_key ON schedules(name) WHERE status <> 'cancelled'`,
+      `CREATE INDEX schedules_status_idx ON schedules(status, name)`,
+      `CREATE TABLE inspections (
+        id text PRIMARY KEY,
+        request_id text,
+        schedule_id text,
+        fire_at timestamptz,
+        state text NOT NULL,
+        attempt integer NOT NULL DEFAULT 1,
+        cancel_requested boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL,
+        document jsonb NOT NULL
+      )`,
+      `CREATE UNIQUE INDEX inspections_request_key ON inspections(request_id) WHERE request_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX inspections_occurrence_key ON inspections(schedule_id, fire_at) WHERE schedule_id IS NOT NULL`,
+      `CREATE INDEX inspections_created_idx ON inspections(created_at DESC, id DESC)`,
+      `ALTER TABLE reports ADD COLUMN inspection_id text, ADD COLUMN schedule_id text`,
+      `CREATE UNIQUE INDEX reports_inspection_instance_key ON reports(inspection_id, instance_id) WHERE inspection_id IS NOT NULL`,
+      `CREATE INDEX reports_schedule_idx ON reports(schedule_id, started_at DESC) WHERE schedule_id IS NOT NULL`,
+      getCreateTableSQL(AGENDA_TABLE),
+      ...getCreateIndexesSQL(AGENDA_TABLE),
+      getUpdateTimestampTriggerSQL(AGENDA_TABLE),
+      getCreateLogsTableSQL('agenda_logs'),
+      ...getCreateLogsIndexesSQL('agenda_logs'),
+      // One pending row per occurrence and per immediate request, whatever races the enqueuers run.
+      `CREATE UNIQUE INDEX agenda_jobs_occurrence_key ON ${AGENDA_TABLE} ((data->>'scheduleId'), (data->>'fireAt'))
+         WHERE name = 'inspection:occurrence'`,
+      `CREATE UNIQUE INDEX agenda_jobs_immediate_key ON ${AGENDA_TABLE} ((data->>'requestId')) WHERE name = 'inspection:immediate'`,
+    ].join(';\n'),
   },
 ];
 

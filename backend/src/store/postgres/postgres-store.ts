@@ -1,10 +1,14 @@
 import pg from 'pg';
+import { InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Store, StoreKind } from '../store.js';
 import { PgAuditRepository } from './audit.repository.pg.js';
 import { PgInventoryRepository } from './inventory.repository.pg.js';
-import { runMigrations } from './migrations.js';
+import { AGENDA_TABLE, runMigrations } from './migrations.js';
 import { PgDatabase } from './pg-database.js';
+import { PgInspectionRepository } from './inspections.repository.pg.js';
 import { PgReportRepository } from './reports.repository.pg.js';
+import { PgScheduleRepository } from './schedules.repository.pg.js';
 import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 
@@ -13,6 +17,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   kind?: StoreKind;
   description?: string;
+  /** Only this process uses the database (embedded): Agenda notifies in memory instead of LISTEN/NOTIFY. */
+  singleProcess?: boolean;
   /** Called once the pool is closed (the embedded store stops its server here). */
   onClose?: () => Promise<void>;
 }
@@ -36,6 +42,9 @@ export class PostgresStore implements Store {
   readonly audit: PgAuditRepository;
   readonly thresholds: PgThresholdRepository;
   readonly reports: PgReportRepository;
+  readonly schedules: PgScheduleRepository;
+  readonly inspections: PgInspectionRepository;
+  readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
   constructor(options: PostgresStoreOptions) {
@@ -54,7 +63,29 @@ export class PostgresStore implements Store {
     this.audit = new PgAuditRepository(this.db);
     this.thresholds = new PgThresholdRepository(this.db);
     this.reports = new PgReportRepository(this.db);
+    this.schedules = new PgScheduleRepository(this.db);
+    this.inspections = new PgInspectionRepository(this.db);
     this.onClose = options.onClose;
+    this.singleProcess = options.singleProcess ?? false;
+  }
+
+  agendaBackend(): AgendaBackend {
+    const backend = new PostgresBackend({
+      pool: this.db.pool,
+      tableName: AGENDA_TABLE,
+      ensureSchema: false,
+      disableNotifications: this.singleProcess,
+    });
+    if (!this.singleProcess) return backend;
+    // LISTEN/NOTIFY does not pass through PGlite's socket server; one process needs no cross-process channel.
+    return {
+      name: backend.name,
+      repository: backend.repository,
+      notificationChannel: new InMemoryNotificationChannel(),
+      ownsConnection: false,
+      connect: () => backend.connect(),
+      disconnect: () => backend.disconnect(),
+    };
   }
 
   async migrate(): Promise<void> {

@@ -8,11 +8,13 @@ const RANK: Record<Severity, number> = { info: 1, warning: 2, critical: 3 };
 export class PgReportRepository implements ReportRepository {
   constructor(private readonly db: PgDatabase) {}
 
-  async insert(r: StoredReport): Promise<void> {
-    await this.db.query(
+  async insert(r: StoredReport): Promise<boolean> {
+    const rows = await this.db.query(
       `INSERT INTO reports(id, instance_id, business_id, tier, started_at, window_from, window_to, score, max_severity,
-         summary, document)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         summary, document, inspection_id, schedule_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (inspection_id, instance_id) WHERE inspection_id IS NOT NULL DO NOTHING
+       RETURNING id`,
       [
         r.id,
         r.instanceId,
@@ -25,8 +27,11 @@ export class PgReportRepository implements ReportRepository {
         r.maxSeverity ? RANK[r.maxSeverity] : null,
         JSON.stringify(summarize(r)),
         JSON.stringify(r),
+        r.inspectionId ?? null,
+        r.scheduleId ?? null,
       ],
     );
+    return rows.length === 1;
   }
 
   async get(id: string): Promise<StoredReport | null> {
@@ -41,6 +46,7 @@ export class PgReportRepository implements ReportRepository {
          AND ($3::text IS NULL OR tier = $3) AND ($4::timestamptz IS NULL OR started_at >= $4)
          AND ($5::timestamptz IS NULL OR started_at < $5) AND ($6::int IS NULL OR max_severity >= $6)
          AND ($7::timestamptz IS NULL OR started_at < $7)
+         AND ($9::text IS NULL OR inspection_id = $9) AND ($10::text IS NULL OR schedule_id = $10)
        ORDER BY started_at DESC, id DESC LIMIT $8`,
       [
         q.instanceId ?? null,
@@ -51,6 +57,8 @@ export class PgReportRepository implements ReportRepository {
         q.severity ? RANK[q.severity] : null,
         q.before ?? null,
         q.limit,
+        q.inspectionId ?? null,
+        q.scheduleId ?? null,
       ],
     );
     return rows.map((r) => r.summary);

@@ -1,0 +1,172 @@
+import type { Logger } from '../logging/logger.js';
+import type { InstanceFilter, Store } from '../store/store.js';
+import type { Inspection, InspectionState, InstanceProgress } from './inspection.model.js';
+import type { InspectionService } from './inspection.service.js';
+
+export interface RunnerDeps {
+  store: Store;
+  inspector: InspectionService;
+  logger: Logger;
+  now?: () => Date;
+  /** How often the run renews its job lock and looks for a cancel request. */
+  heartbeatMs?: number;
+}
+
+export interface RunContext {
+  worker: string;
+  /** Renews the job lock (Agenda `touch()`); throws when the job was cancelled underneath us. */
+  heartbeat: () => Promise<void>;
+}
+
+/** The instances an inspection covers: its ids, or what its selector matches now (enabled ones only). */
+async function resolveInstances(store: Store, i: Inspection): Promise<InstanceProgress[]> {
+  if (i.progress.length > 0) return i.progress;
+  const queued = (id: string, name: string): InstanceProgress => ({
+    instanceId: id,
+    instanceName: name,
+    state: 'queued',
+    checksDone: 0,
+    checksTotal: 0,
+  });
+  if (i.instanceIds?.length) {
+    const out: InstanceProgress[] = [];
+    for (const id of i.instanceIds) {
+      const record = await store.inventory.getInstance(id);
+      out.push(
+        record ? queued(id, record.name) : { ...queued(id, id), state: 'failed', error: 'instance no longer exists' },
+      );
+    }
+    return out;
+  }
+  const filter: InstanceFilter = { ...(i.selector ?? {}) };
+  return (await store.inventory.listInstances(filter)).filter((r) => r.enabled).map((r) => queued(r.id, r.name));
+}
+
+export function finalState(progress: readonly InstanceProgress[], cancelled: boolean): InspectionState {
+  if (cancelled) return 'cancelled';
+  const ok = progress.filter((p) => p.state === 'done').length;
+  if (progress.length > 0 && ok === progress.length) return 'succeeded';
+  return ok === 0 ? 'failed' : 'partial';
+}
+
+/**
+ * Runs one inspection to its end: each instance in turn of the fleet limiter, progress written as it goes, a
+ * heartbeat that renews the job lock and notices cancel requests. Writes are fenced on the claim's attempt, so a
+ * stale attempt (its worker presumed dead) cannot overwrite the one that took over. A re-run resumes: instances
+ * whose report exists are not inspected again.
+ */
+export async function runInspection(
+  inspection: Inspection,
+  deps: RunnerDeps,
+  ctx: RunContext,
+): Promise<InspectionState> {
+  const { store, inspector, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const { id, attempt } = inspection;
+  if (inspection.cancelRequested) {
+    await store.inspections.update(id, attempt, { state: 'cancelled', finishedAt: now().toISOString() });
+    return 'cancelled';
+  }
+  const progress = await resolveInstances(store, inspection);
+  if (
+    !(await store.inspections.update(id, attempt, {
+      state: 'running',
+      startedAt: inspection.startedAt ?? now().toISOString(),
+      worker: ctx.worker,
+      progress,
+    }))
+  ) {
+    return inspection.state;
+  }
+
+  const abort = new AbortController();
+  let cancelled = false;
+  const beat = setInterval(() => {
+    void (async () => {
+      try {
+        await ctx.heartbeat();
+        const current = await store.inspections.get(id);
+        if (current?.cancelRequested || (current && current.attempt !== attempt)) {
+          cancelled = current.cancelRequested;
+          abort.abort();
+        }
+      } catch (err) {
+        logger.warn({ err, inspectionId: id }, 'inspection job was cancelled or lost its lock; stopping');
+        cancelled = true;
+        abort.abort();
+      }
+    })();
+  }, deps.heartbeatMs ?? 2000);
+
+  const window = { from: new Date(inspection.window.from), to: new Date(inspection.window.to) };
+  const save = (p: InstanceProgress) => store.inspections.setProgress(id, attempt, p);
+  try {
+    await Promise.all(
+      progress.map(async (p, index) => {
+        if (p.state === 'done' || p.state === 'failed') return;
+        const existing = await inspector.existingReport(id, p.instanceId);
+        if (existing) {
+          progress[index] = {
+            ...p,
+            state: existing.reachable ? 'done' : 'failed',
+            reportId: existing.id,
+            score: existing.score,
+            checksDone: existing.checks.length,
+            checksTotal: existing.checks.length,
+          };
+          await save(progress[index]!);
+          return;
+        }
+        if (abort.signal.aborted) {
+          progress[index] = { ...p, state: 'cancelled' };
+          await save(progress[index]!);
+          return;
+        }
+        let lastWrite = 0;
+        try {
+          const report = await inspector.inspectInstance(p.instanceId, {
+            tier: inspection.tier,
+            window,
+            trigger:
+              inspection.trigger.kind === 'schedule'
+                ? { kind: 'schedule' }
+                : { kind: 'manual', actor: inspection.trigger.actor },
+            inspectionId: id,
+            ...(inspection.scheduleId ? { scheduleId: inspection.scheduleId } : {}),
+            ...(inspection.fireAt ? { fireAt: inspection.fireAt } : {}),
+            signal: abort.signal,
+            onCheckDone: (_c, done, total) => {
+              if (Date.now() - lastWrite < 1000 && done < total) return;
+              lastWrite = Date.now();
+              progress[index] = { ...progress[index]!, state: 'running', checksDone: done, checksTotal: total };
+              void save(progress[index]!);
+            },
+          });
+          const wasCancelled = report.checks.some((c) => c.reason === 'inspection cancelled');
+          progress[index] = {
+            ...progress[index]!,
+            state: wasCancelled ? 'cancelled' : report.reachable ? 'done' : 'failed',
+            reportId: report.id,
+            score: report.score,
+            checksDone: report.checks.length,
+            checksTotal: report.checks.length,
+            ...(report.reachable ? {} : { error: 'instance unreachable' }),
+          };
+        } catch (err) {
+          progress[index] = {
+            ...progress[index]!,
+            state: 'failed',
+            error: err instanceof Error ? err.message : String(err),
+          };
+        }
+        await save(progress[index]!);
+      }),
+    );
+  } finally {
+    clearInterval(beat);
+  }
+  const state = finalState(progress, cancelled || abort.signal.aborted);
+  const written = await store.inspections.update(id, attempt, { state, finishedAt: now().toISOString() });
+  if (!written) logger.warn({ inspectionId: id, attempt }, 'a newer attempt owns this inspection; result not recorded');
+  return state;
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { TIERS } from '../checks/check.types.js';
+import { InputError } from '../errors/domain-errors.js';
+import { idParams, type ApiRouter } from '../http/api-router.js';
+import { selectorSchema } from '../schedules/schedule.schema.js';
+import { DEFAULT_WINDOW_DAYS } from '../cli/window-option.js';
+import type { InspectionsService } from './inspections.service.js';
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const inspectionOut = z.object({
+  id: z.string(),
+  requestId: z.string().optional(),
+  scheduleId: z.string().optional(),
+  fireAt: z.string().optional(),
+  trigger: z.record(z.string(), z.unknown()),
+  tier: z.enum(TIERS),
+  window: z.object({ from: z.string(), to: z.string() }),
+  instanceIds: z.array(z.string()).optional(),
+  selector: z.record(z.string(), z.unknown()).optional(),
+  state: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'missed']),
+  progress: z.array(
+    z.object({
+      instanceId: z.string(),
+      instanceName: z.string(),
+      state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+      checksDone: z.number(),
+      checksTotal: z.number(),
+      reportId: z.string().optional(),
+      score: z.number().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+  cancelRequested: z.boolean(),
+  attempt: z.number(),
+  worker: z.string().optional(),
+  error: z.string().optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+
+const runBody = z
+  .strictObject({
+    instanceIds: z.array(z.string().min(1)).min(1, 'must list at least one instance').max(1000).optional(),
+    selector: selectorSchema.optional(),
+    tier: z.enum(TIERS),
+    window: z.strictObject({ from: isoDate, to: isoDate }).optional(),
+    windowDays: z.number().int().min(1, 'must be ≥ 1').max(3660, 'must be ≤ 3660').optional(),
+    requestId: z.string().min(1).max(200).optional(),
+  })
+  .refine((b) => b.instanceIds !== undefined || b.selector !== undefined, {
+    message: 'give instanceIds or a selector',
+    path: ['instanceIds'],
+  })
+  .refine((b) => !(b.window && b.windowDays), { message: 'give window or windowDays, not both', path: ['windowDays'] });
+
+export function registerInspectionRoutes(api: ApiRouter, inspections: InspectionsService): void {
+  const tag = 'inspections';
+  api.add({
+    method: 'post',
+    path: '/inspections',
+    summary: 'Inspect now: answers 202 with the inspection; the same requestId never runs twice',
+    tag,
+    role: 'editor',
+    status: 202,
+    body: runBody,
+    response: inspectionOut,
+    handler: async ({ actor, body, res }) => {
+      const now = new Date();
+      let window = {
+        from: new Date(now.getTime() - (body.windowDays ?? DEFAULT_WINDOW_DAYS[body.tier]) * 86_400_000),
+        to: now,
+      };
+      if (body.window) {
+        window = { from: new Date(body.window.from), to: new Date(body.window.to) };
+        if (window.from >= window.to) throw InputError.field('window.from', 'must be before window.to');
+      }
+      const { inspection, created } = await inspections.runNow(actor, {
+        ...(body.instanceIds ? { instanceIds: body.instanceIds } : {}),
+        ...(body.selector ? { selector: body.selector } : {}),
+        tier: body.tier,
+        window,
+        ...(body.requestId ? { requestId: body.requestId } : {}),
+      });
+      res.locals.status = created ? 202 : 200;
+      res.location(`/api/v1/inspections/${inspection.id}`);
+      return inspection;
+    },
+  });
+  api.add({
+    method: 'get',
+    path: '/inspections',
+    summary: 'List inspections, newest first',
+    tag,
+    role: 'viewer',
+    query: z.strictObject({
+      state: inspectionOut.shape.state.optional(),
+      scheduleId: z.string().optional(),
+      before: isoDate.optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+    response: z.object({ items: z.array(inspectionOut) }),
+    handler: async ({ query }) => ({ items: await inspections.list(query) }),
+  });
+  api.add({
+    method: 'get',
+    path: '/inspections/:id',
+    summary: 'An inspection with its state, progress per instance and report ids',
+    tag,
+    role: 'viewer',
+    params: idParams,
+    response: inspectionOut,
+    handler: ({ params }) => inspections.get(params.id),
+  });
+  api.add({
+    method: 'delete',
+    path: '/inspections/:id',
+    summary: 'Cancel: the current check finishes, the rest are not started, reports say cancelled',
+    tag,
+    role: 'editor',
+    params: idParams,
+    response: inspectionOut,
+    handler: ({ actor, params }) => inspections.cancel(actor, params.id),
+  });
+}

@@ -1,0 +1,145 @@
+import { Agenda, type Job } from 'agenda';
+import type { Logger } from '../logging/logger.js';
+import type { Store } from '../store/store.js';
+import type { Schedule } from './schedule.model.js';
+
+export const OCCURRENCE_JOB = 'inspection:occurrence';
+export const IMMEDIATE_JOB = 'inspection:immediate';
+
+export interface OccurrenceData {
+  scheduleId: string;
+  /** ISO UTC: the scheduled fire time; the window ends here, never at the actual start. */
+  fireAt: string;
+  version: number;
+}
+
+export interface ImmediateData {
+  inspectionId: string;
+  requestId: string;
+}
+
+export interface SchedulerOptions {
+  /** Distinct per process: Agenda records it as the lock holder. */
+  name: string;
+  /** Poll interval in ms (numbers only: Agenda misreads "500 milliseconds"). */
+  processEvery?: number;
+  /** Inspections one worker runs at once (per job kind); lockLimit follows it so no worker hoards due jobs. */
+  concurrency?: number;
+  /** A lock older than this is presumed dead and the job re-runs elsewhere; running jobs renew it with touch(). */
+  lockLifetimeMs?: number;
+}
+
+const isDuplicate = (err: unknown): boolean => {
+  const code = (err as { code?: unknown })?.code;
+  return code === '23505' || code === 11000;
+};
+
+/** Agenda over the store's database: holds only the next occurrence of each active schedule, and immediate runs. */
+export class Scheduler {
+  readonly agenda: Agenda;
+  readonly name: string;
+  private readonly options: Required<SchedulerOptions>;
+
+  constructor(
+    store: Store,
+    private readonly logger: Logger,
+    options: SchedulerOptions,
+  ) {
+    this.options = {
+      processEvery: store.singleProcess ? 1000 : 2000,
+      concurrency: 4,
+      lockLifetimeMs: 60_000,
+      ...options,
+    };
+    this.name = options.name;
+    this.agenda = new Agenda({
+      backend: store.agendaBackend(),
+      name: this.options.name,
+      processEvery: this.options.processEvery,
+      maxConcurrency: this.options.concurrency * 2,
+      defaultConcurrency: this.options.concurrency,
+      defaultLockLimit: this.options.concurrency,
+      defaultLockLifetime: this.options.lockLifetimeMs,
+    });
+    this.agenda.on('error', (err: unknown) => this.logger.error({ err }, 'scheduler error'));
+  }
+
+  get lockLifetimeMs(): number {
+    return this.options.lockLifetimeMs;
+  }
+
+  async ready(): Promise<void> {
+    await this.agenda.ready;
+  }
+
+  /** Registers the job handlers and starts taking due jobs (workers only; API-only processes just enqueue). */
+  async startWorking(handlers: {
+    occurrence: (job: Job<OccurrenceData>) => Promise<void>;
+    immediate: (job: Job<ImmediateData>) => Promise<void>;
+  }): Promise<void> {
+    const def = {
+      concurrency: this.options.concurrency,
+      lockLimit: this.options.concurrency,
+      lockLifetime: this.options.lockLifetimeMs,
+    };
+    this.agenda.define<OccurrenceData>(OCCURRENCE_JOB, handlers.occurrence, def);
+    this.agenda.define<ImmediateData>(IMMEDIATE_JOB, handlers.immediate, def);
+    await this.agenda.start();
+  }
+
+  /** Enqueues one occurrence; a row for the same (schedule, fire time) already there is kept unless its version is stale. */
+  async enqueueOccurrence(schedule: Pick<Schedule, 'id' | 'version'>, fireAt: Date): Promise<void> {
+    const data: OccurrenceData = { scheduleId: schedule.id, fireAt: fireAt.toISOString(), version: schedule.version };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.agenda
+          .create(OCCURRENCE_JOB, data)
+          .schedule(fireAt)
+          .unique({ 'data.scheduleId': data.scheduleId, 'data.fireAt': data.fireAt }, { insertOnly: true })
+          .save();
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+      const { jobs } = await this.agenda.queryJobs({
+        name: OCCURRENCE_JOB,
+        data: { scheduleId: data.scheduleId, fireAt: data.fireAt },
+      });
+      const stale = jobs.filter((j) => (j.data as OccurrenceData).version !== data.version && !j.lastFinishedAt);
+      if (stale.length === 0) return;
+      // An edit raced with a chaining handler: replace the old version's row so the occurrence is not fenced away.
+      await this.agenda.cancel({ ids: stale.map((j) => String(j._id)) });
+    }
+  }
+
+  /** Removes every pending occurrence of a schedule; a running one's next touch() then fails and it stops. */
+  async cancelOccurrences(scheduleId: string): Promise<number> {
+    return this.agenda.cancel({ name: OCCURRENCE_JOB, data: { scheduleId } });
+  }
+
+  async enqueueImmediate(data: ImmediateData): Promise<void> {
+    try {
+      await this.agenda
+        .create(IMMEDIATE_JOB, data)
+        .schedule(new Date())
+        .unique({ 'data.requestId': data.requestId }, { insertOnly: true })
+        .save();
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+
+  /** Pending occurrences of a schedule (for the reconciler and tests). */
+  async pendingOccurrences(scheduleId: string): Promise<OccurrenceData[]> {
+    const { jobs } = await this.agenda.queryJobs({ name: OCCURRENCE_JOB, data: { scheduleId } });
+    return jobs.filter((j) => j.nextRunAt && !j.lastFinishedAt).map((j) => j.data as OccurrenceData);
+  }
+
+  /** Stops taking jobs and waits for running ones (SIGTERM); what does not finish re-runs elsewhere after its lock expires. */
+  async drain(timeoutMs: number): Promise<void> {
+    await this.agenda.drain(timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await this.agenda.stop();
+  }
+}
