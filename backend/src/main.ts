@@ -41,7 +41,9 @@ export function buildProgram(): Command {
   const program = new Command('dbpatrol')
     .description('DB Patrol: automated inspection of MySQL/MariaDB and PostgreSQL fleets')
     .version(VERSION)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Before any subcommand is added, so that they inherit it: usage errors must reach main() (exit 2).
+    .exitOverride();
 
   program
     .command('serve')
@@ -269,7 +271,6 @@ async function readStdin(): Promise<string> {
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

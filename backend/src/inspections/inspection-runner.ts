@@ -8,8 +8,10 @@ export interface RunnerDeps {
   inspector: InspectionService;
   logger: Logger;
   now?: () => Date;
-  /** How often the run renews its job lock and looks for a cancel request. */
+  /** How often the run renews its job lock. */
   heartbeatMs?: number;
+  /** How often it looks for a cancel request. */
+  cancelPollMs?: number;
 }
 
 export interface RunContext {
@@ -81,10 +83,13 @@ export async function runInspection(
 
   const abort = new AbortController();
   let cancelled = false;
+  const pollMs = deps.cancelPollMs ?? 1000;
+  const beatEvery = Math.max(1, Math.round((deps.heartbeatMs ?? 5000) / pollMs));
+  let ticks = 0;
   const beat = setInterval(() => {
     void (async () => {
       try {
-        await ctx.heartbeat();
+        if (++ticks % beatEvery === 0) await ctx.heartbeat();
         const current = await store.inspections.get(id);
         if (current?.cancelRequested || (current && current.attempt !== attempt)) {
           cancelled = current.cancelRequested;
@@ -96,7 +101,7 @@ export async function runInspection(
         abort.abort();
       }
     })();
-  }, deps.heartbeatMs ?? 2000);
+  }, pollMs);
 
   const window = { from: new Date(inspection.window.from), to: new Date(inspection.window.to) };
   const save = (p: InstanceProgress) => store.inspections.setProgress(id, attempt, p);

@@ -445,6 +445,7 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
         },
       ]);
       expect(await store.inspections.update(occurrence.id, 2, { state: 'succeeded', finishedAt: T1 })).toBe(true);
+      expect(await store.inspections.update(occurrence.id, 2, { state: 'running' })).toBe(false);
       expect(await store.inspections.claimOccurrence({ ...occurrence, id: randomUUID() })).toBeNull();
       expect((await store.inspections.list({ limit: 10, scheduleId })).map((i) => i.state)).toEqual(['succeeded']);
     });

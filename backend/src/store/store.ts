@@ -133,7 +133,7 @@ export interface InspectionRepository {
   get(id: string): Promise<Inspection | null>;
   getOccurrence(scheduleId: string, fireAt: string): Promise<Inspection | null>;
   list(filter: InspectionFilter): Promise<Inspection[]>;
-  /** Writes state fields if the attempt still owns the run; false when a newer attempt took over. */
+  /** Writes state fields if the attempt still owns the run and it has not finished; false otherwise. */
   update(
     id: string,
     attempt: number,

@@ -208,13 +208,14 @@ export class MongoInspectionRepository implements InspectionRepository {
   }
 
   async update(id: string, attempt: number, patch: InspectionPatch): Promise<boolean> {
-    // The filter on `attempt` fences an older attempt out in the same write.
+    // The filter on `attempt` fences an older attempt out in the same write; a finished run is never reopened.
+    const owned: Filter<InspectionDoc> = { _id: id, attempt, state: { $nin: [...FINISHED_STATES] } };
     const fields = patchFields(patch);
     if (Object.keys(fields).length === 0) {
       // Nothing to write (an empty `$set` is an error): report whether the attempt still owns the run.
-      return (await this.db.inspections.countDocuments({ _id: id, attempt }, { limit: 1 })) > 0;
+      return (await this.db.inspections.countDocuments(owned, { limit: 1 })) > 0;
     }
-    const { matchedCount } = await this.db.inspections.updateOne({ _id: id, attempt }, { $set: fields });
+    const { matchedCount } = await this.db.inspections.updateOne(owned, { $set: fields });
     return matchedCount > 0;
   }
 

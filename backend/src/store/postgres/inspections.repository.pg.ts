@@ -89,7 +89,7 @@ export class PgInspectionRepository implements InspectionRepository {
   ): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE inspections SET document = document || $3::jsonb, state = COALESCE($4, state)
-       WHERE id = $1 AND attempt = $2 RETURNING id`,
+       WHERE id = $1 AND attempt = $2 AND state NOT IN ${FINISHED} RETURNING id`,
       [id, attempt, JSON.stringify(patch), patch.state ?? null],
     );
     return rows.length === 1;
