@@ -84,6 +84,15 @@ export interface InstanceInfo {
   expectedRole?: 'primary' | 'replica';
 }
 
+/** Counters of the latest snapshot at or before the window start (or, when none, the first one inside the window). */
+export interface CounterBaseline {
+  takenAt: string;
+  /** False: the first snapshot inside the window, so the window start is not covered. */
+  coversWindowStart: boolean;
+  /** `status.<lower-case name>` (MySQL/MariaDB), `metric.<name>`, `db.<datname>.<column>` (PostgreSQL). */
+  counters: Readonly<Record<string, number>>;
+}
+
 /** Everything `evaluate` may look at; it has no I/O and no clock of its own (`now`). */
 export interface CheckContext<T> extends QueryContext {
   thresholds: T;
@@ -94,6 +103,11 @@ export interface CheckContext<T> extends QueryContext {
    * report, object → hash; undefined when there is no earlier report (the CLI without a store, a first run).
    */
   baseline?: Readonly<Record<string, string>>;
+  /**
+   * Delta checks: counters at the window's start from a stored snapshot of the same server lifetime; absent when
+   * there is none (then counters run since server start or stats reset, and the message says so).
+   */
+  counterBaseline?: CounterBaseline;
 }
 
 /** One problem found. `object` is quoted as a DBA would type it (`` `db`.`t` ``, `"s"."t"`, `'u'@'h'`). */

@@ -9,6 +9,9 @@ const port = z.coerce
   .max(65535, 'must be ≤ 65535');
 const positiveMs = z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(100, 'must be ≥ 100');
 
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+const durationMs = (v: string): number => Number(v.slice(0, -1)) * (UNIT_MS[v.slice(-1)] ?? NaN);
+
 const envSchema = z.object({
   DBPATROL_PORT: port.default(8470),
   DBPATROL_HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,6 +41,17 @@ const envSchema = z.object({
     .default(4),
   DBPATROL_POLL_MS: positiveMs.optional(),
   DBPATROL_LOCK_LIFETIME_MS: positiveMs.default(60_000),
+  DBPATROL_SNAPSHOT_INTERVAL: z
+    .string()
+    .regex(/^\d+(s|m|h)$/, 'must be a duration like 900s, 15m or 1h')
+    .refine((v) => durationMs(v) >= 10_000, 'must be at least 10s')
+    .default('15m'),
+  DBPATROL_SNAPSHOT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(3660, 'must be ≤ 3660')
+    .default(400),
 });
 
 export interface Config {
@@ -53,6 +67,7 @@ export interface Config {
     readonly statementTimeoutMs: number;
     readonly lockTimeoutMs: number;
   };
+  readonly snapshots: { readonly intervalMs: number; readonly retentionDays: number };
   readonly worker: {
     readonly name?: string;
     readonly concurrency: number;
@@ -98,6 +113,10 @@ export function loadConfig(
       connectTimeoutMs: e.DBPATROL_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DBPATROL_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: e.DBPATROL_LOCK_TIMEOUT_MS,
+    }),
+    snapshots: Object.freeze({
+      intervalMs: durationMs(e.DBPATROL_SNAPSHOT_INTERVAL),
+      retentionDays: e.DBPATROL_SNAPSHOT_RETENTION_DAYS,
     }),
     worker: Object.freeze({
       ...(e.DBPATROL_WORKER_NAME ? { name: e.DBPATROL_WORKER_NAME } : {}),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type {
   AnyCheck,
   CheckContext,
+  CounterBaseline,
   EngineFamily,
   InspectionWindow,
   InstanceInfo,
@@ -33,6 +34,8 @@ export interface InspectOptions {
   concurrency?: number;
   language?: 'en' | 'zh';
   signal?: AbortSignal;
+  /** Counters at the window start from a stored snapshot (delta checks); absent → since start or reset. */
+  counterBaseline?: CounterBaseline;
   /** Fingerprints of the previous report of this instance, check id → object → hash (trend checks). */
   baseline?: Readonly<Record<string, Record<string, string>>>;
   onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
@@ -292,7 +295,12 @@ async function runCheck(
         rows[step.name] = parsed.data;
       }
       const baseline = baselineFor(o.baseline?.[c.id], database);
-      const ctx: CheckContext<unknown> = { ...qctx, thresholds, ...(baseline ? { baseline } : {}) };
+      const ctx: CheckContext<unknown> = {
+        ...qctx,
+        thresholds,
+        ...(baseline ? { baseline } : {}),
+        ...(o.counterBaseline ? { counterBaseline: o.counterBaseline } : {}),
+      };
       const result = c.evaluate(rows, ctx);
       ran.push(database ?? '');
       if (!Array.isArray(result) && result.fingerprints) {

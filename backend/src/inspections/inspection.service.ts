@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
 import type { Config } from '../config/config.js';
 import { targetSpecFor } from '../inventory/instance-target.js';
-import type { InventoryRepository, ReportRepository } from '../store/store.js';
+import type { InventoryRepository, ReportRepository, SnapshotRepository } from '../store/store.js';
+import { baselineFor } from '../snapshots/baseline.js';
+import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
+import type { CounterBaseline } from '../checks/check.types.js';
+import type { Logger } from '../logging/logger.js';
+import type { Target } from '../targets/target-spec.js';
 import type { Sealer } from '../secrets/sealer.js';
 import { NotFoundError } from '../errors/domain-errors.js';
 import { worstSeverity, type ReportTrigger, type StoredReport } from '../reports/report.model.js';
@@ -28,6 +33,9 @@ export interface InspectInstanceOptions {
 export interface InspectionServiceDeps {
   inventory: InventoryRepository;
   reports: ReportRepository;
+  /** Where counter snapshots live; each inspection adds one and delta checks subtract the one at the window start. */
+  snapshots?: SnapshotRepository;
+  logger?: Logger;
   thresholds: ThresholdsService;
   sealer: Sealer;
   checks: readonly AnyCheck[];
@@ -43,6 +51,54 @@ export class InspectionService {
 
   constructor(private readonly deps: InspectionServiceDeps) {
     this.limiter = new FleetLimiter(deps.limits?.fleet ?? 8, deps.limits?.perServer ?? 2);
+  }
+
+  /** Stores a snapshot of the counters now and returns the one at the window start, if this lifetime has one. */
+  private async snapshotAndBaseline(
+    target: Target,
+    instanceId: string,
+    window: InspectionWindow,
+    now: Date,
+  ): Promise<CounterBaseline | undefined> {
+    const snapshots = this.deps.snapshots;
+    if (!snapshots) return undefined;
+    const facts = await target.facts().catch(() => undefined);
+    if (!facts) return undefined;
+    const started = serverStartedAt(facts, now);
+    try {
+      await snapshots.insert({
+        instanceId,
+        takenAt: now.toISOString(),
+        serverStartedAt: started,
+        counters: await collectCounters(target, facts),
+      });
+    } catch (err) {
+      this.deps.logger?.warn({ err, instanceId }, 'could not take a counter snapshot');
+    }
+    return baselineFor(snapshots, instanceId, window, started);
+  }
+
+  /** Takes and stores one counter snapshot of an instance (the collector job). */
+  async snapshot(instanceId: string, now = new Date()): Promise<boolean> {
+    const instance = await this.deps.inventory.getInstance(instanceId);
+    const host = instance && (await this.deps.inventory.getHost(instance.hostId));
+    if (!instance || !host || !this.deps.snapshots) return false;
+    const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
+    try {
+      const facts = await target.facts();
+      await this.deps.snapshots.insert({
+        instanceId,
+        takenAt: now.toISOString(),
+        serverStartedAt: serverStartedAt(facts, now),
+        counters: await collectCounters(target, facts),
+      });
+      return true;
+    } catch (err) {
+      this.deps.logger?.warn({ err, instanceId }, 'could not take a counter snapshot');
+      return false;
+    } finally {
+      await target.close();
+    }
   }
 
   /** The report an inspection already has for an instance, if any (resuming a crashed run skips those). */
@@ -62,6 +118,7 @@ export class InspectionService {
       const previous = await this.deps.reports.latest(instanceId, o.tier);
       const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
       try {
+        const counterBaseline = await this.snapshotAndBaseline(target, instanceId, o.window, o.now ?? new Date());
         const report = await inspectTarget(target, {
           tier: o.tier,
           window: o.window,
@@ -76,6 +133,7 @@ export class InspectionService {
           catalogVersion: this.deps.catalogVersion,
           thresholds: resolve,
           ...(previous ? { baseline: previous.fingerprints } : {}),
+          ...(counterBaseline ? { counterBaseline } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.onCheckDone ? { onCheckDone: o.onCheckDone } : {}),
         });

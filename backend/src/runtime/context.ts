@@ -10,6 +10,7 @@ import { InspectionsService } from '../inspections/inspections.service.js';
 import { occurrenceHandler } from '../schedules/occurrence.job.js';
 import { Scheduler } from '../schedules/scheduler.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
+import { collectorHandler, nextSlot } from '../snapshots/collector.job.js';
 import { InventoryService } from '../inventory/inventory.service.js';
 import { ThresholdsService } from '../thresholds/thresholds.service.js';
 import type { Logger } from '../logging/logger.js';
@@ -47,6 +48,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const inspector = new InspectionService({
     inventory: store.inventory,
     reports: store.reports,
+    snapshots: store.snapshots,
+    logger,
     thresholds,
     sealer,
     checks: CHECKS,
@@ -94,7 +97,16 @@ export async function createContext(config: Config, logger: Logger): Promise<App
       await scheduler.startWorking({
         occurrence: occurrenceHandler({ store, scheduler, logger, run }),
         immediate: immediateHandler({ store, scheduler, run }),
+        snapshots: collectorHandler({
+          store,
+          scheduler,
+          inspector,
+          logger,
+          intervalMs: config.snapshots.intervalMs,
+          retentionDays: config.snapshots.retentionDays,
+        }),
       });
+      await scheduler.enqueueSnapshot(nextSlot(new Date(), config.snapshots.intervalMs));
       await reconcile();
       reconcileTimer = setInterval(() => void reconcile(), 5 * 60_000);
       reconcileTimer.unref();

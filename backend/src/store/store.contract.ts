@@ -483,6 +483,34 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       });
     });
 
+    it('keeps counter snapshots and finds the edges of a window', async () => {
+      const inst = `snap-${randomUUID()}`;
+      const at = (h: number) => new Date(Date.UTC(2026, 5, 1, h)).toISOString();
+      const snap = (h: number, n: number) => ({
+        instanceId: inst,
+        takenAt: at(h),
+        serverStartedAt: at(0),
+        counters: { 'status.aborted_connects': n, 'db.app.deadlocks': n * 2 },
+      });
+      for (const [h, n] of [
+        [2, 10],
+        [4, 20],
+        [6, 30],
+      ] as const)
+        await store.snapshots.insert(snap(h, n));
+      await store.snapshots.insert(snap(4, 999));
+      expect((await store.snapshots.latestAtOrBefore(inst, at(5)))?.counters).toEqual({
+        'status.aborted_connects': 20,
+        'db.app.deadlocks': 40,
+      });
+      expect((await store.snapshots.latestAtOrBefore(inst, at(4)))?.takenAt).toBe(at(4));
+      expect(await store.snapshots.latestAtOrBefore(inst, at(1))).toBeNull();
+      expect((await store.snapshots.firstBetween(inst, at(1), at(7)))?.takenAt).toBe(at(2));
+      expect(await store.snapshots.firstBetween(inst, at(7), at(9))).toBeNull();
+      expect(await store.snapshots.prune(at(3))).toBeGreaterThanOrEqual(1);
+      expect((await store.snapshots.firstBetween(inst, at(0), at(9)))?.takenAt).toBe(at(4));
+    });
+
     it('lists audit entries newest first with filters and paging', async () => {
       const actor = unique('auditor');
       const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();

@@ -6,6 +6,7 @@ import type { ThresholdOverride, ThresholdScope } from '../thresholds/threshold.
 import type { Schedule, ScheduleStatus } from '../schedules/schedule.model.js';
 import type { Inspection, InspectionState, InstanceProgress } from '../inspections/inspection.model.js';
 import type { AgendaBackend } from 'agenda';
+import type { CounterSnapshot } from '../snapshots/snapshot.model.js';
 
 export interface HostFilter {
   businessId?: string;
@@ -143,6 +144,18 @@ export interface InspectionRepository {
   requestCancel(id: string): Promise<Inspection | null>;
 }
 
+/** Counter snapshots per instance (delta checks, and later time series). */
+export interface SnapshotRepository {
+  /** Idempotent on (instanceId, takenAt). */
+  insert(snapshot: CounterSnapshot): Promise<void>;
+  /** The latest snapshot taken at or before `at`. */
+  latestAtOrBefore(instanceId: string, at: string): Promise<CounterSnapshot | null>;
+  /** The earliest snapshot taken at or after `from` and before `to`. */
+  firstBetween(instanceId: string, from: string, to: string): Promise<CounterSnapshot | null>;
+  /** Deletes snapshots taken before `before`; returns how many. */
+  prune(before: string): Promise<number>;
+}
+
 export type StoreKind = 'postgres' | 'embedded' | 'mongodb';
 
 /** The persistence boundary of DB Patrol; one adapter per database, one contract suite for all. */
@@ -157,6 +170,7 @@ export interface Store {
   readonly reports: ReportRepository;
   readonly schedules: ScheduleRepository;
   readonly inspections: InspectionRepository;
+  readonly snapshots: SnapshotRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

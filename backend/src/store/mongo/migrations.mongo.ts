@@ -125,6 +125,22 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
       ]);
     },
   },
+  {
+    version: 4,
+    name: 'counter snapshots',
+    async up(db) {
+      await db.collection(COLLECTIONS.counterSnapshots).createIndexes([
+        { key: { instanceId: 1, takenAt: -1 }, name: 'by_instance' },
+        { key: { takenAt: 1 }, name: 'by_time' },
+      ]);
+      await db
+        .collection(AGENDA_COLLECTION)
+        .createIndex(
+          { 'data.slot': 1 },
+          { name: 'snapshot_slot_unique', unique: true, partialFilterExpression: { name: 'snapshots:collect' } },
+        );
+    },
+  },
 ];
 
 async function runStep(m: MongoMigration, db: Db): Promise<void> {

@@ -18,6 +18,7 @@ export const COLLECTIONS = {
   reports: 'reports',
   schedules: 'schedules',
   inspections: 'inspections',
+  counterSnapshots: 'counterSnapshots',
   schemaMigrations: 'schemaMigrations',
 } as const;
 

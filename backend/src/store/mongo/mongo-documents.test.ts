@@ -245,9 +245,10 @@ describe('fenced inspection writes without a server', () => {
     const countDocuments = vi.fn().mockResolvedValue(1);
     const repo = new MongoInspectionRepository(fakeDb({ inspections: { updateOne, countDocuments } }));
     expect(await repo.update('x', 1, { state: 'running' })).toBe(false);
-    expect(updateOne).toHaveBeenLastCalledWith({ _id: 'x', attempt: 1 }, { $set: { state: 'running' } });
+    const unfinished = { state: { $nin: ['succeeded', 'partial', 'failed', 'cancelled', 'missed'] } };
+    expect(updateOne).toHaveBeenLastCalledWith({ _id: 'x', attempt: 1, ...unfinished }, { $set: { state: 'running' } });
     expect(await repo.update('x', 2, {})).toBe(true);
-    expect(countDocuments).toHaveBeenCalledWith({ _id: 'x', attempt: 2 }, { limit: 1 });
+    expect(countDocuments).toHaveBeenCalledWith({ _id: 'x', attempt: 2, ...unfinished }, { limit: 1 });
     updateOne.mockResolvedValue({ matchedCount: 1 });
     const entry = { instanceId: 'a.b', instanceName: 'n', state: 'done' as const, checksDone: 1, checksTotal: 1 };
     expect(await repo.setProgress('x', 2, entry)).toBe(true);
@@ -326,12 +327,13 @@ function partialFilterIsValid(filter: Record<string, unknown>): boolean {
 }
 
 describe('migration 3', () => {
-  it('is the latest and is applied after 1 and 2', async () => {
+  it('is applied after 1 and 2, and before 4 (counter snapshots)', async () => {
     const { db, indexes } = recordingDb();
-    expect(MONGO_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
-    expect(await runMongoMigrations(db)).toEqual([1, 2, 3]);
+    expect(MONGO_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(await runMongoMigrations(db)).toEqual([1, 2, 3, 4]);
     expect(await runMongoMigrations(db)).toEqual([]);
     expect(indexes.has(COLLECTIONS.schedules)).toBe(true);
+    expect(indexes.has(COLLECTIONS.counterSnapshots)).toBe(true);
   });
 
   it("makes Agenda's lock index as its backend would, and one job per occurrence and per request", async () => {

@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import type { Store, StoreKind } from '../store.js';
 import { MongoAuditRepository } from './audit.repository.mongo.js';
 import { MongoInspectionRepository } from './inspections.repository.mongo.js';
+import { MongoSnapshotRepository } from './snapshots.repository.mongo.js';
 import { MongoInventoryRepository } from './inventory.repository.mongo.js';
 import { AGENDA_COLLECTION, runMongoMigrations } from './migrations.mongo.js';
 import { MongoDatabase } from './mongo-database.js';
@@ -73,6 +74,7 @@ export class MongoStore implements Store {
   readonly reports: MongoReportRepository;
   readonly schedules: MongoScheduleRepository;
   readonly inspections: MongoInspectionRepository;
+  readonly snapshots: MongoSnapshotRepository;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
 
@@ -87,6 +89,7 @@ export class MongoStore implements Store {
     this.reports = new MongoReportRepository(this.database);
     this.schedules = new MongoScheduleRepository(this.database);
     this.inspections = new MongoInspectionRepository(this.database);
+    this.snapshots = new MongoSnapshotRepository(this.database.db);
   }
 
   /**

@@ -155,6 +155,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE UNIQUE INDEX agenda_jobs_immediate_key ON ${AGENDA_TABLE} ((data->>'requestId')) WHERE name = 'inspection:immediate'`,
     ].join(';\n'),
   },
+  {
+    version: 4,
+    name: 'counter snapshots',
+    sql: `
+      CREATE TABLE counter_snapshots (
+        instance_id text NOT NULL,
+        taken_at timestamptz NOT NULL,
+        server_started_at timestamptz NOT NULL,
+        counters jsonb NOT NULL,
+        PRIMARY KEY (instance_id, taken_at)
+      );
+      CREATE INDEX counter_snapshots_taken_idx ON counter_snapshots(taken_at);
+      CREATE UNIQUE INDEX agenda_jobs_snapshot_key ON agenda_jobs ((data->>'slot')) WHERE name = 'snapshots:collect';
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x64627061; // 'dbpa': serialises concurrent starters

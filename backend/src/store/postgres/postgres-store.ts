@@ -9,6 +9,7 @@ import { PgDatabase } from './pg-database.js';
 import { PgInspectionRepository } from './inspections.repository.pg.js';
 import { PgReportRepository } from './reports.repository.pg.js';
 import { PgScheduleRepository } from './schedules.repository.pg.js';
+import { PgSnapshotRepository } from './snapshots.repository.pg.js';
 import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 
@@ -44,6 +45,7 @@ export class PostgresStore implements Store {
   readonly reports: PgReportRepository;
   readonly schedules: PgScheduleRepository;
   readonly inspections: PgInspectionRepository;
+  readonly snapshots: PgSnapshotRepository;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
@@ -65,6 +67,7 @@ export class PostgresStore implements Store {
     this.reports = new PgReportRepository(this.db);
     this.schedules = new PgScheduleRepository(this.db);
     this.inspections = new PgInspectionRepository(this.db);
+    this.snapshots = new PgSnapshotRepository(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
   }

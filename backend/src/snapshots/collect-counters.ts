@@ -1,0 +1,124 @@
+import type { ServerFacts, Target } from '../targets/target-spec.js';
+
+/** Status counters worth keeping over time (MySQL/MariaDB, compared lower-case). */
+export const MYSQL_STATUS_COUNTERS = [
+  'aborted_clients',
+  'aborted_connects',
+  'bytes_received',
+  'bytes_sent',
+  'com_commit',
+  'com_rollback',
+  'connection_errors_accept',
+  'connection_errors_internal',
+  'connection_errors_max_connections',
+  'connection_errors_peer_address',
+  'connection_errors_select',
+  'connection_errors_tcpwrap',
+  'connections',
+  'created_tmp_disk_tables',
+  'created_tmp_tables',
+  'innodb_buffer_pool_read_requests',
+  'innodb_buffer_pool_reads',
+  'innodb_deadlocks',
+  'innodb_os_log_written',
+  'max_used_connections',
+  'opened_tables',
+  'questions',
+  'slow_queries',
+  'threads_connected',
+  'threads_created',
+] as const;
+
+const PG_DATABASE_COUNTERS = [
+  'xact_commit',
+  'xact_rollback',
+  'deadlocks',
+  'conflicts',
+  'temp_files',
+  'temp_bytes',
+  'checksum_failures',
+  'blks_read',
+  'blks_hit',
+] as const;
+const PG14_SESSION_COUNTERS = ['sessions', 'sessions_fatal', 'sessions_killed', 'sessions_abandoned'] as const;
+
+const num = (v: unknown): number | undefined => {
+  const n = Number(v);
+  return v !== null && v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined;
+};
+
+async function mysqlCounters(target: Target, facts: ServerFacts): Promise<Record<string, number>> {
+  const source =
+    facts.flavor === 'mysql' && facts.versionNum >= 50700
+      ? 'performance_schema.global_status'
+      : 'information_schema.GLOBAL_STATUS';
+  const rows = await target.query<{ name: string; value: unknown }>(
+    `SELECT LOWER(VARIABLE_NAME) AS name, VARIABLE_VALUE AS value FROM ${source} WHERE LOWER(VARIABLE_NAME) IN (${MYSQL_STATUS_COUNTERS.map(() => '?').join(', ')})`,
+    [...MYSQL_STATUS_COUNTERS],
+    { tag: 'snapshot' },
+  );
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    const v = num(r.value);
+    if (v !== undefined) out[`status.${r.name}`] = v;
+  }
+  if (facts.flavor === 'mysql') {
+    const metric = await target
+      .query<{ value: unknown }>(
+        `SELECT COUNT AS value FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
+        [],
+        { tag: 'snapshot' },
+      )
+      .catch(() => []);
+    const v = num(metric[0]?.value);
+    if (v !== undefined) out['metric.lock_deadlocks'] = v;
+  }
+  return out;
+}
+
+async function postgresCounters(target: Target, facts: ServerFacts): Promise<Record<string, number>> {
+  const columns = [...PG_DATABASE_COUNTERS, ...(facts.versionNum >= 140000 ? PG14_SESSION_COUNTERS : [])];
+  const rows = await target.query<Record<string, unknown>>(
+    `SELECT COALESCE(datname, '<shared>') AS datname, ${columns.join(', ')},
+       COALESCE(extract(epoch FROM stats_reset) * 1000, 0)::float8 AS stats_reset_ms
+     FROM pg_stat_database`,
+    [],
+    { tag: 'snapshot' },
+  );
+  const out: Record<string, number> = {};
+  for (const r of rows) {
+    for (const c of [...columns, 'stats_reset_ms']) {
+      const v = num(r[c]);
+      if (v !== undefined) out[`db.${String(r.datname)}.${c}`] = v;
+    }
+  }
+  const archiver = await target.query<Record<string, unknown>>(
+    'SELECT archived_count, failed_count FROM pg_stat_archiver',
+    [],
+    { tag: 'snapshot' },
+  );
+  for (const [k, v] of Object.entries(archiver[0] ?? {})) {
+    const n = num(v);
+    if (n !== undefined) out[`archiver.${k}`] = n;
+  }
+  const checkpoints =
+    facts.versionNum >= 170000
+      ? 'SELECT num_timed AS checkpoints_timed, num_requested AS checkpoints_req FROM pg_stat_checkpointer'
+      : 'SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter';
+  const cp = await target.query<Record<string, unknown>>(checkpoints, [], { tag: 'snapshot' }).catch(() => []);
+  for (const [k, v] of Object.entries(cp[0] ?? {})) {
+    const n = num(v);
+    if (n !== undefined) out[`checkpointer.${k}`] = n;
+  }
+  return out;
+}
+
+/** Reads the counters delta checks subtract; cheap (a few catalog views), safe on any privilege level it can read. */
+export async function collectCounters(target: Target, facts: ServerFacts): Promise<Record<string, number>> {
+  return facts.flavor === 'postgres' ? postgresCounters(target, facts) : mysqlCounters(target, facts);
+}
+
+/** Server start time from uptime, rounded to the second so two readings of one lifetime agree. */
+export function serverStartedAt(facts: ServerFacts, now: Date): string {
+  return new Date(Math.round((now.getTime() - facts.uptimeSeconds * 1000) / 1000) * 1000).toISOString();
+}

@@ -1,0 +1,118 @@
+import type { Job } from 'agenda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ACTOR } from '../http/actor.js';
+import type { SnapshotData } from '../schedules/scheduler.js';
+import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { MARIADB_ROOT } from '../test/pg-fixtures.js';
+import { baselineFor, sameLifetime } from './baseline.js';
+import { collectorHandler, nextSlot } from './collector.job.js';
+
+describe('nextSlot and sameLifetime', () => {
+  it.each([
+    ['2026-11-24T10:07:00.000Z', 15 * 60_000, '2026-11-24T10:15:00.000Z'],
+    ['2026-11-24T10:15:00.000Z', 15 * 60_000, '2026-11-24T10:30:00.000Z'],
+    ['2026-11-24T10:00:09.999Z', 10_000, '2026-11-24T10:00:10.000Z'],
+  ])('after %s every %d ms → %s', (now, interval, expected) => {
+    expect(nextSlot(new Date(now), interval).toISOString()).toBe(expected);
+  });
+  it.each([
+    ['2026-11-24T10:00:00Z', '2026-11-24T10:00:01Z', true],
+    ['2026-11-24T10:00:00Z', '2026-11-24T10:00:05Z', true],
+    ['2026-11-24T10:00:00Z', '2026-11-24T10:03:00Z', false],
+  ])('%s and %s are one server lifetime: %s', (a, b, expected) => expect(sameLifetime(a, b)).toBe(expected));
+});
+
+/** Snapshots of the local servers: taken by every inspection and by the collector for scheduled instances. */
+describe('counter snapshots', () => {
+  let api: ApiHarness;
+  let pg: string;
+  let maria: string;
+  let unscheduled: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    const biz = await api.ctx.inventory.createBusiness(CLI_ACTOR, { name: 'snap' });
+    const host = await api.ctx.inventory.createHost(CLI_ACTOR, {
+      name: 'snap-host',
+      businessId: biz.id,
+      address: '127.0.0.1',
+    });
+    const add = async (name: string, engine: 'postgres' | 'mariadb', port: number, user: string) =>
+      (
+        await api.ctx.inventory.createInstance(CLI_ACTOR, {
+          name,
+          hostId: host.id,
+          engine,
+          port,
+          user,
+          ...(engine === 'mariadb' ? { password: MARIADB_ROOT.password } : {}),
+        })
+      ).id;
+    pg = await add('snap-pg', 'postgres', 5432, 'postgres');
+    maria = await add('snap-maria', 'mariadb', MARIADB_ROOT.port, 'root');
+    unscheduled = await add('snap-idle', 'postgres', 5432, 'postgres');
+  });
+  afterAll(() => api?.close());
+
+  it('stores the counters of every instance an active schedule covers, and only those, per slot', async () => {
+    await api.ctx.schedules.create(CLI_ACTOR, {
+      name: 'snap-weekly',
+      instanceIds: [pg, maria],
+      tier: 'weekly',
+      frequency: { kind: 'weekly', dayOfWeek: 1 },
+      time: '08:00:00',
+      timezone: 'UTC',
+      windowDays: 7,
+      catchUp: 'latest',
+    });
+    const slot = new Date();
+    const touches: number[] = [];
+    const job = {
+      attrs: { data: { slot: slot.toISOString() } },
+      touch: async () => void touches.push(1),
+    } as unknown as Job<SnapshotData>;
+    await collectorHandler({
+      store: api.ctx.store,
+      scheduler: api.ctx.scheduler,
+      inspector: api.ctx.inspector,
+      logger: api.ctx.logger,
+      intervalMs: 60_000,
+      retentionDays: 400,
+    })(job);
+    const after = new Date(Date.now() + 1000).toISOString();
+    const pgSnap = await api.ctx.store.snapshots.latestAtOrBefore(pg, after);
+    const mySnap = await api.ctx.store.snapshots.latestAtOrBefore(maria, after);
+    expect(pgSnap?.counters['db.postgres.xact_commit']).toBeGreaterThan(0);
+    expect(pgSnap?.counters).toHaveProperty('archiver.failed_count');
+    expect(mySnap?.counters['status.connections']).toBeGreaterThan(0);
+    expect(mySnap?.counters).toHaveProperty('status.aborted_connects');
+    expect(await api.ctx.store.snapshots.latestAtOrBefore(unscheduled, after)).toBeNull();
+    expect(touches.length).toBeGreaterThan(0);
+    expect(await api.ctx.scheduler.agenda.queryJobs({ name: 'snapshots:collect' })).toMatchObject({ total: 1 });
+  });
+
+  it('takes a snapshot with each inspection and offers the one at the window start as the baseline', async () => {
+    const t0 = new Date();
+    await api.ctx.inspector.snapshot(pg, t0);
+    const t1 = new Date(t0.getTime() + 2000);
+    await api.ctx.inspector.inspectInstance(pg, {
+      tier: 'daily',
+      window: { from: t1, to: new Date(t1.getTime() + 1000) },
+      now: new Date(t1.getTime() + 1000),
+      trigger: { kind: 'manual' },
+    });
+    const taken = await api.ctx.store.snapshots.latestAtOrBefore(pg, new Date(t1.getTime() + 5000).toISOString());
+    expect(taken?.takenAt).toBe(new Date(t1.getTime() + 1000).toISOString());
+    const window = { from: t1, to: new Date(t1.getTime() + 1000) };
+    const baseline = await baselineFor(api.ctx.store.snapshots, pg, window, taken!.serverStartedAt);
+    expect(baseline).toMatchObject({ takenAt: t0.toISOString(), coversWindowStart: true });
+    expect(await baselineFor(api.ctx.store.snapshots, pg, window, '2000-01-01T00:00:00.000Z')).toBeUndefined();
+    const uncovered = await baselineFor(
+      api.ctx.store.snapshots,
+      pg,
+      { from: new Date(t0.getTime() - 60_000), to: t1 },
+      taken!.serverStartedAt,
+    );
+    expect(uncovered?.coversWindowStart).toBe(false);
+  });
+});
