@@ -5,6 +5,12 @@ import type { Schedule } from './schedule.model.js';
 
 export const OCCURRENCE_JOB = 'inspection:occurrence';
 export const IMMEDIATE_JOB = 'inspection:immediate';
+export const SNAPSHOT_JOB = 'snapshots:collect';
+
+export interface SnapshotData {
+  /** ISO UTC start of the collection slot; one job per slot across all workers. */
+  slot: string;
+}
 
 export interface OccurrenceData {
   scheduleId: string;
@@ -76,6 +82,7 @@ export class Scheduler {
   async startWorking(handlers: {
     occurrence: (job: Job<OccurrenceData>) => Promise<void>;
     immediate: (job: Job<ImmediateData>) => Promise<void>;
+    snapshots?: (job: Job<SnapshotData>) => Promise<void>;
   }): Promise<void> {
     const def = {
       concurrency: this.options.concurrency,
@@ -84,6 +91,12 @@ export class Scheduler {
     };
     this.agenda.define<OccurrenceData>(OCCURRENCE_JOB, handlers.occurrence, def);
     this.agenda.define<ImmediateData>(IMMEDIATE_JOB, handlers.immediate, def);
+    if (handlers.snapshots)
+      this.agenda.define<SnapshotData>(SNAPSHOT_JOB, handlers.snapshots, {
+        concurrency: 1,
+        lockLimit: 1,
+        lockLifetime: this.options.lockLifetimeMs,
+      });
     await this.agenda.start();
   }
 
@@ -122,6 +135,19 @@ export class Scheduler {
         .create(IMMEDIATE_JOB, data)
         .schedule(new Date())
         .unique({ 'data.requestId': data.requestId }, { insertOnly: true })
+        .save();
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+
+  /** Queues the snapshot collection of one slot (the first enqueuer wins; the others are no-ops). */
+  async enqueueSnapshot(slot: Date): Promise<void> {
+    try {
+      await this.agenda
+        .create(SNAPSHOT_JOB, { slot: slot.toISOString() })
+        .schedule(slot)
+        .unique({ 'data.slot': slot.toISOString() }, { insertOnly: true })
         .save();
     } catch (err) {
       if (!isDuplicate(err)) throw err;
