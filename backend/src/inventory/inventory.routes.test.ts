@@ -101,6 +101,12 @@ describe('inventory over REST', () => {
     ],
     [{ name: '' }, 'name', 'must not be empty'],
     [{ labels: { 'bad key': 'x' } }, 'labels.bad key', 'key: label keys use letters, digits, _ . -'],
+    [
+      { backupEvidenceSql: 'DELETE FROM backups' },
+      'backupEvidenceSql',
+      'must be one SELECT statement returning last_backup_end',
+    ],
+    [{ backupEvidenceSql: 'SELECT 1; DROP TABLE x' }, 'backupEvidenceSql', 'must be a single statement (no ;)'],
   ])('rejects an instance with %j naming the field', async (change, path, message) => {
     const biz = await post('/businesses', {
       name: `v-${path}-${String(Object.values(change)[0]).length}-${Math.random()}`,

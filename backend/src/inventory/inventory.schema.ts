@@ -54,7 +54,12 @@ const instanceFields = {
   database: z.string().min(1).max(128).optional(),
   tls: tlsSchema.optional(),
   labels: labelsSchema.optional(),
-  backupEvidenceSql: z.string().max(8000).optional(),
+  backupEvidenceSql: z
+    .string()
+    .max(8000)
+    .regex(/^\s*(SELECT|WITH)\b/i, 'must be one SELECT statement returning last_backup_end')
+    .refine((sql) => !/;\s*\S/.test(sql), 'must be a single statement (no ;)')
+    .optional(),
   enabled: z.boolean().optional(),
 };
 export const instanceInput = z.strictObject(instanceFields);
