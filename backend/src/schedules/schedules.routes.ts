@@ -36,7 +36,7 @@ export function registerScheduleRoutes(api: ApiRouter, schedules: SchedulesServi
     role: 'viewer',
     query: z.strictObject({
       status: z.enum(['active', 'paused', 'cancelled', 'all']).optional(),
-      limit: z.coerce.number().int().min(1).max(10000).default(1000),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
       offset: z.coerce.number().int().min(0).default(0),
     }),
     response: z.object({ items: z.array(scheduleOut) }),
