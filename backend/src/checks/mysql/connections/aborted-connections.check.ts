@@ -1,10 +1,43 @@
 import { z } from 'zod';
+import type { CounterBaseline } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
 
 const CONNECTION_ERRORS = ['accept', 'internal', 'max_connections', 'peer_address', 'select', 'tcpwrap'].map(
   (e) => `Connection_errors_${e}`,
 );
+const COUNTERS = ['Aborted_connects', 'Connections', 'Aborted_clients', ...CONNECTION_ERRORS] as const;
+type Counter = (typeof COUNTERS)[number];
+
+/** The snapshot collector's key of a status counter. */
+const counterKey = (name: string): string => `status.${name.toLowerCase()}`;
+
+type Values = Record<Counter, number | undefined>;
+
+/**
+ * Counter growth since the baseline snapshot, or why the snapshot cannot be used. Aborted_connects and Connections
+ * decide; a side counter the snapshot lacks or that went backwards is left out (undefined).
+ */
+function windowDelta(current: Values, base: CounterBaseline): { delta: Values } | { unusable: string } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+  const delta = {} as Values;
+  for (const n of COUNTERS) {
+    const now = current[n];
+    const before = base.counters[counterKey(n)];
+    delta[n] = now === undefined || before === undefined || now < before ? undefined : now - before;
+  }
+  for (const n of ['Aborted_connects', 'Connections'] as const) {
+    if (base.counters[counterKey(n)] === undefined) return { unusable: `it lacks ${n}` };
+    if (delta[n] === undefined) return { unusable: `${n} went backwards (FLUSH STATUS?)` };
+  }
+  return { delta };
+}
+
+/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
+const coverage = (b: CounterBaseline): string =>
+  b.coversWindowStart
+    ? `in the window since ${new Date(b.takenAt).toISOString()}`
+    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 export const mysqlAbortedConnections = defineCheck({
   id: 'mysql.aborted-connections',
@@ -17,8 +50,8 @@ export const mysqlAbortedConnections = defineCheck({
   scope: 'instance',
   title: { en: 'Failed connection attempts', zh: '连接失败比例' },
   description: {
-    en: 'Share of connection attempts that failed (Aborted_connects / Connections: wrong passwords, missing privileges, handshake timeouts), with the Connection_errors_* breakdown. Until snapshots exist the counters are those since the server started, and the report says so.',
-    zh: '连接尝试中失败的比例（Aborted_connects / Connections：密码错误、权限不足、握手超时等），并列出 Connection_errors_* 明细。在有快照数据之前，计数为实例启动以来的累计值，报告中会注明。',
+    en: 'Share of connection attempts that failed (Aborted_connects / Connections: wrong passwords, missing privileges, handshake timeouts), with the Connection_errors_* breakdown. The counters are the growth since the stored snapshot at the window start (or, failing that, the first one inside the window); without a snapshot from the current server lifetime they are the totals since the server started. The report says which period was counted.',
+    zh: '连接尝试中失败的比例（Aborted_connects / Connections：密码错误、权限不足、握手超时等），并列出 Connection_errors_* 明细。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；若没有本次实例启动后的快照，则为实例启动以来的累计值。报告中会注明统计区间。',
   },
   remediation: {
     en: 'Look for the failing clients in the error log (log_warnings ≥ 2 on MariaDB, log_error_verbosity = 3 on MySQL): wrong credentials after a password change, scanners, connect_timeout too short for slow networks. Block unknown sources and fix application credentials.',
@@ -33,16 +66,34 @@ export const mysqlAbortedConnections = defineCheck({
   thresholds: { schema: z.object({ warnPercent: z.number().min(0) }), defaults: { warnPercent: 3 } },
   evaluate({ status }, ctx) {
     const s = new StatusValues(status);
-    const aborted = s.number('Aborted_connects');
-    const connections = s.number('Connections');
-    if (aborted === undefined || connections === undefined)
+    if (s.number('Aborted_connects') === undefined || s.number('Connections') === undefined)
       return { skipped: 'the server did not report Aborted_connects and Connections' };
+    const current = Object.fromEntries(COUNTERS.map((n) => [n, s.number(n)])) as Values;
+    const base = ctx.counterBaseline;
+    const fromBase = base ? windowDelta(current, base) : undefined;
+    const counted = fromBase && 'delta' in fromBase ? fromBase.delta : current;
+    const aborted = counted.Aborted_connects ?? 0;
+    const connections = counted.Connections ?? 0;
     if (connections === 0) return [];
     const pct = (aborted / connections) * 100;
     if (pct <= ctx.thresholds.warnPercent) return [];
-    const errors = Object.fromEntries(CONNECTION_ERRORS.map((n) => [n, s.number(n) ?? 0]));
+    const errors = Object.fromEntries(CONNECTION_ERRORS.map((n) => [n, counted[n] ?? 0]));
     const notable = Object.entries(errors).filter(([, v]) => v > 0);
-    const since = sinceServerStart(ctx.now, ctx.window, s.number('Uptime') ?? ctx.server.uptimeSeconds);
+    let since = sinceServerStart(ctx.now, ctx.window, s.number('Uptime') ?? ctx.server.uptimeSeconds);
+    let evidence: Record<string, unknown>[] = [
+      { Aborted_connects: aborted, Connections: connections, Aborted_clients: counted.Aborted_clients ?? 0, ...errors },
+    ];
+    if (base && fromBase && 'delta' in fromBase) {
+      since = coverage(base);
+      evidence = COUNTERS.map((n) => ({
+        counter: n,
+        baseline: base.counters[counterKey(n)] ?? null,
+        current: current[n] ?? null,
+        delta: fromBase.delta[n] ?? null,
+      }));
+    } else if (base && fromBase && 'unusable' in fromBase) {
+      since += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+    }
     return [
       {
         severity: 'warning',
@@ -52,14 +103,7 @@ export const mysqlAbortedConnections = defineCheck({
           (notable.length ? `; ${notable.map(([n, v]) => `${n} = ${v}`).join(', ')}` : ''),
         value: Math.round(pct * 100) / 100,
         threshold: ctx.thresholds.warnPercent,
-        evidence: [
-          {
-            Aborted_connects: aborted,
-            Connections: connections,
-            Aborted_clients: s.number('Aborted_clients') ?? 0,
-            ...errors,
-          },
-        ],
+        evidence,
       },
     ];
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AnyCheck, CheckContext, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import type { AnyCheck, CheckContext, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { mysqlAbortedConnections } from './aborted-connections.check.js';
 import { mysqlConnectionSaturation } from './connection-saturation.check.js';
@@ -18,7 +18,12 @@ const MARIADB: ServerFacts = {
   readOnly: false,
 };
 
-function run(check: AnyCheck, raw: Record<string, unknown[]>, thresholds?: unknown): Evaluation {
+function run(
+  check: AnyCheck,
+  raw: Record<string, unknown[]>,
+  thresholds?: unknown,
+  counterBaseline?: CounterBaseline,
+): Evaluation {
   const queries = check.queries as Record<string, QuerySpec<unknown>>;
   const rows = Object.fromEntries(
     Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
@@ -29,6 +34,7 @@ function run(check: AnyCheck, raw: Record<string, unknown[]>, thresholds?: unkno
     now: NOW,
     instance: { name: 'db1' },
     thresholds: thresholds ?? check.thresholds.defaults,
+    ...(counterBaseline ? { counterBaseline } : {}),
   };
   return check.evaluate(rows, ctx);
 }
@@ -141,5 +147,128 @@ describe('mysql.aborted-connections (MY-D06)', () => {
 
   it('is skipped without the counters', () => {
     expect(run(mysqlAbortedConnections, { status: [] })).toHaveProperty('skipped');
+  });
+});
+
+describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
+  /** Current counters; the server has run 10 days, so "since start" would cover far more than the window. */
+  const rows = (aborted: number, connections: number, extra: Record<string, string> = {}) => ({
+    status: status({
+      Aborted_connects: String(aborted),
+      Connections: String(connections),
+      Aborted_clients: '25',
+      Uptime: '864000',
+      Connection_errors_accept: '0',
+      Connection_errors_internal: '0',
+      Connection_errors_max_connections: '7',
+      Connection_errors_peer_address: '3',
+      Connection_errors_select: '0',
+      Connection_errors_tcpwrap: '0',
+      ...extra,
+    }),
+  });
+  /** As the snapshot collector stores them: `status.<lower-case name>`, numbers. */
+  const baseline = (counters: Record<string, number>, over: Partial<CounterBaseline> = {}): CounterBaseline => ({
+    takenAt: '2026-11-23T11:55:00.000Z',
+    coversWindowStart: true,
+    counters: {
+      'status.aborted_connects': 1000,
+      'status.connections': 100_000,
+      'status.aborted_clients': 20,
+      'status.connection_errors_accept': 0,
+      'status.connection_errors_internal': 0,
+      'status.connection_errors_max_connections': 7,
+      'status.connection_errors_peer_address': 1,
+      'status.connection_errors_select': 0,
+      'status.connection_errors_tcpwrap': 0,
+      'status.innodb_deadlocks': 3,
+      ...counters,
+    },
+    ...over,
+  });
+
+  it.each([
+    ['Δ 0 of 0 attempts → pass', 1000, 100_000, 1000, null, null],
+    ['Δ 30 of 1000 = 3 % is not over → pass', 1030, 101_000, 1000, null, null],
+    ['Δ 31 of 1000 = 3.1 % → warning', 1031, 101_000, 1000, 'warning', 3.1],
+    ['Δ 500 of 1000 → warning', 1500, 101_000, 1000, 'warning', 50],
+    ['Δ 10 of 100 000 although the total is 5.5 % → pass', 11_010, 200_000, 11_000, null, null],
+  ] as const)('%s', (_name, aborted, connections, baseAborted, severity, value) => {
+    const e = findings(
+      run(
+        mysqlAbortedConnections,
+        rows(aborted, connections),
+        undefined,
+        baseline({ 'status.aborted_connects': baseAborted }),
+      ),
+    );
+    if (severity === null) expect(e).toEqual([]);
+    else expect(e[0]).toMatchObject({ severity, value, threshold: 3, object: 'db1' });
+  });
+
+  it('says the delta covers the window and lists the connection errors of the window only', () => {
+    const [f] = findings(run(mysqlAbortedConnections, rows(1040, 101_000), undefined, baseline({})));
+    expect(f!.message).toBe(
+      '40 of 1000 connection attempts failed (4.00 %) in the window since 2026-11-23T11:55:00.000Z; threshold 3 %; Connection_errors_peer_address = 2',
+    );
+    expect(f!.evidence).toContainEqual({ counter: 'Aborted_connects', baseline: 1000, current: 1040, delta: 40 });
+    expect(f!.evidence).toContainEqual({ counter: 'Connections', baseline: 100_000, current: 101_000, delta: 1000 });
+    expect(f!.evidence).toContainEqual({ counter: 'Aborted_clients', baseline: 20, current: 25, delta: 5 });
+    expect(f!.evidence).toHaveLength(9);
+  });
+
+  it('says when the first snapshot is inside the window', () => {
+    const [f] = findings(
+      run(
+        mysqlAbortedConnections,
+        rows(1040, 101_000),
+        undefined,
+        baseline({}, { takenAt: '2026-11-24T03:15:00.000Z', coversWindowStart: false }),
+      ),
+    );
+    expect(f!.message).toContain(
+      '(4.00 %) since 2026-11-24T03:15:00.000Z (first snapshot in the window; window start not covered); threshold 3 %',
+    );
+  });
+
+  it.each([
+    ['Aborted_connects went backwards', { 'status.aborted_connects': 6000 }, 'Aborted_connects went backwards'],
+    ['Connections went backwards', { 'status.connections': 300_000 }, 'Connections went backwards'],
+  ])('%s: falls back to the totals since the server start', (_name, counters, reason) => {
+    const [f] = findings(run(mysqlAbortedConnections, rows(5000, 101_000), undefined, baseline(counters)));
+    expect(f).toMatchObject({ severity: 'warning', value: 4.95 });
+    expect(f!.message).toContain(
+      `5000 of 101000 connection attempts failed (4.95 %) since 2026-11-14T12:00:00.000Z (server start; window start not covered) (snapshot of 2026-11-23T11:55:00.000Z not used: ${reason}`,
+    );
+  });
+
+  it('falls back when the snapshot lacks a deciding counter, and ignores a side counter it lacks', () => {
+    const lacking: Record<string, number> = { ...baseline({}).counters };
+    delete lacking['status.connections'];
+    const [f] = findings(
+      run(mysqlAbortedConnections, rows(5000, 101_000), undefined, { ...baseline({}), counters: lacking }),
+    );
+    expect(f!.message).toContain('(server start; window start not covered) (snapshot of');
+    expect(f!.message).toContain('not used: it lacks Connections)');
+
+    const noSide: Record<string, number> = { ...baseline({}).counters };
+    delete noSide['status.connection_errors_peer_address'];
+    const [g] = findings(
+      run(mysqlAbortedConnections, rows(1040, 101_000), undefined, { ...baseline({}), counters: noSide }),
+    );
+    expect(g!.message).toMatch(/^40 of 1000 .* in the window since .*; threshold 3 %$/);
+    expect(g!.evidence).toContainEqual({
+      counter: 'Connection_errors_peer_address',
+      baseline: null,
+      current: 3,
+      delta: null,
+    });
+  });
+
+  it('applies a configured threshold to the delta', () => {
+    expect(findings(run(mysqlAbortedConnections, rows(1001, 101_000), { warnPercent: 0 }, baseline({})))).toHaveLength(
+      1,
+    );
+    expect(findings(run(mysqlAbortedConnections, rows(1000, 101_000), { warnPercent: 0 }, baseline({})))).toEqual([]);
   });
 });

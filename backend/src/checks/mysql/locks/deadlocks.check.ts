@@ -1,7 +1,22 @@
 import { z } from 'zod';
+import type { CounterBaseline, Flavor } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 
 const DAY = 86_400;
+/** Enable times computed from TIMESTAMPDIFF seconds and two clocks are this rough. */
+const CLOCK_SLACK_MS = 5000;
+
+/** The snapshot collector's key and the counter's own name, per flavor. */
+const COUNTER = {
+  mariadb: { key: 'status.innodb_deadlocks', name: 'Innodb_deadlocks' },
+  mysql: { key: 'metric.lock_deadlocks', name: 'lock_deadlocks' },
+} as const satisfies Partial<Record<Flavor, { key: string; name: string }>>;
+
+/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
+const coverage = (b: CounterBaseline): string =>
+  b.coversWindowStart
+    ? `in the window since ${new Date(b.takenAt).toISOString()}`
+    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 export const mysqlDeadlocks = defineCheck({
   id: 'mysql.deadlocks',
@@ -14,8 +29,8 @@ export const mysqlDeadlocks = defineCheck({
   scope: 'instance',
   title: { en: 'InnoDB deadlocks', zh: 'InnoDB 死锁' },
   description: {
-    en: 'Deadlocks counted by InnoDB: the Innodb_deadlocks status on MariaDB, the lock_deadlocks metric of information_schema.INNODB_METRICS on MySQL. Until snapshots exist the count is the one since the server started (MySQL: since the metric was enabled), and the report says so.',
-    zh: '统计 InnoDB 死锁次数：MariaDB 读取状态变量 Innodb_deadlocks，MySQL 读取 information_schema.INNODB_METRICS 中的 lock_deadlocks 指标。在有快照数据之前，计数为实例启动以来（MySQL 为该指标启用以来）的累计值，报告中会注明。',
+    en: 'Deadlocks counted by InnoDB: the Innodb_deadlocks status on MariaDB, the lock_deadlocks metric of information_schema.INNODB_METRICS on MySQL. The count is the growth since the stored snapshot at the window start (or, failing that, the first one inside the window); without a usable snapshot from the current server lifetime it is the total since the server started (MySQL: since the metric was enabled). The report says which period was counted.',
+    zh: '统计 InnoDB 死锁次数：MariaDB 读取状态变量 Innodb_deadlocks，MySQL 读取 information_schema.INNODB_METRICS 中的 lock_deadlocks 指标。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；若没有本次实例启动后可用的快照，则为实例启动以来（MySQL 为该指标启用以来）的累计值。报告中会注明统计区间。',
   },
   remediation: {
     en: 'Capture the deadlocks (innodb_print_all_deadlocks = ON writes each one to the error log; SHOW ENGINE INNODB STATUS shows the latest), then make the transactions touch rows in the same order, keep them short and make sure their WHERE clauses use an index.',
@@ -59,19 +74,48 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
       };
     }
     const { warnAbove, critPerDay } = ctx.thresholds;
+    const source = ctx.server.flavor === 'mysql' ? COUNTER.mysql : COUNTER.mariadb;
+    const enabledAt = c.counting_seconds === null ? undefined : ctx.now.getTime() - c.counting_seconds * 1000;
+    const base = ctx.counterBaseline;
+    let unusable: string | undefined;
+    if (base) {
+      const before = base.counters[source.key];
+      const takenAt = Date.parse(base.takenAt);
+      if (!Number.isFinite(takenAt)) unusable = 'its time is unreadable';
+      else if (before === undefined) unusable = `it lacks ${source.name}`;
+      else if (c.deadlocks < before) unusable = `${source.name} went backwards (reset)`;
+      else if (ctx.server.flavor === 'mysql' && enabledAt !== undefined && enabledAt > takenAt + CLOCK_SLACK_MS)
+        unusable = 'the metric was enabled after it';
+      else {
+        const delta = c.deadlocks - before;
+        if (delta <= warnAbove) return [];
+        const perDay = delta / Math.max(1, (ctx.now.getTime() - takenAt) / 1000 / DAY);
+        const critical = perDay > critPerDay;
+        return [
+          {
+            severity: critical ? 'critical' : 'warning',
+            object: ctx.instance.name,
+            message: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${coverage(base)}, ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+            value: delta,
+            threshold: critical ? critPerDay : warnAbove,
+            evidence: [{ counter: source.name, baseline: before, current: c.deadlocks, delta }],
+          },
+        ];
+      }
+    }
     if (c.deadlocks <= warnAbove) return [];
     const seconds = c.counting_seconds ?? ctx.server.uptimeSeconds;
     const started = new Date(ctx.now.getTime() - seconds * 1000);
     const origin = ctx.server.flavor === 'mysql' ? 'metric enabled' : 'server start';
-    const coverage =
-      started >= ctx.window.from ? `${origin}, within the window` : `${origin}; window start not covered`;
+    const period = started >= ctx.window.from ? `${origin}, within the window` : `${origin}; window start not covered`;
     const perDay = c.deadlocks / Math.max(1, seconds / DAY);
     const critical = perDay > critPerDay;
+    const note = base && unusable ? ` (snapshot of ${base.takenAt} not used: ${unusable})` : '';
     return [
       {
         severity: critical ? 'critical' : 'warning',
         object: ctx.instance.name,
-        message: `${c.deadlocks} InnoDB deadlock${c.deadlocks === 1 ? '' : 's'} since ${started.toISOString()} (${coverage}), ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+        message: `${c.deadlocks} InnoDB deadlock${c.deadlocks === 1 ? '' : 's'} since ${started.toISOString()} (${period}), ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)${note}`,
         value: c.deadlocks,
         threshold: critical ? critPerDay : warnAbove,
       },

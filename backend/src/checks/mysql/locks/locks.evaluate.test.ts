@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AnyCheck, CheckContext, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import type { AnyCheck, CheckContext, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
 import { mysqlDeadlocks } from './deadlocks.check.js';
 import { mysqlLockWaits } from './lock-waits.check.js';
 import { statementTable } from './statement-table.js';
@@ -29,7 +29,7 @@ const MYSQL: ServerFacts = {
 function run(
   check: AnyCheck,
   raw: Record<string, unknown[]>,
-  opts: { server?: ServerFacts; thresholds?: unknown } = {},
+  opts: { server?: ServerFacts; thresholds?: unknown; counterBaseline?: CounterBaseline } = {},
 ): Evaluation {
   const queries = check.queries as Record<string, QuerySpec<unknown>>;
   const rows = Object.fromEntries(
@@ -41,6 +41,7 @@ function run(
     now: NOW,
     instance: { name: 'db1' },
     thresholds: opts.thresholds ?? check.thresholds.defaults,
+    ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
   };
   return check.evaluate(rows, ctx);
 }
@@ -258,5 +259,110 @@ describe('mysql.deadlocks (MY-D08)', () => {
       ),
     ).toHaveProperty('skipped');
     expect(run(mysqlDeadlocks, { counter: [] })).toHaveProperty('skipped');
+  });
+});
+
+describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
+  /** The server has run 30 days (1000 deadlocks since start: far over 10 per day without a baseline). */
+  const mariadbRow = (deadlocks: string) => ({
+    counter: [{ deadlocks, status: 'enabled', counting_seconds: String(30 * 86_400) }],
+  });
+  /** As the snapshot collector stores them; the window start (7 days ago) is covered. */
+  const baseline = (counters: Record<string, number>, over: Partial<CounterBaseline> = {}): CounterBaseline => ({
+    takenAt: '2026-11-17T12:00:00.000Z',
+    coversWindowStart: true,
+    counters: { 'status.innodb_deadlocks': 1000, 'status.connections': 5, ...counters },
+    ...over,
+  });
+  const inWindow = { takenAt: '2026-11-24T06:00:00.000Z', coversWindowStart: false };
+
+  it.each([
+    ['no deadlock in the window → pass', '1000', {}, null, undefined],
+    ['Δ 1 in 7 days → warning', '1001', {}, 'warning', 1],
+    ['Δ 70 in 7 days = 10 per day is not over → warning', '1070', {}, 'warning', 70],
+    ['Δ 71 in 7 days → critical', '1071', {}, 'critical', 71],
+    ['Δ 3 in 6 hours counts as one day → warning', '1003', inWindow, 'warning', 3],
+    ['Δ 11 in 6 hours → critical', '1011', inWindow, 'critical', 11],
+  ] as const)('%s', (_name, current, over, severity, value) => {
+    const e = findings(run(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
+    if (severity === null) expect(e).toEqual([]);
+    else expect(e[0]).toMatchObject({ severity, value, object: 'db1' });
+  });
+
+  it('says what the delta covers, with the counter values as evidence', () => {
+    const [f] = findings(run(mysqlDeadlocks, mariadbRow('1001'), { counterBaseline: baseline({}) }));
+    expect(f!.message).toBe(
+      '1 InnoDB deadlock in the window since 2026-11-17T12:00:00.000Z, 0.1 per day (critical above 10 per day)',
+    );
+    expect(f!.evidence).toEqual([{ counter: 'Innodb_deadlocks', baseline: 1000, current: 1001, delta: 1 }]);
+    const [g] = findings(run(mysqlDeadlocks, mariadbRow('1003'), { counterBaseline: baseline({}, inWindow) }));
+    expect(g!.message).toBe(
+      '3 InnoDB deadlocks since 2026-11-24T06:00:00.000Z (first snapshot in the window; window start not covered), 3.0 per day (critical above 10 per day)',
+    );
+  });
+
+  it('applies configured thresholds to the delta', () => {
+    const thresholds = { warnAbove: 5, critPerDay: 1 };
+    expect(findings(run(mysqlDeadlocks, mariadbRow('1005'), { thresholds, counterBaseline: baseline({}) }))).toEqual(
+      [],
+    );
+    expect(
+      findings(run(mysqlDeadlocks, mariadbRow('1008'), { thresholds, counterBaseline: baseline({}) }))[0],
+    ).toMatchObject({ severity: 'critical', value: 8, threshold: 1 });
+  });
+
+  it('falls back to the total since the server start when the counter went backwards', () => {
+    const [f] = findings(
+      run(mysqlDeadlocks, mariadbRow('5'), { counterBaseline: baseline({ 'status.innodb_deadlocks': 9 }) }),
+    );
+    expect(f).toMatchObject({ severity: 'warning', value: 5 });
+    expect(f!.message).toBe(
+      '5 InnoDB deadlocks since 2026-10-25T12:00:00.000Z (server start; window start not covered), 0.2 per day (critical above 10 per day) (snapshot of 2026-11-17T12:00:00.000Z not used: Innodb_deadlocks went backwards (reset))',
+    );
+  });
+
+  it('falls back when the snapshot lacks the counter of this flavor', () => {
+    const [f] = findings(
+      run(mysqlDeadlocks, mariadbRow('1001'), {
+        counterBaseline: { ...baseline({}), counters: { 'metric.lock_deadlocks': 1000 } },
+      }),
+    );
+    expect(f).toMatchObject({ severity: 'critical', value: 1001 });
+    expect(f!.message).toContain('(server start; window start not covered)');
+    expect(f!.message).toContain('not used: it lacks Innodb_deadlocks)');
+  });
+
+  it('reads the INNODB_METRICS counter on MySQL', () => {
+    const mysqlRow = (deadlocks: number, countingSeconds: number) => ({
+      counter: [{ deadlocks, status: 'enabled', counting_seconds: countingSeconds }],
+    });
+    const counterBaseline = baseline({ 'metric.lock_deadlocks': 40, 'status.innodb_deadlocks': 0 });
+    const [f] = findings(run(mysqlDeadlocks, mysqlRow(42, 30 * 86_400), { server: MYSQL, counterBaseline }));
+    expect(f).toMatchObject({ severity: 'warning', value: 2 });
+    expect(f!.evidence).toEqual([{ counter: 'lock_deadlocks', baseline: 40, current: 42, delta: 2 }]);
+    expect(findings(run(mysqlDeadlocks, mysqlRow(40, 30 * 86_400), { server: MYSQL, counterBaseline }))).toEqual([]);
+  });
+
+  it('does not subtract a snapshot taken before the MySQL metric was (re-)enabled', () => {
+    const [f] = findings(
+      run(
+        mysqlDeadlocks,
+        { counter: [{ deadlocks: 50, status: 'enabled', counting_seconds: 3600 }] },
+        { server: MYSQL, counterBaseline: baseline({ 'metric.lock_deadlocks': 40 }) },
+      ),
+    );
+    expect(f).toMatchObject({ severity: 'critical', value: 50 });
+    expect(f!.message).toContain('since 2026-11-24T11:00:00.000Z (metric enabled, within the window)');
+    expect(f!.message).toContain('not used: the metric was enabled after it)');
+  });
+
+  it('still skips a disabled metric', () => {
+    expect(
+      run(
+        mysqlDeadlocks,
+        { counter: [{ deadlocks: 0, status: 'disabled', counting_seconds: null }] },
+        { server: MYSQL, counterBaseline: baseline({ 'metric.lock_deadlocks': 0 }) },
+      ),
+    ).toHaveProperty('skipped');
   });
 });

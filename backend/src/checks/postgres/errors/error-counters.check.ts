@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
 
@@ -12,6 +12,52 @@ FROM pg_stat_database WHERE datname IS NOT NULL ORDER BY datname LIMIT 500`;
 const GiB = 1024 ** 3;
 const count = z.coerce.number();
 
+const ALWAYS = ['xact_commit', 'xact_rollback', 'deadlocks', 'conflicts', 'temp_files', 'temp_bytes'] as const;
+/** PostgreSQL 14+; null before. */
+const SESSIONS = ['sessions', 'sessions_fatal', 'sessions_killed', 'sessions_abandoned'] as const;
+const COUNTERS = [...ALWAYS, ...SESSIONS] as const;
+type Counters = Record<(typeof ALWAYS)[number], number> & Record<(typeof SESSIONS)[number], number | null>;
+
+/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
+const coverage = (b: CounterBaseline): string =>
+  b.coversWindowStart
+    ? `in the window since ${new Date(b.takenAt).toISOString()}`
+    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
+
+/**
+ * The growth of one database's counters since the baseline snapshot, or why that snapshot cannot be used for it:
+ * a database created since, statistics reset since (stats_reset moved, or a counter went backwards).
+ */
+function windowDelta(
+  datname: string,
+  current: Counters,
+  statsReset: Date | null,
+  base: CounterBaseline,
+): { delta: Counters; before: Counters } | { unusable: string } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+  const key = (column: string) => `db.${datname}.${column}`;
+  const resetMs = base.counters[key('stats_reset_ms')];
+  if (resetMs === undefined) return { unusable: 'the database is not in it' };
+  // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
+  if (Math.abs(resetMs - (statsReset?.getTime() ?? 0)) >= 2) return { unusable: 'statistics reset since' };
+  const delta: Record<string, number | null> = {};
+  const before: Record<string, number | null> = {};
+  for (const c of COUNTERS) {
+    const now = current[c];
+    const then = base.counters[key(c)];
+    if (now === null) {
+      delta[c] = before[c] = null;
+      continue;
+    }
+    if (then === undefined) return { unusable: `it lacks ${c}` };
+    if (now < then) return { unusable: `${c} went backwards (statistics reset since)` };
+    delta[c] = now - then;
+    before[c] = then;
+  }
+  // Every counter that is not null now got a number above.
+  return { delta: delta as Counters, before: before as Counters };
+}
+
 export const postgresErrorCounters = defineCheck({
   id: 'postgres.error-counters',
   catalogRef: 'PG-D10',
@@ -23,8 +69,8 @@ export const postgresErrorCounters = defineCheck({
   scope: 'instance',
   title: { en: 'Errors and alerts without log access', zh: '无需读取日志的错误与告警计数' },
   description: {
-    en: 'Error counters of pg_stat_database per database, for clusters whose log DB Patrol cannot read: deadlocks, rollback ratio, recovery conflicts (standbys), temporary files and, on PostgreSQL 14+, sessions ended by fatal errors, killed or abandoned. Counters are cumulative since the statistics were last reset until snapshots cover the window. Checksum failures are reported by postgres.checksum-failures.',
-    zh: '针对无法读取日志的集群，按数据库读取 pg_stat_database 中的错误计数：死锁、回滚比例、恢复冲突（备库）、临时文件，以及 PostgreSQL 14 及以上因致命错误结束、被终止或被客户端异常断开的会话数。在快照覆盖采样窗口之前，计数为自统计信息上次重置以来的累计值。数据页校验失败由 postgres.checksum-failures 报告。',
+    en: 'Error counters of pg_stat_database per database, for clusters whose log DB Patrol cannot read: deadlocks, rollback ratio, recovery conflicts (standbys), temporary files and, on PostgreSQL 14+, sessions ended by fatal errors, killed or abandoned. Counters are the growth since the stored snapshot at the window start (or, failing that, the first one inside the window); a database without a usable snapshot (none from the current server lifetime, created or statistics reset since) counts since its statistics were last reset. The report says which period was counted. Checksum failures are reported by postgres.checksum-failures.',
+    zh: '针对无法读取日志的集群，按数据库读取 pg_stat_database 中的错误计数：死锁、回滚比例、恢复冲突（备库）、临时文件，以及 PostgreSQL 14 及以上因致命错误结束、被终止或被客户端异常断开的会话数。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；没有可用快照的数据库（无本次实例启动后的快照，或快照之后新建、统计信息被重置）则为自统计信息上次重置以来的累计值。报告中会注明统计区间。数据页校验失败由 postgres.checksum-failures 报告。',
   },
   remediation: {
     en: 'Deadlocks: read the log around the deadlock for the two statements and make the application take locks in one order. High rollback ratio: find the failing or aborted transactions (application errors, serialization failures, ORMs rolling back read-only work). Conflicts: tune hot_standby_feedback / max_standby_streaming_delay. Temp files: raise work_mem for the queries that sort or hash to disk. Abnormal session ends: check application connection handling and the log for FATAL messages. Reset with pg_stat_reset() after fixing, so the counters show new events.',
@@ -83,10 +129,26 @@ export const postgresErrorCounters = defineCheck({
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const findings: FindingDraft[] = [];
-    for (const d of main) {
-      const object = pgIdent(d.datname);
-      const since = `since ${d.stats_reset ? d.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}; window start not covered`;
-      const evidence = [{ ...d, stats_reset: d.stats_reset?.toISOString() ?? null }];
+    const base = ctx.counterBaseline;
+    for (const row of main) {
+      const object = pgIdent(row.datname);
+      const current: Counters = row;
+      const fromBase = base ? windowDelta(row.datname, current, row.stats_reset, base) : undefined;
+      let d = current;
+      let since = `since ${row.stats_reset ? row.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}; window start not covered`;
+      let evidence: Record<string, unknown>[] = [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
+      if (base && fromBase && 'delta' in fromBase) {
+        d = fromBase.delta;
+        since = coverage(base);
+        evidence = COUNTERS.filter((c) => current[c] !== null).map((c) => ({
+          counter: c,
+          baseline: fromBase.before[c],
+          current: current[c],
+          delta: fromBase.delta[c],
+        }));
+      } else if (base && fromBase && 'unusable' in fromBase) {
+        since += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+      }
       if (d.deadlocks >= t.deadlocksWarn) {
         findings.push({
           severity: 'warning',

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, InstanceInfo, QuerySpec } from '../../check.types.js';
+import type {
+  AnyCheck,
+  CounterBaseline,
+  Evaluation,
+  FindingDraft,
+  InstanceInfo,
+  QuerySpec,
+} from '../../check.types.js';
 import { postgresErrorCounters } from './error-counters.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -20,7 +27,11 @@ const server = {
 function evaluate(
   check: AnyCheck,
   raw: Record<string, unknown[]>,
-  opts: { thresholds?: Record<string, unknown>; instance?: Partial<InstanceInfo> } = {},
+  opts: {
+    thresholds?: Record<string, unknown>;
+    instance?: Partial<InstanceInfo>;
+    counterBaseline?: CounterBaseline;
+  } = {},
 ): Evaluation {
   const rows: Record<string, unknown[]> = {};
   for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
@@ -32,6 +43,7 @@ function evaluate(
     now,
     instance: { name: 'pg-prod-1', ...opts.instance },
     thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
+    ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
   });
 }
 const findings = (e: Evaluation): FindingDraft[] => {
@@ -107,5 +119,203 @@ describe('postgres.error-counters', () => {
       }),
     );
     expect(out.map((f) => f.object)).toEqual(['"Orders ""EU"""', '"b"']);
+  });
+});
+
+describe('postgres.error-counters over a counter baseline', () => {
+  const GiB = 1024 ** 3;
+  const RESET = '2026-11-01T00:00:00Z';
+  /** pg_stat_database as node-postgres returns it: bigint as strings, timestamptz as Date. */
+  const db = (over: Record<string, unknown> = {}) => ({
+    datname: 'Orders "EU"',
+    xact_commit: '100000',
+    xact_rollback: '10',
+    deadlocks: '5',
+    conflicts: '0',
+    temp_files: '40',
+    temp_bytes: String(5 * GiB),
+    sessions: '1000',
+    sessions_fatal: '60',
+    sessions_killed: '0',
+    sessions_abandoned: '0',
+    stats_reset: new Date(RESET),
+    ...over,
+  });
+  /** The same database in the snapshot collector's keys (`db.<datname>.<column>`); stats_reset_ms keeps µs. */
+  const dbCounters = (datname: string, over: Record<string, number> = {}): Record<string, number> => {
+    const values: Record<string, number> = {
+      xact_commit: 99_000,
+      xact_rollback: 10,
+      deadlocks: 5,
+      conflicts: 0,
+      temp_files: 30,
+      temp_bytes: 4 * GiB,
+      sessions: 900,
+      sessions_fatal: 0,
+      sessions_killed: 0,
+      sessions_abandoned: 0,
+      checksum_failures: 0,
+      blks_read: 1,
+      blks_hit: 2,
+      stats_reset_ms: Date.parse(RESET) + 0.999,
+      ...over,
+    };
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [`db.${datname}.${k}`, v]));
+  };
+  const baseline = (counters: Record<string, number>, over: Partial<CounterBaseline> = {}): CounterBaseline => ({
+    takenAt: '2026-11-18T11:55:00.000Z',
+    coversWindowStart: true,
+    counters,
+    ...over,
+  });
+  const ORDERS = 'Orders "EU"';
+
+  // The totals alone would give 5 deadlocks (warning) and 6 % abnormal session ends (warning).
+  it.each([
+    ['nothing new in the window', {}, {}, {}, []],
+    ['Δ 1 deadlock', { deadlocks: '6' }, {}, {}, [['warning', 1]]],
+    ['Δ 2 deadlocks under a raised threshold', { deadlocks: '7' }, {}, { deadlocksWarn: 3 }, []],
+    ['Δ rollbacks 6 of 1006 = 0.6 %', { xact_rollback: '16' }, {}, {}, [['warning', 0.6]]],
+    ['Δ rollbacks 11 of 1011 = 1.09 %', { xact_rollback: '21' }, {}, {}, [['critical', 1.09]]],
+    ['Δ rollbacks 6 of only 506 transactions', { xact_rollback: '16' }, { xact_commit: 99_500 }, {}, []],
+    // 0.01 % since the reset, but the window's transactions are all rollbacks
+    ['Δ 1000 rollbacks, 0 commits', { xact_rollback: '1010' }, { xact_commit: 100_000 }, {}, [['critical', 100]]],
+    ['Δ 1 recovery conflict', { conflicts: '3' }, { conflicts: 2 }, {}, [['warning', 1]]],
+    ['Δ 1 GiB of temp files', {}, {}, {}, []],
+    ['Δ 10 GiB of temp files', { temp_bytes: String(14 * GiB) }, {}, {}, [['info', 10 * GiB]]],
+    ['Δ 60 of 100 sessions ended abnormally', {}, { sessions_fatal: 0 }, {}, [['warning', 60]]],
+    ['Δ 6 of 100 sessions fatal', {}, { sessions_fatal: 54 }, {}, [['warning', 6]]],
+    ['Δ 5 of 100 sessions fatal is not over', {}, { sessions_fatal: 55 }, {}, []],
+    ['Δ 6 of only 50 sessions', {}, { sessions: 950, sessions_fatal: 54 }, {}, []],
+  ] as const)('%s', (_name, row, base, thresholds, expected) => {
+    const out = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db(row)] },
+        { thresholds, counterBaseline: baseline(dbCounters(ORDERS, { sessions_fatal: 60, ...base })) },
+      ),
+    );
+    expect(out.map((f) => [f.severity, f.value])).toEqual(expected);
+    for (const f of out) {
+      expect(f.object).toBe('"Orders ""EU"""');
+      expect(f.message).toMatch(/ in the window since 2026-11-18T11:55:00\.000Z$/);
+    }
+  });
+
+  it('says what the delta covers, with baseline and current counters as evidence', () => {
+    const counters = dbCounters(ORDERS, { sessions_fatal: 60 });
+    const [f] = findings(
+      evaluate(postgresErrorCounters, { main: [db({ deadlocks: '8' })] }, { counterBaseline: baseline(counters) }),
+    );
+    expect(f).toMatchObject({ value: 3, threshold: 1 });
+    expect(f!.message).toBe('3 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z');
+    expect(f!.evidence).toContainEqual({ counter: 'deadlocks', baseline: 5, current: 8, delta: 3 });
+    expect(f!.evidence).toContainEqual({ counter: 'xact_commit', baseline: 99_000, current: 100_000, delta: 1000 });
+    expect(f!.evidence).toHaveLength(10);
+
+    const [g] = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db({ deadlocks: '8' })] },
+        {
+          counterBaseline: baseline(counters, { takenAt: '2026-11-21T03:15:00.000Z', coversWindowStart: false }),
+        },
+      ),
+    );
+    expect(g!.message).toBe(
+      '3 deadlocks in database "Orders ""EU""" since 2026-11-21T03:15:00.000Z (first snapshot in the window; window start not covered)',
+    );
+  });
+
+  it.each([
+    [
+      'statistics reset after the snapshot',
+      { stats_reset: new Date('2026-11-20T00:00:00Z') },
+      dbCounters(ORDERS),
+      'since 2026-11-20T00:00:00.000Z; window start not covered (snapshot of 2026-11-18T11:55:00.000Z not used: statistics reset since)',
+    ],
+    [
+      'statistics first reset after the snapshot (stats_reset was null)',
+      { stats_reset: new Date('2026-11-20T00:00:00Z') },
+      dbCounters(ORDERS, { stats_reset_ms: 0 }),
+      'since 2026-11-20T00:00:00.000Z; window start not covered (snapshot of 2026-11-18T11:55:00.000Z not used: statistics reset since)',
+    ],
+    [
+      'statistics reset again within milliseconds',
+      {},
+      dbCounters(ORDERS, { stats_reset_ms: Date.parse(RESET) - 5 }),
+      'since 2026-11-01T00:00:00.000Z; window start not covered (snapshot of 2026-11-18T11:55:00.000Z not used: statistics reset since)',
+    ],
+    [
+      'a counter went backwards',
+      {},
+      dbCounters(ORDERS, { deadlocks: 9 }),
+      'since 2026-11-01T00:00:00.000Z; window start not covered (snapshot of 2026-11-18T11:55:00.000Z not used: deadlocks went backwards (statistics reset since))',
+    ],
+    [
+      'a database created after the snapshot',
+      {},
+      dbCounters('other'),
+      'since 2026-11-01T00:00:00.000Z; window start not covered (snapshot of 2026-11-18T11:55:00.000Z not used: the database is not in it)',
+    ],
+  ])('falls back to the totals since the statistics reset: %s', (_name, row, counters, since) => {
+    const out = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db({ deadlocks: '2', sessions_fatal: '0', ...row })] },
+        { counterBaseline: baseline(counters) },
+      ),
+    );
+    expect(out.map((f) => [f.severity, f.value, f.message])).toEqual([
+      ['warning', 2, `2 deadlocks in database "Orders ""EU""" ${since}`],
+    ]);
+  });
+
+  it('subtracts when stats_reset was null then and now', () => {
+    const out = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db({ deadlocks: '6', sessions_fatal: '0', stats_reset: null })] },
+        { counterBaseline: baseline(dbCounters(ORDERS, { stats_reset_ms: 0 })) },
+      ),
+    );
+    expect(out.map((f) => [f.value, f.message])).toEqual([
+      [1, '1 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z'],
+    ]);
+  });
+
+  it('works without session counters (PostgreSQL 12/13)', () => {
+    const row = db({
+      deadlocks: '6',
+      sessions: null,
+      sessions_fatal: null,
+      sessions_killed: null,
+      sessions_abandoned: null,
+    });
+    const counters = Object.fromEntries(Object.entries(dbCounters(ORDERS)).filter(([k]) => !k.includes('.sessions')));
+    const [f] = findings(evaluate(postgresErrorCounters, { main: [row] }, { counterBaseline: baseline(counters) }));
+    expect(f).toMatchObject({ severity: 'warning', value: 1 });
+    expect(f!.message).toContain('in the window since');
+    expect(f!.evidence).toHaveLength(6);
+  });
+
+  it('decides per database: one from the snapshot, a new one since its statistics reset', () => {
+    const out = findings(
+      evaluate(
+        postgresErrorCounters,
+        {
+          main: [
+            db({ deadlocks: '6', sessions_fatal: '0' }),
+            db({ datname: 'new db', deadlocks: '1', sessions_fatal: '0' }),
+            db({ datname: 'quiet', sessions_fatal: '0' }),
+          ],
+        },
+        { counterBaseline: baseline({ ...dbCounters(ORDERS), ...dbCounters('quiet') }) },
+      ),
+    );
+    expect(out.map((f) => [f.object, f.value, f.message.includes('in the window since')])).toEqual([
+      ['"Orders ""EU"""', 1, true],
+      ['"new db"', 1, false],
+    ]);
   });
 });

@@ -1,6 +1,35 @@
 import { z } from 'zod';
+import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
+
+/** The snapshot collector's name for the cluster-wide row (datname NULL: shared catalogs). */
+const SHARED = '<shared>';
+
+/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
+const coverage = (b: CounterBaseline): string =>
+  b.coversWindowStart
+    ? `in the window since ${new Date(b.takenAt).toISOString()}`
+    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
+
+/** Failures before the window, or why the snapshot cannot be used for this database (created or reset since). */
+function failuresBefore(
+  datname: string | null,
+  failures: number,
+  statsReset: Date | null,
+  base: CounterBaseline,
+): { before: number } | { unusable: string } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+  const key = (column: string) => `db.${datname ?? SHARED}.${column}`;
+  const resetMs = base.counters[key('stats_reset_ms')];
+  if (resetMs === undefined) return { unusable: 'the database is not in it' };
+  // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
+  if (Math.abs(resetMs - (statsReset?.getTime() ?? 0)) >= 2) return { unusable: 'statistics reset since' };
+  const before = base.counters[key('checksum_failures')];
+  if (before === undefined) return { unusable: 'it lacks checksum_failures' };
+  if (failures < before) return { unusable: 'checksum_failures went backwards (statistics reset since)' };
+  return { before };
+}
 
 export const postgresChecksumFailures = defineCheck({
   id: 'postgres.checksum-failures',
@@ -13,8 +42,8 @@ export const postgresChecksumFailures = defineCheck({
   scope: 'instance',
   title: { en: 'Data page checksum failures', zh: '数据页校验和失败' },
   description: {
-    en: 'Data page checksum failures counted in pg_stat_database (PostgreSQL 12+), per database and for shared catalogs: each one is a page that was corrupted on disk or in the I/O path. Counters are cumulative since the statistics were last reset. Without data checksums nothing can be detected (the monthly parameter checks report that).',
-    zh: '读取 pg_stat_database 中按数据库（以及共享系统表）统计的数据页校验和失败次数（PostgreSQL 12 及以上）：每一次都意味着有数据页在磁盘或 I/O 路径上损坏。计数为自统计信息上次重置以来的累计值。未启用数据校验和时无法检测（由月度参数检查报告）。',
+    en: 'Data page checksum failures counted in pg_stat_database (PostgreSQL 12+), per database and for shared catalogs: each one is a page that was corrupted on disk or in the I/O path. Failures are counted since the stored snapshot at the window start (or, failing that, the first one inside the window), or since the statistics were last reset when there is no usable snapshot (none from the current server lifetime, database created or statistics reset since); the report says which. Without data checksums nothing can be detected (the monthly parameter checks report that).',
+    zh: '读取 pg_stat_database 中按数据库（以及共享系统表）统计的数据页校验和失败次数（PostgreSQL 12 及以上）：每一次都意味着有数据页在磁盘或 I/O 路径上损坏。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；没有可用快照时（无本次实例启动后的快照，或快照之后新建数据库、统计信息被重置）为自统计信息上次重置以来的累计值，报告中会注明统计区间。未启用数据校验和时无法检测（由月度参数检查报告）。',
   },
   remediation: {
     en: 'Treat it as corruption: find the damaged relations from the log (invalid page / checksum mismatch messages), check the storage (SMART, controller, RAID, filesystem errors), take a fresh backup of intact data, and restore the damaged relations from a backup or re-clone from a healthy standby. Reset the counter with pg_stat_reset() once repaired.',
@@ -45,31 +74,40 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
   evaluate({ main }, ctx) {
     if (main[0]?.data_checksums !== 'on')
       return { skipped: 'data checksums are disabled (data_checksums = off): failures cannot be detected' };
-    return main
-      .filter((r) => (r.checksum_failures ?? 0) > 0)
-      .map((r) => {
-        const where = r.datname === null ? 'shared system catalogs' : `database ${pgIdent(r.datname)}`;
-        const last = r.checksum_last_failure
-          ? `, last at ${r.checksum_last_failure.toISOString()}${r.checksum_last_failure.getTime() >= ctx.window.from.getTime() ? ' (within the window)' : ' (before the window)'}`
-          : '';
-        const since = r.stats_reset
-          ? r.stats_reset.toISOString()
-          : 'the statistics were initialised (stats_reset is null)';
-        return {
-          severity: 'critical' as const,
-          object: r.datname === null ? ctx.instance.name : pgIdent(r.datname),
-          message: `${r.checksum_failures} data page checksum failure${r.checksum_failures === 1 ? '' : 's'} in ${where}${last}; counted since ${since}`,
-          value: r.checksum_failures ?? 0,
-          threshold: 0,
-          evidence: [
-            {
-              datname: r.datname,
-              checksum_failures: r.checksum_failures,
-              checksum_last_failure: r.checksum_last_failure?.toISOString() ?? null,
-              stats_reset: r.stats_reset?.toISOString() ?? null,
-            },
-          ],
-        };
+    const base = ctx.counterBaseline;
+    const findings: FindingDraft[] = [];
+    for (const r of main) {
+      const total = r.checksum_failures ?? 0;
+      if (total <= 0) continue;
+      const fromBase = base ? failuresBefore(r.datname, total, r.stats_reset, base) : undefined;
+      const failures = fromBase && 'before' in fromBase ? total - fromBase.before : total;
+      if (failures <= 0) continue;
+      const where = r.datname === null ? 'shared system catalogs' : `database ${pgIdent(r.datname)}`;
+      const last = r.checksum_last_failure
+        ? `, last at ${r.checksum_last_failure.toISOString()}${r.checksum_last_failure.getTime() >= ctx.window.from.getTime() ? ' (within the window)' : ' (before the window)'}`
+        : '';
+      let counted = `counted since ${r.stats_reset ? r.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}`;
+      if (base && fromBase && 'before' in fromBase) counted = `counted ${coverage(base)}`;
+      else if (base && fromBase && 'unusable' in fromBase)
+        counted += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+      findings.push({
+        severity: 'critical',
+        object: r.datname === null ? ctx.instance.name : pgIdent(r.datname),
+        message: `${failures} data page checksum failure${failures === 1 ? '' : 's'} in ${where}${last}; ${counted}`,
+        value: failures,
+        threshold: 0,
+        evidence: [
+          {
+            datname: r.datname,
+            ...(base && fromBase && 'before' in fromBase
+              ? { baseline: fromBase.before, current: total, delta: failures }
+              : { checksum_failures: r.checksum_failures }),
+            checksum_last_failure: r.checksum_last_failure?.toISOString() ?? null,
+            stats_reset: r.stats_reset?.toISOString() ?? null,
+          },
+        ],
       });
+    }
+    return findings;
   },
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, InstanceInfo, QuerySpec } from '../../check.types.js';
+import type {
+  AnyCheck,
+  CounterBaseline,
+  Evaluation,
+  FindingDraft,
+  InstanceInfo,
+  QuerySpec,
+} from '../../check.types.js';
 import { postgresChecksumFailures } from './checksum-failures.check.js';
 import { NO_HOST_METRICS, postgresFilesystemFreeSpace } from './filesystem-free-space.check.js';
 
@@ -21,7 +28,11 @@ const server = {
 function evaluate(
   check: AnyCheck,
   raw: Record<string, unknown[]>,
-  opts: { thresholds?: Record<string, unknown>; instance?: Partial<InstanceInfo> } = {},
+  opts: {
+    thresholds?: Record<string, unknown>;
+    instance?: Partial<InstanceInfo>;
+    counterBaseline?: CounterBaseline;
+  } = {},
 ): Evaluation {
   const rows: Record<string, unknown[]> = {};
   for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
@@ -33,6 +44,7 @@ function evaluate(
     now,
     instance: { name: 'pg-prod-1', ...opts.instance },
     thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
+    ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
   });
 }
 const findings = (e: Evaluation): FindingDraft[] => {
@@ -108,5 +120,140 @@ describe('postgres.checksum-failures', () => {
     expect(out[1]!.message).toBe(
       '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-09-01T00:00:00.000Z',
     );
+  });
+});
+
+describe('postgres.checksum-failures over a counter baseline', () => {
+  /** pg_stat_database rows with failures, as node-postgres returns them. */
+  const failure = (over: Record<string, unknown> = {}) => ({
+    data_checksums: 'on',
+    datname: 'Orders "EU"',
+    checksum_failures: '3',
+    checksum_last_failure: new Date('2026-11-24T03:00:00Z'),
+    stats_reset: new Date('2026-09-01T00:00:00Z'),
+    ...over,
+  });
+  const SHARED_RESET = '2026-08-01T00:00:00Z';
+  const shared = (failures: string) =>
+    failure({
+      datname: null,
+      checksum_failures: failures,
+      checksum_last_failure: new Date('2026-10-01T00:00:00Z'),
+      stats_reset: new Date(SHARED_RESET),
+    });
+  /** The snapshot collector's keys; the cluster-wide row is `db.<shared>.*`; stats_reset_ms keeps µs. */
+  const baseline = (counters: Record<string, number>, over: Partial<CounterBaseline> = {}): CounterBaseline => ({
+    takenAt: '2026-11-18T11:55:00.000Z',
+    coversWindowStart: true,
+    counters: {
+      'db.Orders "EU".checksum_failures': 1,
+      'db.Orders "EU".deadlocks': 7,
+      'db.Orders "EU".stats_reset_ms': Date.parse('2026-09-01T00:00:00Z') + 0.5,
+      'db.<shared>.checksum_failures': 2,
+      'db.<shared>.stats_reset_ms': Date.parse(SHARED_RESET),
+      ...counters,
+    },
+    ...over,
+  });
+
+  it.each([
+    ['no failure at all', [], {}, []],
+    ['failures all before the snapshot', [failure({ checksum_failures: '1' }), shared('2')], {}, []],
+    ['Δ 2 in a database', [failure(), shared('2')], {}, [['"Orders ""EU"""', 2]]],
+    ['Δ 1 in shared catalogs', [failure({ checksum_failures: '1' }), shared('3')], {}, [['pg-prod-1', 1]]],
+    [
+      'a database failing for the first time since the snapshot',
+      [failure({ checksum_failures: '1' })],
+      { 'db.Orders "EU".checksum_failures': 0 },
+      [['"Orders ""EU"""', 1]],
+    ],
+  ] as const)('%s', (_name, rows, counters, expected) => {
+    const out = findings(
+      evaluate(
+        postgresChecksumFailures,
+        {
+          main: rows.length
+            ? [...rows]
+            : [
+                {
+                  ...failure(),
+                  datname: null,
+                  checksum_failures: null,
+                  checksum_last_failure: null,
+                  stats_reset: null,
+                },
+              ],
+        },
+        { counterBaseline: baseline(counters) },
+      ),
+    );
+    expect(out.map((f) => [f.object, f.value])).toEqual(expected);
+    for (const f of out) expect(f).toMatchObject({ severity: 'critical', threshold: 0 });
+  });
+
+  it('says what the delta covers, with baseline and current counts as evidence', () => {
+    const [f] = findings(evaluate(postgresChecksumFailures, { main: [failure()] }, { counterBaseline: baseline({}) }));
+    expect(f!.message).toBe(
+      '2 data page checksum failures in database "Orders ""EU""", last at 2026-11-24T03:00:00.000Z (within the window); counted in the window since 2026-11-18T11:55:00.000Z',
+    );
+    expect(f!.evidence).toEqual([
+      {
+        datname: 'Orders "EU"',
+        baseline: 1,
+        current: 3,
+        delta: 2,
+        checksum_last_failure: '2026-11-24T03:00:00.000Z',
+        stats_reset: '2026-09-01T00:00:00.000Z',
+      },
+    ]);
+    const [g] = findings(
+      evaluate(
+        postgresChecksumFailures,
+        { main: [shared('3')] },
+        { counterBaseline: baseline({}, { takenAt: '2026-11-21T03:15:00.000Z', coversWindowStart: false }) },
+      ),
+    );
+    expect(g!.message).toBe(
+      '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-11-21T03:15:00.000Z (first snapshot in the window; window start not covered)',
+    );
+  });
+
+  it.each([
+    [
+      'statistics reset after the snapshot',
+      failure({ checksum_failures: '1', stats_reset: new Date('2026-11-20T00:00:00Z') }),
+      {},
+      'counted since 2026-11-20T00:00:00.000Z (snapshot of 2026-11-18T11:55:00.000Z not used: statistics reset since)',
+    ],
+    [
+      'the counter went backwards',
+      failure({ checksum_failures: '1' }),
+      { 'db.Orders "EU".checksum_failures': 4 },
+      'counted since 2026-09-01T00:00:00.000Z (snapshot of 2026-11-18T11:55:00.000Z not used: checksum_failures went backwards (statistics reset since))',
+    ],
+    [
+      'a database created after the snapshot',
+      failure({ datname: 'new', checksum_failures: '1' }),
+      {},
+      'counted since 2026-09-01T00:00:00.000Z (snapshot of 2026-11-18T11:55:00.000Z not used: the database is not in it)',
+    ],
+  ])('falls back to the total since the statistics reset: %s', (_name, row, counters, counted) => {
+    const [f, ...rest] = findings(
+      evaluate(postgresChecksumFailures, { main: [row] }, { counterBaseline: baseline(counters) }),
+    );
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: 'critical', value: 1 });
+    expect(f!.message).toMatch(/^1 data page checksum failure in database /);
+    expect(f!.message.endsWith(`; ${counted}`)).toBe(true);
+  });
+
+  it('is still skipped when data checksums are off', () => {
+    expect(
+      evaluate(
+        postgresChecksumFailures,
+        { main: [{ ...failure(), data_checksums: 'off', datname: null, checksum_failures: null }] },
+        { counterBaseline: baseline({}) },
+      ),
+    ).toHaveProperty('skipped');
   });
 });
