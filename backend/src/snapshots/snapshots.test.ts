@@ -1,9 +1,10 @@
 import type { Job } from 'agenda';
+import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../http/actor.js';
 import type { SnapshotData } from '../schedules/scheduler.js';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
-import { MARIADB_ROOT } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT, randomSuffix } from '../test/pg-fixtures.js';
 import { baselineFor, sameLifetime } from './baseline.js';
 import { collectorHandler, nextSlot } from './collector.job.js';
 
@@ -114,5 +115,29 @@ describe('counter snapshots', () => {
       taken!.serverStartedAt,
     );
     expect(uncovered?.coversWindowStart).toBe(false);
+  });
+
+  it('counts a delta check over the window from the snapshot at its start', async () => {
+    await api.ctx.thresholds.set(CLI_ACTOR, 'mysql.aborted-connections', 'instance', maria, { warnPercent: 0 });
+    const t0 = new Date();
+    await api.ctx.inspector.snapshot(maria, t0);
+    for (let i = 0; i < 3; i++) {
+      await mysql
+        .createConnection({ ...MARIADB_ROOT, user: `dbp_nobody_${randomSuffix()}`, password: 'wrong' })
+        .then((c) => c.end())
+        .catch(() => undefined);
+    }
+    const from = new Date(t0.getTime() + 1);
+    const report = await api.ctx.inspector.inspectInstance(maria, {
+      tier: 'daily',
+      window: { from, to: new Date() },
+      trigger: { kind: 'manual' },
+    });
+    const finding = report.findings.find((f) => f.checkId === 'mysql.aborted-connections');
+    expect(finding?.message).toContain(`in the window since ${t0.toISOString()}`);
+    const aborted = finding?.evidence?.find(
+      (e) => e.counter === 'Aborted_connects' || e.counter === 'status.aborted_connects',
+    );
+    expect(Number(aborted?.delta)).toBeGreaterThanOrEqual(3);
   });
 });
