@@ -1,24 +1,46 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { benchInspect, formatInspectResults } from './inspect.bench.js';
+import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
 
 const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+const VALUED = ['--runs', '--schedules', '--burst'];
 
-/** `npm run bench [-- inspect] [--runs N] [--record]`: prints ratios against baselines measured in the same run. */
+/**
+ * `npm run bench [-- inspect] [--runs N] [--record]`: prints ratios against baselines measured in the same run.
+ * `npm run bench -- schedules [--schedules N] [--burst N] [--record]`: dispatch lateness, duplicates and losses with
+ * two worker processes, and the schedule API's latency, against their goals.
+ */
 async function main(argv: string[]): Promise<void> {
-  const runsAt = argv.indexOf('--runs');
-  const which = argv.find((a, i) => !a.startsWith('--') && i !== runsAt + 1) ?? 'inspect';
-  const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number ≥ 1');
-  if (which !== 'inspect') throw new Error(`unknown benchmark "${which}" (known: inspect)`);
-  const table = formatInspectResults(await benchInspect(runs), runs);
+  const valueAt = new Set(VALUED.map((f) => argv.indexOf(f)).filter((i) => i >= 0));
+  const which = argv.find((a, i) => !a.startsWith('--') && !valueAt.has(i - 1)) ?? 'inspect';
+  const int = (flag: string, fallback: number, min: number): number => {
+    const at = argv.indexOf(flag);
+    const value = at >= 0 ? Number(argv[at + 1]) : fallback;
+    if (!Number.isInteger(value) || value < min) throw new Error(`${flag} takes a whole number ≥ ${min}`);
+    return value;
+  };
+  let table: string;
+  if (which === 'inspect') {
+    const runs = int('--runs', 5, 1);
+    table = formatInspectResults(await benchInspect(runs), runs);
+  } else if (which === 'schedules') {
+    const schedules = int('--schedules', 10_000, 2);
+    const burst = int('--burst', 1000, 1);
+    if (burst >= schedules) throw new Error('--burst must be smaller than --schedules');
+    table = formatSchedulesResults(
+      await benchSchedules({ schedules, burst, workers: 2, apiRequests: 200, drainTimeoutMs: 300_000 }),
+    );
+  } else {
+    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules)`);
+  }
   process.stdout.write(table);
   if (argv.includes('--record')) {
     const doc = await readFile(DOC, 'utf8').catch(() => '# Benchmarks\n');
-    const marker = '<!-- bench:inspect -->';
+    const marker = `<!-- bench:${which} -->`;
     const section = `${marker}\n${table}${marker}`;
     const next = doc.includes(marker)
-      ? doc.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), section)
+      ? doc.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), () => section)
       : `${doc}\n${section}\n`;
     await writeFile(DOC, next);
   }

@@ -1,4 +1,4 @@
-import { Agenda, type Job } from 'agenda';
+import { Agenda, type Job, type JobWithId } from 'agenda';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { Schedule } from './schedule.model.js';
@@ -35,6 +35,12 @@ export interface SchedulerOptions {
   lockLifetimeMs?: number;
 }
 
+/** Agenda's job processor (a private field): what a poll does, and what `stop()` does to the jobs not started. */
+interface JobProcessorInternals {
+  process(): Promise<void>;
+  stop(): JobWithId[];
+}
+
 const isDuplicate = (err: unknown): boolean => {
   const code = (err as { code?: unknown })?.code;
   return code === '23505' || code === 11000;
@@ -45,6 +51,8 @@ export class Scheduler {
   readonly agenda: Agenda;
   readonly name: string;
   private readonly options: Required<SchedulerOptions>;
+  private working = false;
+  private refill = { running: false, again: false };
 
   constructor(
     store: Store,
@@ -98,25 +106,63 @@ export class Scheduler {
         lockLifetime: this.options.lockLifetimeMs,
       });
     await this.agenda.start();
+    this.working = true;
+    this.agenda.on('complete', (_job: unknown, remote?: boolean) => {
+      if (remote !== true) this.refillNow();
+    });
+  }
+
+  /**
+   * Agenda locks new jobs only at each poll (at most lockLimit per job name and process) or when told of a job due
+   * before the next poll, so a burst of occurrences due at once would drain at lockLimit per poll interval, however
+   * fast each one runs. When one of ours finishes, its slot is filled at once instead. One refill at a time.
+   */
+  private refillNow(): void {
+    if (this.refill.running) {
+      this.refill.again = true;
+      return;
+    }
+    this.refill.running = true;
+    setImmediate(() => {
+      void (async () => {
+        try {
+          do {
+            this.refill.again = false;
+            const processor = this.processor();
+            if (!this.working || !processor) return;
+            await processor.process();
+          } while (this.refill.again);
+        } catch (err) {
+          this.logger.error({ err }, 'scheduler refill failed');
+        } finally {
+          this.refill.running = false;
+        }
+      })();
+    });
   }
 
   /** Enqueues one occurrence; a row for the same (schedule, fire time) already there is kept unless its version is stale. */
   async enqueueOccurrence(schedule: Pick<Schedule, 'id' | 'version'>, fireAt: Date): Promise<void> {
     const data: OccurrenceData = { scheduleId: schedule.id, fireAt: fireAt.toISOString(), version: schedule.version };
     for (let attempt = 0; attempt < 2; attempt++) {
+      let id: string | undefined;
       try {
-        await this.agenda
+        const saved = await this.agenda
           .create(OCCURRENCE_JOB, data)
           .schedule(fireAt)
           .unique({ 'data.scheduleId': data.scheduleId, 'data.fireAt': data.fireAt }, { insertOnly: true })
           .save();
+        id = String(saved.attrs._id); // the row inserted, or the one already there
       } catch (err) {
         if (!isDuplicate(err)) throw err;
       }
-      const { jobs } = await this.agenda.queryJobs({
-        name: OCCURRENCE_JOB,
-        data: { scheduleId: data.scheduleId, fireAt: data.fireAt },
-      });
+      // By id (a key lookup; matching on data scans every occurrence row, history included) unless an insert race
+      // was lost.
+      const { jobs } = await this.agenda.queryJobs(
+        id
+          ? { name: OCCURRENCE_JOB, id }
+          : { name: OCCURRENCE_JOB, data: { scheduleId: data.scheduleId, fireAt: data.fireAt } },
+      );
       const stale = jobs.filter((j) => (j.data as OccurrenceData).version !== data.version && !j.lastFinishedAt);
       if (stale.length === 0) return;
       // An edit raced with a chaining handler: replace the old version's row so the occurrence is not fenced away.
@@ -160,12 +206,23 @@ export class Scheduler {
     return jobs.filter((j) => j.nextRunAt && !j.lastFinishedAt).map((j) => j.data as OccurrenceData);
   }
 
+  private processor(): JobProcessorInternals | undefined {
+    return (this.agenda as unknown as { jobProcessor?: JobProcessorInternals }).jobProcessor;
+  }
+
   /** Stops taking jobs and waits for running ones (SIGTERM); what does not finish re-runs elsewhere after its lock expires. */
   async drain(timeoutMs: number): Promise<void> {
+    this.working = false;
+    // Agenda's drain keeps the locks of jobs this process took ahead of their fire time but has not started, so no
+    // other worker could run them before the lock expires (lockLifetime, a minute by default). Stop starting jobs and
+    // hand those back first; the running ones still finish.
+    const notStarted = this.processor()?.stop() ?? [];
+    if (notStarted.length > 0) await this.agenda.db.unlockJobs(notStarted.map((j) => j.attrs._id));
     await this.agenda.drain(timeoutMs);
   }
 
   async stop(): Promise<void> {
+    this.working = false;
     await this.agenda.stop();
   }
 }

@@ -10,6 +10,9 @@ import type { Schedule, ScheduleSpec, ScheduleStatus } from './schedule.model.js
 import { ruleOf } from './schedule-rules.js';
 import type { Scheduler } from './scheduler.js';
 
+/** How long finished Agenda job rows are kept. */
+const JOB_HISTORY_MS = 7 * 86_400_000;
+
 export interface ScheduleView extends Schedule {
   enabled: boolean;
   /** The next fire time, for active schedules. */
@@ -182,13 +185,18 @@ export class SchedulesService {
     await this.scheduler.enqueueOccurrence(s, nextFireAfter(ruleOf(s), this.now()));
   }
 
-  /** Re-enqueues the next occurrence of every active schedule (idempotent: one row per occurrence). */
+  /**
+   * Queues the next occurrence of every active schedule that has none pending for its version (idempotent: one row per
+   * occurrence), and drops job rows that finished more than a week ago (the inspections table keeps the history).
+   */
   async reconcile(): Promise<number> {
     let n = 0;
+    await this.store.jobs.pruneFinishedJobs(new Date(this.now().getTime() - JOB_HISTORY_MS).toISOString());
+    const pending = await this.store.jobs.pendingOccurrenceVersions();
     for (let offset = 0; ; offset += 500) {
       const batch = await this.store.schedules.list({ status: ['active'], limit: 500, offset });
       for (const s of batch) {
-        if ((await this.scheduler.pendingOccurrences(s.id)).some((o) => o.version === s.version)) continue;
+        if (pending.get(s.id)?.includes(s.version)) continue;
         await this.enqueueFirst(s);
         n++;
       }

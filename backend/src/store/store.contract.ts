@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Agenda } from 'agenda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTokenRecord } from '../auth/token.types.js';
 import { ConflictError, InputError, NotFoundError } from '../errors/domain-errors.js';
@@ -509,6 +510,40 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await store.snapshots.firstBetween(inst, at(7), at(9))).toBeNull();
       expect(await store.snapshots.prune(at(3))).toBeGreaterThanOrEqual(1);
       expect((await store.snapshots.firstBetween(inst, at(0), at(9)))?.takenAt).toBe(at(4));
+    });
+
+    it("reads pending occurrence versions and prunes finished rows of Agenda's job table", async () => {
+      const agenda = new Agenda({ backend: store.agendaBackend(), processEvery: 200, name: 'contract' });
+      try {
+        const scheduleId = randomUUID();
+        const fireAt = new Date('2030-01-02T03:04:05.000Z');
+        await agenda.ready;
+        await agenda
+          .create('inspection:occurrence', { scheduleId, fireAt: fireAt.toISOString(), version: 3 })
+          .schedule(fireAt)
+          .save();
+        const requestId = randomUUID();
+        let ran = false;
+        agenda.define('inspection:immediate', async () => {
+          ran = true;
+        });
+        await agenda.start();
+        await agenda.create('inspection:immediate', { inspectionId: 'i', requestId }).schedule(new Date()).save();
+        const finished = async () =>
+          (await agenda.queryJobs({ name: 'inspection:immediate', data: { requestId } })).jobs[0]?.lastFinishedAt;
+        for (let i = 0; i < 100 && !(ran && (await finished())); i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await finished()).toBeTruthy();
+        expect((await store.jobs.pendingOccurrenceVersions()).get(scheduleId)).toEqual([3]);
+        expect(await store.jobs.pruneFinishedJobs(new Date(Date.now() - 3_600_000).toISOString())).toBe(0);
+        expect(await store.jobs.pruneFinishedJobs(new Date(Date.now() + 60_000).toISOString())).toBeGreaterThanOrEqual(
+          1,
+        );
+        expect((await agenda.queryJobs({ name: 'inspection:immediate', data: { requestId } })).total).toBe(0);
+        expect((await store.jobs.pendingOccurrenceVersions()).get(scheduleId)).toEqual([3]);
+        await agenda.cancel({ name: 'inspection:occurrence', data: { scheduleId } });
+      } finally {
+        await agenda.drain(2000);
+      }
     });
 
     it('lists audit entries newest first with filters and paging', async () => {

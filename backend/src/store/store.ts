@@ -156,6 +156,14 @@ export interface SnapshotRepository {
   prune(before: string): Promise<number>;
 }
 
+/** Direct upkeep of Agenda's job rows that Agenda's own API can only do by scanning them all. */
+export interface JobMaintenance {
+  /** Versions of the occurrences still pending (not run yet), by schedule id: one indexed read for the reconciler. */
+  pendingOccurrenceVersions(): Promise<Map<string, number[]>>;
+  /** Deletes one-off job rows that finished before `before` (their history lives in the inspections table). */
+  pruneFinishedJobs(before: string): Promise<number>;
+}
+
 export type StoreKind = 'postgres' | 'embedded' | 'mongodb';
 
 /** The persistence boundary of DB Patrol; one adapter per database, one contract suite for all. */
@@ -171,6 +179,7 @@ export interface Store {
   readonly schedules: ScheduleRepository;
   readonly inspections: InspectionRepository;
   readonly snapshots: SnapshotRepository;
+  readonly jobs: JobMaintenance;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

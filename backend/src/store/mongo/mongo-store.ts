@@ -5,6 +5,7 @@ import type { Store, StoreKind } from '../store.js';
 import { MongoAuditRepository } from './audit.repository.mongo.js';
 import { MongoInspectionRepository } from './inspections.repository.mongo.js';
 import { MongoSnapshotRepository } from './snapshots.repository.mongo.js';
+import { MongoJobMaintenance } from './jobs.maintenance.mongo.js';
 import { MongoInventoryRepository } from './inventory.repository.mongo.js';
 import { AGENDA_COLLECTION, runMongoMigrations } from './migrations.mongo.js';
 import { MongoDatabase } from './mongo-database.js';
@@ -75,6 +76,7 @@ export class MongoStore implements Store {
   readonly schedules: MongoScheduleRepository;
   readonly inspections: MongoInspectionRepository;
   readonly snapshots: MongoSnapshotRepository;
+  readonly jobs: MongoJobMaintenance;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
 
@@ -90,6 +92,7 @@ export class MongoStore implements Store {
     this.schedules = new MongoScheduleRepository(this.database);
     this.inspections = new MongoInspectionRepository(this.database);
     this.snapshots = new MongoSnapshotRepository(this.database.db);
+    this.jobs = new MongoJobMaintenance(this.database.db);
   }
 
   /**

@@ -10,6 +10,7 @@ import { PgInspectionRepository } from './inspections.repository.pg.js';
 import { PgReportRepository } from './reports.repository.pg.js';
 import { PgScheduleRepository } from './schedules.repository.pg.js';
 import { PgSnapshotRepository } from './snapshots.repository.pg.js';
+import { PgJobMaintenance } from './jobs.maintenance.pg.js';
 import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 
@@ -46,6 +47,7 @@ export class PostgresStore implements Store {
   readonly schedules: PgScheduleRepository;
   readonly inspections: PgInspectionRepository;
   readonly snapshots: PgSnapshotRepository;
+  readonly jobs: PgJobMaintenance;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
@@ -68,6 +70,7 @@ export class PostgresStore implements Store {
     this.schedules = new PgScheduleRepository(this.db);
     this.inspections = new PgInspectionRepository(this.db);
     this.snapshots = new PgSnapshotRepository(this.db);
+    this.jobs = new PgJobMaintenance(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
   }
