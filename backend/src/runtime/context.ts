@@ -95,7 +95,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
           ctx,
         );
       await scheduler.startWorking({
-        occurrence: occurrenceHandler({ store, scheduler, logger, run }),
+        occurrence: occurrenceHandler({ store, scheduler, logger, run, audit }),
         immediate: immediateHandler({ store, scheduler, run }),
         snapshots: collectorHandler({
           store,

@@ -4,6 +4,7 @@ import type { Inspection } from '../inspections/inspection.model.js';
 import type { RunContext } from '../inspections/inspection-runner.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { nextFireAfter, occurrenceWindow } from './fire-times.js';
 import type { Schedule } from './schedule.model.js';
 import { maxLatenessMs, ruleOf } from './schedule-rules.js';
@@ -14,6 +15,7 @@ export interface OccurrenceDeps {
   scheduler: Scheduler;
   logger: Logger;
   run: (inspection: Inspection, ctx: RunContext) => Promise<unknown>;
+  audit?: AuditLog;
   now?: () => Date;
 }
 
@@ -61,6 +63,12 @@ export function occurrenceHandler(deps: OccurrenceDeps) {
     if (lateMs > maxLatenessMs(schedule, fireAt)) {
       const claimed = await deps.store.inspections.claimOccurrence(inspection);
       if (claimed) {
+        await deps.audit?.record(
+          { name: `scheduler (${deps.scheduler.name})`, role: 'admin' },
+          'inspection.missed',
+          { type: 'inspection', id: claimed.id, name: schedule.name },
+          { scheduleId, fireAt: fireAt.toISOString(), lateSeconds: Math.round(lateMs / 1000) },
+        );
         await deps.store.inspections.update(claimed.id, claimed.attempt, {
           state: 'missed',
           finishedAt: started.toISOString(),
@@ -72,6 +80,12 @@ export function occurrenceHandler(deps: OccurrenceDeps) {
     }
     const claimed = await deps.store.inspections.claimOccurrence(inspection);
     if (!claimed) return;
+    await deps.audit?.record(
+      { name: `scheduler (${deps.scheduler.name})`, role: 'admin' },
+      claimed.attempt === 1 ? 'inspection.run' : 'inspection.resume',
+      { type: 'inspection', id: claimed.id, name: schedule.name },
+      { scheduleId, fireAt: fireAt.toISOString(), attempt: claimed.attempt },
+    );
     await deps.run(claimed, { worker: deps.scheduler.name, heartbeat: () => job.touch() });
   };
 }

@@ -76,6 +76,9 @@ describe('schedules', () => {
       });
     }
     expect(new Set(done.map((o) => o.fireAt)).size).toBe(done.length);
+    const audit = (await api.call('GET', '/api/v1/audit?action=inspection.run&limit=1000')).body.items;
+    for (const o of done)
+      expect(audit.some((a: { details?: { fireAt?: string } }) => a.details?.fireAt === o.fireAt)).toBe(true);
     const preview = (await api.call('GET', `/api/v1/schedules/${s.id}/preview?count=3`)).body.items;
     expect(preview).toHaveLength(3);
     for (const p of preview) expect(p.window.to).toBe(p.fireAt);
