@@ -1,17 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 import { MARIADB_ROOT } from '../test/pg-fixtures.js';
 import { startSilentServer, waitFor } from '../test/silent-server.js';
 
 /** Immediate inspections through the API, run as real Agenda jobs by a worker in the same process. */
-describe('inspections run now', () => {
+const STORES = [
+  { store: 'PostgreSQL', mongoUrl: undefined },
+  ...(MONGO_URL ? [{ store: 'MongoDB', mongoUrl: MONGO_URL }] : []),
+];
+if (!MONGO_URL) console.warn('inspections run now: MongoDB skipped (set MONGO_URL=mongodb://… to run these on it too)');
+
+describe.each(STORES)('inspections run now on $store', ({ mongoUrl }) => {
   let api: ApiHarness;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     silent = await startSilentServer();
-    api = await startApiHarness({ DBPATROL_CONNECT_TIMEOUT_MS: '1500', DBPATROL_POLL_MS: '500' }, { worker: true });
+    api = await startApiHarness(
+      { DBPATROL_CONNECT_TIMEOUT_MS: '1500', DBPATROL_POLL_MS: '500' },
+      { worker: true, ...(mongoUrl ? { mongoUrl } : {}) },
+    );
     const biz = (await api.call('POST', '/api/v1/businesses', { body: { name: 'run-now' } })).body.id;
     const host = (
       await api.call('POST', '/api/v1/hosts', { body: { name: 'run-now-host', businessId: biz, address: '127.0.0.1' } })

@@ -1,16 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 import { waitFor } from '../test/silent-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Schedules through the API with a real Agenda worker on a PostgreSQL store, firing every few seconds. */
-describe('schedules', () => {
+const STORES = [
+  { store: 'PostgreSQL', mongoUrl: undefined },
+  ...(MONGO_URL ? [{ store: 'MongoDB', mongoUrl: MONGO_URL }] : []),
+];
+if (!MONGO_URL) console.warn('schedules: MongoDB skipped (set MONGO_URL=mongodb://… to run these on it too)');
+
+describe.each(STORES)('schedules on $store', ({ mongoUrl }) => {
   let api: ApiHarness;
   let pg: string;
 
   beforeAll(async () => {
-    api = await startApiHarness({ DBPATROL_POLL_MS: '500' }, { worker: true });
+    api = await startApiHarness({ DBPATROL_POLL_MS: '500' }, { worker: true, ...(mongoUrl ? { mongoUrl } : {}) });
     const biz = (await api.call('POST', '/api/v1/businesses', { body: { name: 'sched' } })).body.id;
     const host = (
       await api.call('POST', '/api/v1/hosts', { body: { name: 'sched-host', businessId: biz, address: '127.0.0.1' } })

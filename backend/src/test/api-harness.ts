@@ -7,7 +7,29 @@ import { loadConfig } from '../config/config.js';
 import { startServer, type RunningServer } from '../http/serve.js';
 import { createLogger } from '../logging/logger.js';
 import { createContext, type AppContext } from '../runtime/context.js';
+import { randomBytes } from 'node:crypto';
 import { createScratchDatabase } from './pg-fixtures.js';
+
+/** `MONGO_URL` when the suites should also run on MongoDB (no server here; CI elsewhere may set it). */
+export const MONGO_URL = process.env.MONGO_URL ?? '';
+
+/** A fresh database name on the MongoDB server of `url`, dropped afterwards. */
+async function mongoScratch(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const u = new URL(url);
+  u.pathname = `/dbpatrol_api_${randomBytes(4).toString('hex')}`;
+  const { MongoClient } = await import('mongodb');
+  return {
+    url: u.toString(),
+    async drop() {
+      const client = await MongoClient.connect(u.toString());
+      try {
+        await client.db().dropDatabase();
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
 
 export interface ApiHarness {
   url: string;
@@ -36,12 +58,15 @@ export interface ApiResponse {
   headers: Headers;
 }
 
-/** A real DB Patrol API on a fresh PostgreSQL database of the local server, listening on a free loopback port. */
+/**
+ * A real DB Patrol API on a fresh PostgreSQL database of the local server (or a fresh database on the MongoDB server
+ * of `options.mongoUrl`), listening on a free loopback port.
+ */
 export async function startApiHarness(
   env: Record<string, string> = {},
-  options: { worker?: boolean } = {},
+  options: { worker?: boolean; mongoUrl?: string } = {},
 ): Promise<ApiHarness> {
-  const db = await createScratchDatabase('dbpatrol_api');
+  const db = options.mongoUrl ? await mongoScratch(options.mongoUrl) : await createScratchDatabase('dbpatrol_api');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-api-'));
   const logs: string[] = [];
   const bodies: string[] = [];
@@ -54,11 +79,11 @@ export async function startApiHarness(
   const config: Config = loadConfig(
     {},
     {
-      DBPATROL_STORE_URL: db.url,
       DBPATROL_DATA_DIR: dataDir,
       DBPATROL_LOG_LEVEL: 'debug',
       DBPATROL_CONNECT_TIMEOUT_MS: '2000',
       ...env,
+      DBPATROL_STORE_URL: db.url,
     },
   );
   const ctx = await createContext(config, createLogger({ level: 'debug', destination: sink }));
