@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, InstanceInfo, QuerySpec } from '../../check.types.js';
+import { checkEvaluator } from '../../../test/check-evaluator.js';
 import { postgresLongTransactions } from './long-transactions.check.js';
 import { postgresXidWraparound } from './xid-wraparound.check.js';
 
@@ -17,29 +16,7 @@ const server = {
   readOnly: false,
 } as const;
 
-/** Parses raw driver rows through the check's row schemas, then evaluates. */
-function evaluate(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  opts: { thresholds?: Record<string, unknown>; instance?: Partial<InstanceInfo> } = {},
-): Evaluation {
-  const rows: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
-    rows[name] = z.array(q.row).parse(raw[name] ?? []);
-  }
-  return check.evaluate(rows, {
-    server,
-    window,
-    now,
-    instance: { name: 'pg-prod-1', ...opts.instance },
-    thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
-  });
-}
-const findings = (e: Evaluation): FindingDraft[] => {
-  if (Array.isArray(e)) return e;
-  if ('findings' in e) return e.findings;
-  throw new Error(`skipped: ${e.skipped}`);
-};
+const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
 
 describe('postgres.long-transactions', () => {
   const session = (over: Record<string, unknown>) => ({
