@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CounterBaseline } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
+import { baselineCoverage } from '../../format.js';
 
 const CONNECTION_ERRORS = ['accept', 'internal', 'max_connections', 'peer_address', 'select', 'tcpwrap'].map(
   (e) => `Connection_errors_${e}`,
@@ -34,10 +35,6 @@ function windowDelta(current: Values, base: CounterBaseline): { delta: Values } 
 }
 
 /** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
-const coverage = (b: CounterBaseline): string =>
-  b.coversWindowStart
-    ? `in the window since ${new Date(b.takenAt).toISOString()}`
-    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 export const mysqlAbortedConnections = defineCheck({
   id: 'mysql.aborted-connections',
@@ -84,7 +81,7 @@ export const mysqlAbortedConnections = defineCheck({
       { Aborted_connects: aborted, Connections: connections, Aborted_clients: counted.Aborted_clients ?? 0, ...errors },
     ];
     if (base && fromBase && 'delta' in fromBase) {
-      since = coverage(base);
+      since = baselineCoverage(base);
       evidence = COUNTERS.map((n) => ({
         counter: n,
         baseline: base.counters[counterKey(n)] ?? null,

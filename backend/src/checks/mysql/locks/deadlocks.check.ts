@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { CounterBaseline, Flavor } from '../../check.types.js';
+import type { Flavor } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { baselineCoverage } from '../../format.js';
 
 const DAY = 86_400;
 /** Enable times computed from TIMESTAMPDIFF seconds and two clocks are this rough. */
@@ -13,10 +14,6 @@ const COUNTER = {
 } as const satisfies Partial<Record<Flavor, { key: string; name: string }>>;
 
 /** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
-const coverage = (b: CounterBaseline): string =>
-  b.coversWindowStart
-    ? `in the window since ${new Date(b.takenAt).toISOString()}`
-    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 export const mysqlDeadlocks = defineCheck({
   id: 'mysql.deadlocks',
@@ -95,7 +92,7 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
           {
             severity: critical ? 'critical' : 'warning',
             object: ctx.instance.name,
-            message: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${coverage(base)}, ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+            message: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${baselineCoverage(base)}, ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
             value: delta,
             threshold: critical ? critPerDay : warnAbove,
             evidence: [{ counter: source.name, baseline: before, current: c.deadlocks, delta }],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
+import { baselineCoverage } from '../../format.js';
 
 const countersSql = (
   sessions: string,
@@ -19,10 +20,6 @@ const COUNTERS = [...ALWAYS, ...SESSIONS] as const;
 type Counters = Record<(typeof ALWAYS)[number], number> & Record<(typeof SESSIONS)[number], number | null>;
 
 /** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
-const coverage = (b: CounterBaseline): string =>
-  b.coversWindowStart
-    ? `in the window since ${new Date(b.takenAt).toISOString()}`
-    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 /**
  * The growth of one database's counters since the baseline snapshot, or why that snapshot cannot be used for it:
@@ -139,7 +136,7 @@ export const postgresErrorCounters = defineCheck({
       let evidence: Record<string, unknown>[] = [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
       if (base && fromBase && 'delta' in fromBase) {
         d = fromBase.delta;
-        since = coverage(base);
+        since = baselineCoverage(base);
         evidence = COUNTERS.filter((c) => current[c] !== null).map((c) => ({
           counter: c,
           baseline: fromBase.before[c],

@@ -2,15 +2,10 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgQualified } from '../../quote.js';
+import { formatBytes } from '../../format.js';
 
 const GiB = 1024 * 1024 * 1024;
 /** `8 KiB`, `12.5 MiB`, `3.2 GiB`. */
-const size = (bytes: number): string =>
-  bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
-    : bytes >= 1024 ** 2
-      ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-      : `${Math.ceil(bytes / 1024)} KiB`;
 
 const thresholdsSchema = z.object({
   largeBytes: z.number().nonnegative(),
@@ -84,7 +79,7 @@ ORDER BY 1, 2`,
         findings.push({
           severity: 'info',
           object: table,
-          message: `table ${table} is ${very ? 'very ' : ''}large: ${size(r.total_bytes)} with indexes and TOAST (≥ ${size(limit)})`,
+          message: `table ${table} is ${very ? 'very ' : ''}large: ${formatBytes(r.total_bytes)} with indexes and TOAST (≥ ${formatBytes(limit)})`,
           value: r.total_bytes,
           threshold: limit,
           evidence,

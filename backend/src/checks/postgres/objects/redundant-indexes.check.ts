@@ -2,14 +2,9 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgQualified } from '../../quote.js';
+import { formatBytes } from '../../format.js';
 
 /** `8 KiB`, `12.5 MiB`, `3.2 GiB`. */
-const size = (bytes: number): string =>
-  bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
-    : bytes >= 1024 ** 2
-      ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-      : `${Math.ceil(bytes / 1024)} KiB`;
 
 const row = z.object({
   schema_name: z.string(),
@@ -112,7 +107,7 @@ LIMIT 500`,
         ? `duplicates ${coverName}`
         : `(${first.index_columns}) is a left prefix of ${coverName} (${cover.covering_columns})`;
       const others = rows.length > 1 ? ` and ${rows.length - 1} more` : '';
-      const sized = first.index_bytes !== null ? ` (${size(first.index_bytes)})` : '';
+      const sized = first.index_bytes !== null ? ` (${formatBytes(first.index_bytes)})` : '';
       const constraint = first.backs_constraint ? '; it backs a constraint, drop that instead' : '';
       findings.push({
         severity: 'warning',

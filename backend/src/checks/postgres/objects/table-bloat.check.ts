@@ -2,16 +2,11 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgQualified } from '../../quote.js';
+import { formatBytes } from '../../format.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 /** `8 KiB`, `12.5 MiB`, `3.2 GiB`. */
-const size = (bytes: number): string =>
-  bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
-    : bytes >= 1024 ** 2
-      ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-      : `${Math.ceil(bytes / 1024)} KiB`;
 
 const thresholdsSchema = z.object({
   warnBytes: z.number().nonnegative(),
@@ -114,7 +109,7 @@ LIMIT 500`,
       findings.push({
         severity,
         object: table,
-        message: `table ${table} has an estimated ${size(r.bloat_bytes)} of bloat, ${pct.toFixed(1)} % of its ${size(r.table_bytes)} (≥ ${size(limit)} and ≥ ${t.minPct} %)`,
+        message: `table ${table} has an estimated ${formatBytes(r.bloat_bytes)} of bloat, ${pct.toFixed(1)} % of its ${formatBytes(r.table_bytes)} (≥ ${formatBytes(limit)} and ≥ ${t.minPct} %)`,
         value: r.bloat_bytes,
         threshold: limit,
         evidence: [{ ...r, bloat_pct: Number(pct.toFixed(1)) }],

@@ -2,16 +2,11 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgQualified } from '../../quote.js';
+import { formatBytes } from '../../format.js';
 
 const DAY_MS = 86_400_000;
 const MiB = 1024 * 1024;
 /** `8 KiB`, `12.5 MiB`, `3.2 GiB`. */
-const size = (bytes: number): string =>
-  bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
-    : bytes >= 1024 ** 2
-      ? `${(bytes / 1024 ** 2).toFixed(1)} MiB`
-      : `${Math.ceil(bytes / 1024)} KiB`;
 
 const thresholdsSchema = z.object({
   /** Counters must cover at least this many days (since stats reset or server start) before idx_scan = 0 means unused. */
@@ -128,7 +123,7 @@ LIMIT 500`,
       findings.push({
         severity: pct >= t.warnDatabasePct && bytes >= t.warnMinBytes ? 'warning' : 'info',
         object: index,
-        message: `index ${index} on ${pgQualified(r.schema_name, r.table_name)} (${size(bytes)}, ${pct.toFixed(2)} % of the database) ${idle}`,
+        message: `index ${index} on ${pgQualified(r.schema_name, r.table_name)} (${formatBytes(bytes)}, ${pct.toFixed(2)} % of the database) ${idle}`,
         value: bytes,
         threshold: t.minIndexBytes,
         evidence: [{ ...r, database_bytes: db.database_bytes, stats_since: since.toISOString() }],

@@ -2,15 +2,12 @@ import { z } from 'zod';
 import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
+import { baselineCoverage } from '../../format.js';
 
 /** The snapshot collector's name for the cluster-wide row (datname NULL: shared catalogs). */
 const SHARED = '<shared>';
 
 /** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
-const coverage = (b: CounterBaseline): string =>
-  b.coversWindowStart
-    ? `in the window since ${new Date(b.takenAt).toISOString()}`
-    : `since ${new Date(b.takenAt).toISOString()} (first snapshot in the window; window start not covered)`;
 
 /** Failures before the window, or why the snapshot cannot be used for this database (created or reset since). */
 function failuresBefore(
@@ -87,7 +84,7 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
         ? `, last at ${r.checksum_last_failure.toISOString()}${r.checksum_last_failure.getTime() >= ctx.window.from.getTime() ? ' (within the window)' : ' (before the window)'}`
         : '';
       let counted = `counted since ${r.stats_reset ? r.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}`;
-      if (base && fromBase && 'before' in fromBase) counted = `counted ${coverage(base)}`;
+      if (base && fromBase && 'before' in fromBase) counted = `counted ${baselineCoverage(base)}`;
       else if (base && fromBase && 'unusable' in fromBase)
         counted += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
       findings.push({
