@@ -29,6 +29,26 @@ export async function withPgAdmin<T>(work: (client: pg.Client) => Promise<T>): P
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Drops a test database, first waiting for connections that are still closing (a pool ending, a LISTEN client
+ * going back) so that none of this process's clients is killed under it; forced only after five seconds.
+ */
+export async function dropDatabase(name: string): Promise<void> {
+  await withPgAdmin(async (c) => {
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006' || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+  });
+}
+
 /** A fresh, empty database on the local PostgreSQL server; `drop()` removes it. */
 export async function createScratchDatabase(
   prefix = 'dbpatrol_test',
@@ -38,7 +58,6 @@ export async function createScratchDatabase(
   return {
     name,
     url: pgUrlFor(name),
-    drop: () =>
-      withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }
