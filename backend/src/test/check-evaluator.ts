@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type {
   AnyCheck,
-  CheckContext,
+  CounterBaseline,
   Evaluation,
   FindingDraft,
   InspectionWindow,
@@ -13,8 +13,20 @@ import type {
 export interface EvaluateOptions {
   thresholds?: Record<string, unknown>;
   instance?: Partial<InstanceInfo>;
-  extra?: Partial<CheckContext<unknown>>;
+  counterBaseline?: CounterBaseline;
 }
+
+/** The PostgreSQL server most table tests pretend to talk to (the version installed here). */
+export const POSTGRES_15: ServerFacts = {
+  engine: 'postgres',
+  flavor: 'postgres',
+  version: '15.20',
+  versionNum: 150020,
+  versionString: '15.20',
+  role: 'primary',
+  uptimeSeconds: 86_400,
+  readOnly: false,
+};
 
 /**
  * For table tests of `evaluate`: parses raw driver rows (strings for bigints and decimals) through the check's row
@@ -37,7 +49,7 @@ export function checkEvaluator(base: {
       now: base.now,
       instance: { name: base.instanceName, ...opts.instance },
       thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
-      ...opts.extra,
+      ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
     });
   };
   const findings = (e: Evaluation): FindingDraft[] => {

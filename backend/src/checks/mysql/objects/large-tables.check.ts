@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { formatBytes } from '../../format.js';
 import { myQualified } from '../../quote.js';
 
 const GiB = 1024 ** 3;
-const formatBytes = (n: number) =>
-  n >= GiB
-    ? `${(n / GiB).toFixed(1)} GiB`
-    : n >= 1024 ** 2
-      ? `${(n / 1024 ** 2).toFixed(1)} MiB`
-      : n >= 1024
-        ? `${(n / 1024).toFixed(1)} KiB`
-        : `${n} B`;
 
 export const mysqlLargeTables = defineCheck({
   id: 'mysql.large-tables',

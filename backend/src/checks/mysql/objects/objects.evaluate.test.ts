@@ -607,7 +607,7 @@ describe('MY-W07 large tables', () => {
     const [f] = findings(
       run(mysqlLargeTables, { main: [row('t', '10', 16384, 65536)] }, { thresholds: { indexLargerMinBytes: 0 } }),
     );
-    expect(f?.message).toBe('indexes of `app`.`t` take 64.0 KiB, more than its 16.0 KiB of data (4.0×)');
+    expect(f?.message).toBe('indexes of `app`.`t` take 64 KiB, more than its 16 KiB of data (4.0×)');
   });
 });
 

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvaluator } from '../../../test/check-evaluator.js';
+import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { NO_BACKUP_EVIDENCE, postgresBackupAge, walSegmentNumber } from './backup-age.check.js';
 import { postgresWalArchiving } from './wal-archiving.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const server = {
-  engine: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  versionNum: 150020,
-  versionString: '15.20',
-  role: 'primary',
-  uptimeSeconds: 86_400,
-  readOnly: false,
-} as const;
-
 const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
 
 describe('postgres.wal-archiving', () => {

@@ -1,56 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type {
-  AnyCheck,
-  CounterBaseline,
-  Evaluation,
-  FindingDraft,
-  InstanceInfo,
-  QuerySpec,
-} from '../../check.types.js';
+import type { CounterBaseline } from '../../check.types.js';
+import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { postgresErrorCounters } from './error-counters.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const server = {
-  engine: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  versionNum: 150020,
-  versionString: '15.20',
-  role: 'primary',
-  uptimeSeconds: 86_400,
-  readOnly: false,
-} as const;
-
-/** Parses raw driver rows through the check's row schemas, then evaluates. */
-function evaluate(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  opts: {
-    thresholds?: Record<string, unknown>;
-    instance?: Partial<InstanceInfo>;
-    counterBaseline?: CounterBaseline;
-  } = {},
-): Evaluation {
-  const rows: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
-    rows[name] = z.array(q.row).parse(raw[name] ?? []);
-  }
-  return check.evaluate(rows, {
-    server,
-    window,
-    now,
-    instance: { name: 'pg-prod-1', ...opts.instance },
-    thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
-    ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
-  });
-}
-const findings = (e: Evaluation): FindingDraft[] => {
-  if (Array.isArray(e)) return e;
-  if ('findings' in e) return e.findings;
-  throw new Error(`skipped: ${e.skipped}`);
-};
+const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
 
 describe('postgres.error-counters', () => {
   const db = (over: Record<string, unknown>) => ({
