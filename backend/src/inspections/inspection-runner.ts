@@ -104,7 +104,16 @@ export async function runInspection(
   }, pollMs);
 
   const window = { from: new Date(inspection.window.from), to: new Date(inspection.window.to) };
-  const save = (p: InstanceProgress) => store.inspections.setProgress(id, attempt, p);
+  // Progress writes for one instance go out in order: a throttled "running" write still in flight must never land
+  // after the final "done" and overwrite it.
+  const pending = new Map<string, Promise<unknown>>();
+  const save = (p: InstanceProgress): Promise<unknown> => {
+    const next = (pending.get(p.instanceId) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => store.inspections.setProgress(id, attempt, p));
+    pending.set(p.instanceId, next);
+    return next;
+  };
   try {
     await Promise.all(
       progress.map(async (p, index) => {
@@ -144,7 +153,9 @@ export async function runInspection(
               if (Date.now() - lastWrite < 1000 && done < total) return;
               lastWrite = Date.now();
               progress[index] = { ...progress[index]!, state: 'running', checksDone: done, checksTotal: total };
-              void save(progress[index]!);
+              save(progress[index]!).catch((err: unknown) =>
+                logger.warn({ err, inspectionId: id }, 'could not record inspection progress'),
+              );
             },
           });
           const wasCancelled = report.checks.some((c) => c.reason === 'inspection cancelled');
@@ -170,8 +181,10 @@ export async function runInspection(
   } finally {
     clearInterval(beat);
   }
+  await Promise.allSettled(pending.values());
   const state = finalState(progress, cancelled || abort.signal.aborted);
-  const written = await store.inspections.update(id, attempt, { state, finishedAt: now().toISOString() });
+  // The final write carries the whole progress list, so what readers see at the end is exactly what decided the state.
+  const written = await store.inspections.update(id, attempt, { state, finishedAt: now().toISOString(), progress });
   if (!written) logger.warn({ inspectionId: id, attempt }, 'a newer attempt owns this inspection; result not recorded');
   return state;
 }
