@@ -39,6 +39,8 @@ export interface InspectOptions {
   /** Fingerprints of the previous report of this instance, check id → object → hash (trend checks). */
   baseline?: Readonly<Record<string, Record<string, string>>>;
   onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
+  /** The server's facts already being read (or the failure to read them), so the target is not contacted twice. */
+  facts?: Promise<ServerFacts>;
 }
 
 const MAX_EVIDENCE = 20;
@@ -98,7 +100,7 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
   let facts: ServerFacts | undefined;
   let unreachable: string | undefined;
   try {
-    facts = await target.facts();
+    facts = await (o.facts ?? target.facts());
   } catch (err) {
     unreachable = err instanceof Error ? err.message : String(err);
   }

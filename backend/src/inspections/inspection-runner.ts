@@ -118,7 +118,8 @@ export async function runInspection(
     await Promise.all(
       progress.map(async (p, index) => {
         if (p.state === 'done' || p.state === 'failed') return;
-        const existing = await inspector.existingReport(id, p.instanceId);
+        // Only a re-run (attempt 2 or later, after a crash) can find reports an earlier attempt wrote.
+        const existing = attempt > 1 ? await inspector.existingReport(id, p.instanceId) : null;
         if (existing) {
           progress[index] = {
             ...p,

@@ -7,7 +7,7 @@ import { baselineFor } from '../snapshots/baseline.js';
 import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
 import type { CounterBaseline } from '../checks/check.types.js';
 import type { Logger } from '../logging/logger.js';
-import type { Target } from '../targets/target-spec.js';
+import type { ServerFacts, Target } from '../targets/target-spec.js';
 import type { Sealer } from '../secrets/sealer.js';
 import { NotFoundError } from '../errors/domain-errors.js';
 import { worstSeverity, type ReportTrigger, type StoredReport } from '../reports/report.model.js';
@@ -56,13 +56,14 @@ export class InspectionService {
   /** Stores a snapshot of the counters now and returns the one at the window start, if this lifetime has one. */
   private async snapshotAndBaseline(
     target: Target,
+    factsRead: Promise<ServerFacts>,
     instanceId: string,
     window: InspectionWindow,
     now: Date,
   ): Promise<CounterBaseline | undefined> {
     const snapshots = this.deps.snapshots;
     if (!snapshots) return undefined;
-    const facts = await target.facts().catch(() => undefined);
+    const facts = await factsRead.catch(() => undefined);
     if (!facts) return undefined;
     const started = serverStartedAt(facts, now);
     try {
@@ -118,8 +119,19 @@ export class InspectionService {
       const previous = await this.deps.reports.latest(instanceId, o.tier);
       const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
       try {
-        const counterBaseline = await this.snapshotAndBaseline(target, instanceId, o.window, o.now ?? new Date());
+        // One attempt to reach the server per inspection: an unreachable or hanging one costs one connect timeout,
+        // not one for the snapshot and another for the checks.
+        const factsRead = target.facts();
+        factsRead.catch(() => undefined);
+        const counterBaseline = await this.snapshotAndBaseline(
+          target,
+          factsRead,
+          instanceId,
+          o.window,
+          o.now ?? new Date(),
+        );
         const report = await inspectTarget(target, {
+          facts: factsRead,
           tier: o.tier,
           window: o.window,
           now: o.now ?? new Date(),

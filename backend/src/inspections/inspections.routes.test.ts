@@ -84,6 +84,17 @@ describe.each(STORES)('inspections run now on $store', ({ mongoUrl }) => {
     expect(audit.filter((a: { targetId: string }) => a.targetId === first.body.id)).toHaveLength(1);
   });
 
+  it('gives up on a server that never answers after one connect timeout, not one per attempt', async () => {
+    const res = await api.call('POST', '/api/v1/inspections', { body: { instanceIds: [ids.hung], tier: 'weekly' } });
+    const done = await finished(res.body.id);
+    expect(done.progress[0]).toMatchObject({ state: 'failed', error: 'instance unreachable' });
+    // The connect timeout is 1,500 ms here: a second attempt (say, one for the counter snapshot and another for the
+    // checks) would take at least 3,000 ms.
+    const tookMs = Date.parse(done.finishedAt) - Date.parse(done.startedAt);
+    expect(tookMs).toBeGreaterThanOrEqual(1400);
+    expect(tookMs).toBeLessThan(2600);
+  });
+
   it('runs a selector and honours an explicit window', async () => {
     const window = { from: '2026-11-01T00:00:00+08:00', to: '2026-11-02T00:00:00+08:00' };
     const res = await api.call('POST', '/api/v1/inspections', {
