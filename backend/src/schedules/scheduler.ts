@@ -1,4 +1,4 @@
-import { Agenda, type Job, type JobWithId } from 'agenda';
+import { Agenda, type Job, type JobParameters, type JobWithId } from 'agenda';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { Schedule } from './schedule.model.js';
@@ -144,27 +144,38 @@ export class Scheduler {
   /** Enqueues one occurrence; a row for the same (schedule, fire time) already there is kept unless its version is stale. */
   async enqueueOccurrence(schedule: Pick<Schedule, 'id' | 'version'>, fireAt: Date): Promise<void> {
     const data: OccurrenceData = { scheduleId: schedule.id, fireAt: fireAt.toISOString(), version: schedule.version };
+    await this.agenda.ready;
     for (let attempt = 0; attempt < 2; attempt++) {
-      let id: string | undefined;
+      const job = this.agenda
+        .create(OCCURRENCE_JOB, data)
+        .schedule(fireAt)
+        .unique({ 'data.scheduleId': data.scheduleId, 'data.fireAt': data.fireAt }, { insertOnly: true });
+      // The repository's save answers with the row inserted or the one already there, data included, so the version
+      // check needs no second query (Job.save() keeps only its id).
+      let rows: JobParameters[];
       try {
-        const saved = await this.agenda
-          .create(OCCURRENCE_JOB, data)
-          .schedule(fireAt)
-          .unique({ 'data.scheduleId': data.scheduleId, 'data.fireAt': data.fireAt }, { insertOnly: true })
-          .save();
-        id = String(saved.attrs._id); // the row inserted, or the one already there
+        rows = [await this.agenda.db.saveJob(job.toJson(true), { lastModifiedBy: this.name })];
       } catch (err) {
         if (!isDuplicate(err)) throw err;
+        // An insert race was lost: read the winner.
+        rows = (
+          await this.agenda.queryJobs({
+            name: OCCURRENCE_JOB,
+            data: { scheduleId: data.scheduleId, fireAt: data.fireAt },
+          })
+        ).jobs;
       }
-      // By id (a key lookup; matching on data scans every occurrence row, history included) unless an insert race
-      // was lost.
-      const { jobs } = await this.agenda.queryJobs(
-        id
-          ? { name: OCCURRENCE_JOB, id }
-          : { name: OCCURRENCE_JOB, data: { scheduleId: data.scheduleId, fireAt: data.fireAt } },
-      );
-      const stale = jobs.filter((j) => (j.data as OccurrenceData).version !== data.version && !j.lastFinishedAt);
-      if (stale.length === 0) return;
+      const stale = rows.filter((j) => (j.data as OccurrenceData).version !== data.version && !j.lastFinishedAt);
+      if (stale.length === 0) {
+        // Other workers find it at their next poll; tell them now only if it is due before then.
+        const row = rows[0];
+        if (row?._id && fireAt.getTime() - Date.now() < this.options.processEvery) {
+          job.attrs._id = row._id;
+          job.attrs.nextRunAt = row.nextRunAt ?? fireAt;
+          await this.agenda.publishJobNotification(job);
+        }
+        return;
+      }
       // An edit raced with a chaining handler: replace the old version's row so the occurrence is not fenced away.
       await this.agenda.cancel({ ids: stale.map((j) => String(j._id)) });
     }

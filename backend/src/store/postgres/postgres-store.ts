@@ -1,3 +1,4 @@
+import { dueNoticesOnly } from '../job-notifications.js';
 import pg from 'pg';
 import { InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
@@ -82,7 +83,17 @@ export class PostgresStore implements Store {
       ensureSchema: false,
       disableNotifications: this.singleProcess,
     });
-    if (!this.singleProcess) return backend;
+    if (!this.singleProcess) {
+      const channel = backend.notificationChannel;
+      return {
+        name: backend.name,
+        repository: backend.repository,
+        ...(channel ? { notificationChannel: dueNoticesOnly(channel) } : {}),
+        ownsConnection: false,
+        connect: () => backend.connect(),
+        disconnect: () => backend.disconnect(),
+      };
+    }
     // LISTEN/NOTIFY does not pass through PGlite's socket server; one process needs no cross-process channel.
     return {
       name: backend.name,
