@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHECKS } from '../src/checks/registry.js';
+import { CATALOG_VERSION, CHECKS } from '../src/checks/registry.js';
 import { checkStatements, toScript } from '../src/cli/sql-script.js';
 import { DEFAULT_WINDOW_DAYS } from '../src/cli/window-option.js';
-import { selectChecks } from '../src/inspections/inspect-target.js';
+import { inspectTarget, selectChecks } from '../src/inspections/inspect-target.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { parseTargetUrl } from '../src/targets/target-url.js';
 import { ensureDebianPackage, median, repeat, timed, type Timed } from './bench-tools.js';
@@ -39,6 +39,8 @@ const CHECK_POSTGRES_ACTIONS: [string, ...string[]][] = [
 interface EngineResult {
   engine: string;
   ours: (Timed & { engineMs: number })[];
+  /** In-process inspections after a warm-up: what `dbpatrol serve` and workers spend on every later inspection. */
+  warm: Timed[];
   floor: Timed[];
   other: Timed[];
   otherName: string;
@@ -71,6 +73,30 @@ async function floorScript(url: string): Promise<{ script: string; statements: n
   } finally {
     await target.close();
   }
+}
+
+/**
+ * One weekly inspection the way a running service does it, in this process after the first: open the target, run
+ * every check, build the report, close (wall clock).
+ */
+async function warmEngineRun(url: string): Promise<Timed> {
+  const spec = parseTargetUrl(url);
+  const started = process.hrtime.bigint();
+  const target = openTarget(spec);
+  try {
+    const now = new Date();
+    await inspectTarget(target, {
+      tier: 'weekly',
+      window: { from: new Date(now.getTime() - DEFAULT_WINDOW_DAYS.weekly * 86_400_000), to: now },
+      now,
+      instance: { name: 'bench', engine: spec.engine },
+      checks: CHECKS,
+      catalogVersion: CATALOG_VERSION,
+    });
+  } finally {
+    await target.close();
+  }
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, code: 0, stdout: '', stderr: '' };
 }
 
 async function ourRun(url: string): Promise<Timed & { findings: number; engineMs: number }> {
@@ -113,6 +139,7 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
     if (u.password) mysqlArgs.push(`-p${decodeURIComponent(u.password)}`);
     const ours = await repeat(runs, () => ourRun(MARIADB_URL));
     const floor = await repeat(runs, () => timed('mariadb', mysqlArgs, { input: script }));
+    const warm = await repeat(runs, () => warmEngineRun(MARIADB_URL));
     const tunerArgs = [
       '--host',
       u.hostname,
@@ -134,6 +161,7 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
     results.push({
       engine: 'MariaDB 10.11',
       ours,
+      warm,
       floor,
       other,
       otherName: 'mysqltuner',
@@ -152,6 +180,7 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
       const floor = await repeat(runs, () =>
         timed('psql', ['-X', '-q', '-o', '/dev/null', '-d', POSTGRES_URL, '-f', file]),
       );
+      const warm = await repeat(runs, () => warmEngineRun(POSTGRES_URL));
       const u = new URL(POSTGRES_URL);
       const common = [
         '--host',
@@ -176,6 +205,7 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
       results.push({
         engine: 'PostgreSQL 15',
         ours,
+        warm,
         floor,
         other,
         otherName: `check_postgres (${CHECK_POSTGRES_ACTIONS.length} actions)`,
@@ -195,17 +225,19 @@ export function formatInspectResults(results: EngineResult[], runs: number): str
   const lines = [
     `Weekly inspection, median of ${runs} runs after one warm-up, on this machine (${new Date().toISOString().slice(0, 10)}).`,
     '',
-    '| engine | floor: same SQL, one client session | DB Patrol inspection (connect → report) | ratio to floor (goal ≤ 1.3) | DB Patrol CLI end to end (Node start included) | CLI ratio to floor | other tool | other / DB Patrol CLI (goal ≥ 10 mysqltuner, ≥ 5 check_postgres) | findings DB Patrol / other | CLI peak RSS (goal ≤ 150 MB) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| engine | floor: same SQL, one client session | DB Patrol engine in a running service (connect → report → close) | ratio to floor (goal ≤ 1.3) | DB Patrol engine, first inspection of a new CLI process | ratio to floor | DB Patrol CLI end to end (Node start included) | CLI ratio to floor | other tool | other / DB Patrol CLI (goal ≥ 10 mysqltuner, ≥ 5 check_postgres) | findings DB Patrol / other | CLI peak RSS (goal ≤ 150 MB) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const ours = median(r.ours.map((t) => t.ms));
     const engine = median(r.ours.map((t) => t.engineMs));
     const floor = median(r.floor.map((t) => t.ms));
     const other = median(r.other.map((t) => t.ms));
+    const warm = median(r.warm.map((t) => t.ms));
     const rss = Math.max(...r.ours.map((t) => t.rssMb ?? 0));
+    const goal = (ratio: number) => `${ratio.toFixed(2)}× ${ratio <= 1.3 ? 'pass' : '**fail**'}`;
     lines.push(
-      `| ${r.engine} | ${f(floor)} (${r.statements} statements) | ${f(engine)} | ${(engine / floor).toFixed(2)}× | ${f(ours)} | ${(ours / floor).toFixed(2)}× | ${r.otherName}: ${f(other)} | ${(other / ours).toFixed(1)}× | ${r.oursFindings} / ${r.otherFindings} | ${rss.toFixed(0)} MB |`,
+      `| ${r.engine} | ${f(floor)} (${r.statements} statements) | ${f(warm)} | ${goal(warm / floor)} | ${f(engine)} | ${goal(engine / floor)} | ${f(ours)} | ${(ours / floor).toFixed(2)}× | ${r.otherName}: ${f(other)} | ${(other / ours).toFixed(1)}× | ${r.oursFindings} / ${r.otherFindings} | ${rss.toFixed(0)} MB |`,
     );
   }
   return lines.join('\n') + '\n';

@@ -1,5 +1,6 @@
 import type { Logger } from '../logging/logger.js';
 import type { InstanceFilter, Store } from '../store/store.js';
+import type { InstanceRecord } from '../inventory/inventory.schema.js';
 import type { Inspection, InspectionState, InstanceProgress } from './inspection.model.js';
 import type { InspectionService } from './inspection.service.js';
 
@@ -20,8 +21,15 @@ export interface RunContext {
   heartbeat: () => Promise<void>;
 }
 
-/** The instances an inspection covers: its ids, or what its selector matches now (enabled ones only). */
-async function resolveInstances(store: Store, i: Inspection): Promise<InstanceProgress[]> {
+/**
+ * The instances an inspection covers: its ids, or what its selector matches now (enabled ones only). The records
+ * read on the way are kept in `seen` so the inspection does not read them again.
+ */
+async function resolveInstances(
+  store: Store,
+  i: Inspection,
+  seen: Map<string, InstanceRecord>,
+): Promise<InstanceProgress[]> {
   if (i.progress.length > 0) return i.progress;
   const queued = (id: string, name: string): InstanceProgress => ({
     instanceId: id,
@@ -34,6 +42,7 @@ async function resolveInstances(store: Store, i: Inspection): Promise<InstancePr
     const out: InstanceProgress[] = [];
     for (const id of i.instanceIds) {
       const record = await store.inventory.getInstance(id);
+      if (record) seen.set(id, record);
       out.push(
         record ? queued(id, record.name) : { ...queued(id, id), state: 'failed', error: 'instance no longer exists' },
       );
@@ -41,7 +50,9 @@ async function resolveInstances(store: Store, i: Inspection): Promise<InstancePr
     return out;
   }
   const filter: InstanceFilter = { ...(i.selector ?? {}) };
-  return (await store.inventory.listInstances(filter)).filter((r) => r.enabled).map((r) => queued(r.id, r.name));
+  const matched = (await store.inventory.listInstances(filter)).filter((r) => r.enabled);
+  for (const r of matched) seen.set(r.id, r);
+  return matched.map((r) => queued(r.id, r.name));
 }
 
 export function finalState(progress: readonly InstanceProgress[], cancelled: boolean): InspectionState {
@@ -69,7 +80,8 @@ export async function runInspection(
     await store.inspections.update(id, attempt, { state: 'cancelled', finishedAt: now().toISOString() });
     return 'cancelled';
   }
-  const progress = await resolveInstances(store, inspection);
+  const records = new Map<string, InstanceRecord>();
+  const progress = await resolveInstances(store, inspection, records);
   if (
     !(await store.inspections.update(id, attempt, {
       state: 'running',
@@ -114,6 +126,9 @@ export async function runInspection(
     pending.set(p.instanceId, next);
     return next;
   };
+  let open = progress.filter((p) => p.state !== 'done' && p.state !== 'failed').length;
+  // The last instance to finish is written by the final update, with the state, in one write.
+  const finish = (p: InstanceProgress) => (--open > 0 ? save(p) : Promise.resolve());
   try {
     await Promise.all(
       progress.map(async (p, index) => {
@@ -129,17 +144,19 @@ export async function runInspection(
             checksDone: existing.checks.length,
             checksTotal: existing.checks.length,
           };
-          await save(progress[index]!);
+          await finish(progress[index]!);
           return;
         }
         if (abort.signal.aborted) {
           progress[index] = { ...p, state: 'cancelled' };
-          await save(progress[index]!);
+          await finish(progress[index]!);
           return;
         }
         let lastWrite = 0;
         try {
+          const record = records.get(p.instanceId);
           const report = await inspector.inspectInstance(p.instanceId, {
+            ...(record ? { record } : {}),
             tier: inspection.tier,
             window,
             trigger:
@@ -176,7 +193,7 @@ export async function runInspection(
             error: err instanceof Error ? err.message : String(err),
           };
         }
-        await save(progress[index]!);
+        await finish(progress[index]!);
       }),
     );
   } finally {

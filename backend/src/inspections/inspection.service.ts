@@ -6,6 +6,7 @@ import type { InventoryRepository, ReportRepository, SnapshotRepository } from '
 import { baselineFor } from '../snapshots/baseline.js';
 import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
 import type { CounterBaseline } from '../checks/check.types.js';
+import type { InstanceRecord } from '../inventory/inventory.schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServerFacts, Target } from '../targets/target-spec.js';
 import type { Sealer } from '../secrets/sealer.js';
@@ -28,6 +29,8 @@ export interface InspectInstanceOptions {
   now?: Date;
   signal?: AbortSignal;
   onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
+  /** The instance's record when the caller has just read it. */
+  record?: InstanceRecord;
 }
 
 export interface InspectionServiceDeps {
@@ -110,7 +113,7 @@ export class InspectionService {
   }
 
   async inspectInstance(instanceId: string, o: InspectInstanceOptions): Promise<StoredReport> {
-    const instance = await this.deps.inventory.getInstance(instanceId);
+    const instance = o.record?.id === instanceId ? o.record : await this.deps.inventory.getInstance(instanceId);
     if (!instance) throw new NotFoundError(`no instance with id ${instanceId}`);
     const host = await this.deps.inventory.getHost(instance.hostId);
     if (!host) throw new NotFoundError(`no host with id ${instance.hostId}`);
