@@ -580,8 +580,8 @@ describe('mysql.version-eol (MY-W19)', () => {
   const version = [{ version: '10.11.19-MariaDB', comment: 'Debian 12' }];
   it.each([
     ['MariaDB 10.11.19, supported until 2028', server('mariadb', '10.11.19'), NOW, []],
-    ['MariaDB 10.11.10: 3 patches behind .13', server('mariadb', '10.11.10'), NOW, []],
-    ['MariaDB 10.11.9: 4 patches behind .13', server('mariadb', '10.11.9'), NOW, ['warning']],
+    ['MariaDB 10.11.16: 3 patches behind .19', server('mariadb', '10.11.16'), NOW, []],
+    ['MariaDB 10.11.15: 4 patches behind .19', server('mariadb', '10.11.15'), NOW, ['warning']],
     ['MariaDB 10.4 is end-of-life', server('mariadb', '10.4.34'), NOW, ['warning']],
     ['MySQL 8.0 ended on 2026-04-30', server('mysql', '8.0.42'), NOW, ['warning']],
     ['MySQL 8.0 on its last day', server('mysql', '8.0.42'), new Date('2026-04-30T23:00:00Z'), ['info']],
@@ -614,8 +614,8 @@ describe('mysql.version-eol (MY-W19)', () => {
   });
 
   it('skips a series the table does not know', () => {
-    expect(skipped(evaluate(mysqlVersionEol, { version }, { server: server('mariadb', '12.0.2') }))).toBe(
-      'MariaDB 12.0 is not in the end-of-life table (eol-versions.ts, data as of 2025-06-30)',
+    expect(skipped(evaluate(mysqlVersionEol, { version }, { server: server('mariadb', '13.0.1') }))).toBe(
+      'MariaDB 13.0 is not in the end-of-life table (eol-versions.ts, data as of 2026-11-24)',
     );
   });
 

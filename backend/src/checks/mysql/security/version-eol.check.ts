@@ -21,8 +21,8 @@ export const mysqlVersionEol = defineCheck({
     zh: `将实例的版本系列与厂商的停止支持日期比较（eol-versions.ts，数据截至 ${MYSQL_EOL_DATA_AS_OF}）：已过期为警告，在提醒期内为提示。仍受支持的系列，若补丁版本比数据表中已知的最新补丁落后达到阈值个版本，也为警告（大致每季度一个安全补丁版本）。Percona Server 按对应的 MySQL 系列判断。`,
   },
   remediation: {
-    en: 'Plan an upgrade to a supported long-term series (MySQL 8.4 LTS, MariaDB 10.11 / 11.4 / 11.8) and keep to its latest patch release; test the application and replicas on the new version first.',
-    zh: '规划升级到仍受支持的长期版本（MySQL 8.4 LTS，MariaDB 10.11 / 11.4 / 11.8），并保持在该系列最新的补丁版本；先在测试环境和从库上验证应用兼容性。',
+    en: 'Plan an upgrade to a supported long-term series (MySQL 8.4 or 9.7 LTS, MariaDB 10.11 / 11.4 / 11.8 / 12.3) and keep to its latest patch release; test the application and replicas on the new version first.',
+    zh: '规划升级到仍受支持的长期版本（MySQL 8.4 或 9.7 LTS，MariaDB 10.11 / 11.4 / 11.8 / 12.3），并保持在该系列最新的补丁版本；先在测试环境和从库上验证应用兼容性。',
   },
   queries: {
     version: {
