@@ -91,6 +91,11 @@ export interface CounterBaseline {
   coversWindowStart: boolean;
   /** `status.<lower-case name>` (MySQL/MariaDB), `metric.<name>`, `db.<datname>.<column>` (PostgreSQL). */
   counters: Readonly<Record<string, number>>;
+  /**
+   * The window's end edge when an inspection runs long after the window ended (a late catch-up): the snapshot nearest
+   * the window end, at or before it, of the same server lifetime. Absent: the end edge is the live counters.
+   */
+  end?: { takenAt: string; counters: Readonly<Record<string, number>> };
 }
 
 /** Everything `evaluate` may look at; it has no I/O and no clock of its own (`now`). */

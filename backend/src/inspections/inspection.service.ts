@@ -79,7 +79,7 @@ export class InspectionService {
     } catch (err) {
       this.deps.logger?.warn({ err, instanceId }, 'could not take a counter snapshot');
     }
-    return baselineFor(snapshots, instanceId, window, started);
+    return baselineFor(snapshots, instanceId, window, started, now);
   }
 
   /** Takes and stores one counter snapshot of an instance (the collector job). */

@@ -117,6 +117,41 @@ describe('counter snapshots', () => {
     expect(uncovered?.coversWindowStart).toBe(false);
   });
 
+  it.each([
+    // window [10:00, 12:00); snapshots at 09:45 (lifetime A), 11:45 (A) and, after a restart at 13:00, 13:15 (B)
+    { name: 'on time: the live counters are the end edge', now: '12:00:05', current: 'A', end: undefined },
+    { name: 'late, the 11:45 snapshot is nearer the window end than now', now: '12:30', current: 'A', end: '11:45' },
+    { name: 'a few minutes late, now is nearer than 11:45', now: '12:10', current: 'A', end: undefined },
+    { name: 'late, after a restart: both edges from the old lifetime', now: '14:00', current: 'B', end: '11:45' },
+  ])('baseline of a run at $now: $name', async ({ now, current, end }) => {
+    const instanceId = `synthetic-${randomSuffix()}`;
+    const at = (hhmm: string) => `2026-11-20T${hhmm.length === 5 ? `${hhmm}:00` : hhmm}.000Z`;
+    const lifetime = { A: at('08:00'), B: at('13:00') };
+    for (const [takenAt, started, n] of [
+      ['09:45', lifetime.A, 10],
+      ['11:45', lifetime.A, 15],
+      ['13:15', lifetime.B, 1],
+    ] as const) {
+      await api.ctx.store.snapshots.insert({
+        instanceId,
+        takenAt: at(takenAt),
+        serverStartedAt: started,
+        counters: { 'status.innodb_deadlocks': n },
+      });
+    }
+    const window = { from: new Date(at('10:00')), to: new Date(at('12:00')) };
+    const b = await baselineFor(
+      api.ctx.store.snapshots,
+      instanceId,
+      window,
+      lifetime[current as 'A' | 'B'],
+      new Date(at(now)),
+    );
+    expect(b).toMatchObject({ takenAt: at('09:45'), coversWindowStart: true });
+    expect(b?.end?.takenAt).toBe(end ? at(end) : undefined);
+    if (end) expect(b?.end?.counters).toEqual({ 'status.innodb_deadlocks': 15 });
+  });
+
   it('counts a delta check over the window from the snapshot at its start', async () => {
     await api.ctx.thresholds.set(CLI_ACTOR, 'mysql.aborted-connections', 'instance', maria, { warnPercent: 0 });
     const t0 = new Date();
@@ -138,6 +173,37 @@ describe('counter snapshots', () => {
     const aborted = finding?.evidence?.find(
       (e) => e.counter === 'Aborted_connects' || e.counter === 'status.aborted_connects',
     );
+    expect(Number(aborted?.delta)).toBeGreaterThanOrEqual(3);
+  });
+  it('counts a late run up to the snapshot at the window end', async () => {
+    await api.ctx.thresholds.set(CLI_ACTOR, 'mysql.aborted-connections', 'instance', maria, { warnPercent: 0 });
+    const failLogins = async () => {
+      for (let i = 0; i < 3; i++) {
+        await mysql
+          .createConnection({ ...MARIADB_ROOT, user: `dbp_nobody_${randomSuffix()}`, password: 'wrong' })
+          .then((c) => c.end())
+          .catch(() => undefined);
+      }
+    };
+    // Real times: a snapshot's server start is its time minus the uptime it reads.
+    const t0 = new Date();
+    await api.ctx.inspector.snapshot(maria, t0);
+    await failLogins();
+    const t1 = new Date();
+    await api.ctx.inspector.snapshot(maria, t1);
+    await failLogins();
+    const atEnd = await api.ctx.store.snapshots.latestAtOrBefore(maria, t1.toISOString());
+    const report = await api.ctx.inspector.inspectInstance(maria, {
+      tier: 'daily',
+      window: { from: new Date(t0.getTime() + 1), to: new Date(t1.getTime() + 1) },
+      now: new Date(),
+      trigger: { kind: 'manual' },
+    });
+    const finding = report.findings.find((f) => f.checkId === 'mysql.aborted-connections');
+    expect(finding?.message).toContain(`in the window since ${t0.toISOString()} until ${t1.toISOString()}`);
+    const aborted = finding?.evidence?.find((e) => e.counter === 'Aborted_connects');
+    // The end edge is the snapshot, not the live counter that also holds the three failures after it.
+    expect(aborted?.current).toBe(atEnd?.counters['status.aborted_connects']);
     expect(Number(aborted?.delta)).toBeGreaterThanOrEqual(3);
   });
 });

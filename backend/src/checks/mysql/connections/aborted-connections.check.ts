@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CounterBaseline } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
-import { baselineCoverage } from '../../format.js';
+import { atWindowEnd, baselineCoverage } from '../../format.js';
 
 const CONNECTION_ERRORS = ['accept', 'internal', 'max_connections', 'peer_address', 'select', 'tcpwrap'].map(
   (e) => `Connection_errors_${e}`,
@@ -65,8 +65,10 @@ export const mysqlAbortedConnections = defineCheck({
     const s = new StatusValues(status);
     if (s.number('Aborted_connects') === undefined || s.number('Connections') === undefined)
       return { skipped: 'the server did not report Aborted_connects and Connections' };
-    const current = Object.fromEntries(COUNTERS.map((n) => [n, s.number(n)])) as Values;
     const base = ctx.counterBaseline;
+    const current = Object.fromEntries(
+      COUNTERS.map((n) => [n, atWindowEnd(base, counterKey(n), s.number(n))]),
+    ) as Values;
     const fromBase = base ? windowDelta(current, base) : undefined;
     const counted = fromBase && 'delta' in fromBase ? fromBase.delta : current;
     const aborted = counted.Aborted_connects ?? 0;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Flavor } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { baselineCoverage } from '../../format.js';
+import { atWindowEnd, baselineCoverage, baselineSpanMs } from '../../format.js';
 
 const DAY = 86_400;
 /** Enable times computed from TIMESTAMPDIFF seconds and two clocks are this rough. */
@@ -77,16 +77,17 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
     let unusable: string | undefined;
     if (base) {
       const before = base.counters[source.key];
+      const current = atWindowEnd(base, source.key, c.deadlocks);
       const takenAt = Date.parse(base.takenAt);
       if (!Number.isFinite(takenAt)) unusable = 'its time is unreadable';
       else if (before === undefined) unusable = `it lacks ${source.name}`;
-      else if (c.deadlocks < before) unusable = `${source.name} went backwards (reset)`;
+      else if (current < before) unusable = `${source.name} went backwards (reset)`;
       else if (ctx.server.flavor === 'mysql' && enabledAt !== undefined && enabledAt > takenAt + CLOCK_SLACK_MS)
         unusable = 'the metric was enabled after it';
       else {
-        const delta = c.deadlocks - before;
+        const delta = current - before;
         if (delta <= warnAbove) return [];
-        const perDay = delta / Math.max(1, (ctx.now.getTime() - takenAt) / 1000 / DAY);
+        const perDay = delta / Math.max(1, baselineSpanMs(base, ctx.now) / 1000 / DAY);
         const critical = perDay > critPerDay;
         return [
           {
@@ -95,7 +96,7 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
             message: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${baselineCoverage(base)}, ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
             value: delta,
             threshold: critical ? critPerDay : warnAbove,
-            evidence: [{ counter: source.name, baseline: before, current: c.deadlocks, delta }],
+            evidence: [{ counter: source.name, baseline: before, current, delta }],
           },
         ];
       }

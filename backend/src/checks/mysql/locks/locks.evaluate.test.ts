@@ -289,6 +289,36 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
     else expect(e[0]).toMatchObject({ severity, value, object: 'db1' });
   });
 
+  // A late run (the window ended 2026-11-22 12:00, the run is on 2026-11-24): the end edge is the snapshot at the
+  // window end, so deadlocks after it do not count and the rate is over the 5 days between the snapshots.
+  const lateEnd = (deadlocks: number) => ({
+    end: { takenAt: '2026-11-22T12:00:00.000Z', counters: { 'status.innodb_deadlocks': deadlocks } },
+  });
+  it.each([
+    ['Δ 0 up to the window end, 500 after it → pass', '1500', lateEnd(1000), null, undefined],
+    ['Δ 50 up to the window end = 10 per day is not over → warning', '1500', lateEnd(1050), 'warning', 50],
+    ['Δ 51 up to the window end → critical', '1051', lateEnd(1051), 'critical', 51],
+    [
+      'an end snapshot without the counter: the live value',
+      '1001',
+      { end: { takenAt: '2026-11-22T12:00:00.000Z', counters: {} } },
+      'warning',
+      1,
+    ],
+  ] as const)('late run: %s', (_name, current, over, severity, value) => {
+    const e = findings(run(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
+    if (severity === null) expect(e).toEqual([]);
+    else expect(e[0]).toMatchObject({ severity, value });
+  });
+
+  it('says that a late run counted up to the snapshot at the window end', () => {
+    const [f] = findings(run(mysqlDeadlocks, mariadbRow('1500'), { counterBaseline: baseline({}, lateEnd(1002)) }));
+    expect(f!.message).toBe(
+      '2 InnoDB deadlocks in the window since 2026-11-17T12:00:00.000Z until 2026-11-22T12:00:00.000Z (the snapshot at the window end; this run started later), 0.4 per day (critical above 10 per day)',
+    );
+    expect(f!.evidence).toEqual([{ counter: 'Innodb_deadlocks', baseline: 1000, current: 1002, delta: 2 }]);
+  });
+
   it('says what the delta covers, with the counter values as evidence', () => {
     const [f] = findings(run(mysqlDeadlocks, mariadbRow('1001'), { counterBaseline: baseline({}) }));
     expect(f!.message).toBe(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
-import { baselineCoverage } from '../../format.js';
+import { atWindowEnd, baselineCoverage } from '../../format.js';
 
 const countersSql = (
   sessions: string,
@@ -36,7 +36,8 @@ function windowDelta(
   const resetMs = base.counters[key('stats_reset_ms')];
   if (resetMs === undefined) return { unusable: 'the database is not in it' };
   // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
-  if (Math.abs(resetMs - (statsReset?.getTime() ?? 0)) >= 2) return { unusable: 'statistics reset since' };
+  const resetAtEnd = atWindowEnd(base, key('stats_reset_ms'), statsReset?.getTime() ?? 0);
+  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: 'statistics reset since' };
   const delta: Record<string, number | null> = {};
   const before: Record<string, number | null> = {};
   for (const c of COUNTERS) {
@@ -129,7 +130,11 @@ export const postgresErrorCounters = defineCheck({
     const base = ctx.counterBaseline;
     for (const row of main) {
       const object = pgIdent(row.datname);
-      const current: Counters = row;
+      const current = { ...row } as Counters;
+      for (const c of COUNTERS) {
+        const live = row[c];
+        if (live !== null) current[c] = atWindowEnd(base, `db.${row.datname}.${c}`, live);
+      }
       const fromBase = base ? windowDelta(row.datname, current, row.stats_reset, base) : undefined;
       let d = current;
       let since = `since ${row.stats_reset ? row.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}; window start not covered`;

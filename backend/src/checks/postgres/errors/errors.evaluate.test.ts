@@ -157,6 +157,38 @@ describe('postgres.error-counters over a counter baseline', () => {
     }
   });
 
+  it('counts a late run up to the snapshot at the window end, not the live counters', () => {
+    const counters = dbCounters(ORDERS, { sessions_fatal: 60 });
+    const end = {
+      takenAt: '2026-11-19T11:55:00.000Z',
+      counters: dbCounters(ORDERS, { sessions_fatal: 60, deadlocks: 6, xact_commit: 99_500 }),
+    };
+    // Live: 20 deadlocks since the baseline, all after the window end; 1 within it.
+    const [f, ...rest] = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db({ deadlocks: '25' })] },
+        { counterBaseline: { ...baseline(counters), end } },
+      ),
+    );
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ value: 1 });
+    expect(f!.message).toBe(
+      '1 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z until 2026-11-19T11:55:00.000Z (the snapshot at the window end; this run started later)',
+    );
+    expect(f!.evidence).toContainEqual({ counter: 'deadlocks', baseline: 5, current: 6, delta: 1 });
+    expect(f!.evidence).toContainEqual({ counter: 'xact_commit', baseline: 99_000, current: 99_500, delta: 500 });
+    // Statistics reset between the window end and now do not spoil a late run: both edges are snapshots.
+    const [g] = findings(
+      evaluate(
+        postgresErrorCounters,
+        { main: [db({ deadlocks: '0', stats_reset: '2026-11-23T00:00:00Z' })] },
+        { counterBaseline: { ...baseline(counters), end } },
+      ),
+    );
+    expect(g).toMatchObject({ value: 1 });
+  });
+
   it('says what the delta covers, with baseline and current counters as evidence', () => {
     const counters = dbCounters(ORDERS, { sessions_fatal: 60 });
     const [f] = findings(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CounterBaseline, FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
-import { baselineCoverage } from '../../format.js';
+import { atWindowEnd, baselineCoverage } from '../../format.js';
 
 /** The snapshot collector's name for the cluster-wide row (datname NULL: shared catalogs). */
 const SHARED = '<shared>';
@@ -21,7 +21,8 @@ function failuresBefore(
   const resetMs = base.counters[key('stats_reset_ms')];
   if (resetMs === undefined) return { unusable: 'the database is not in it' };
   // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
-  if (Math.abs(resetMs - (statsReset?.getTime() ?? 0)) >= 2) return { unusable: 'statistics reset since' };
+  const resetAtEnd = atWindowEnd(base, key('stats_reset_ms'), statsReset?.getTime() ?? 0);
+  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: 'statistics reset since' };
   const before = base.counters[key('checksum_failures')];
   if (before === undefined) return { unusable: 'it lacks checksum_failures' };
   if (failures < before) return { unusable: 'checksum_failures went backwards (statistics reset since)' };
@@ -74,7 +75,7 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
     const base = ctx.counterBaseline;
     const findings: FindingDraft[] = [];
     for (const r of main) {
-      const total = r.checksum_failures ?? 0;
+      const total = atWindowEnd(base, `db.${r.datname ?? SHARED}.checksum_failures`, r.checksum_failures ?? 0);
       if (total <= 0) continue;
       const fromBase = base ? failuresBefore(r.datname, total, r.stats_reset, base) : undefined;
       const failures = fromBase && 'before' in fromBase ? total - fromBase.before : total;
