@@ -65,12 +65,17 @@ const base: Inspection = {
 describe('runInspection', () => {
   it('never lets a slow "running" progress write overwrite the final "done"', async () => {
     const { store, read } = memoryStore(base, 150);
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => lines.push(JSON.parse(line)) } });
     const state = await runInspection(
       base,
-      { store, inspector: fakeInspector(3), logger: createLogger({ level: 'silent' }), cancelPollMs: 50 },
+      { store, inspector: fakeInspector(3), logger, cancelPollMs: 50 },
       { worker: 'w1', heartbeat: async () => undefined },
     );
     expect(state).toBe('succeeded');
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: 'inspection finished', inspectionId: 'insp-1', state: 'succeeded', instances: 2 }),
+    ]);
     // Give any write that escaped ordering time to land before we look.
     await sleep(300);
     const doc = read();

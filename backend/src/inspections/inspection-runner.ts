@@ -204,5 +204,19 @@ export async function runInspection(
   // The final write carries the whole progress list, so what readers see at the end is exactly what decided the state.
   const written = await store.inspections.update(id, attempt, { state, finishedAt: now().toISOString(), progress });
   if (!written) logger.warn({ inspectionId: id, attempt }, 'a newer attempt owns this inspection; result not recorded');
+  else
+    logger.info(
+      {
+        inspectionId: id,
+        ...(inspection.scheduleId ? { scheduleId: inspection.scheduleId, fireAt: inspection.fireAt } : {}),
+        tier: inspection.tier,
+        state,
+        instances: progress.length,
+        failed: progress.filter((p) => p.state === 'failed').length,
+        attempt,
+        worker: ctx.worker,
+      },
+      'inspection finished',
+    );
   return state;
 }
