@@ -61,7 +61,7 @@ export function buildProgram(): Command {
       const running = await startServer(ctx);
       if (opts.worker) await ctx.startWorker();
       logger.info(
-        { store: ctx.store.description, url: running.url, worker: opts.worker ? ctx.scheduler.name : false },
+        { store: ctx.store.description, listen: running.url, worker: opts.worker ? ctx.scheduler.name : false },
         'DB Patrol API listening',
       );
       if (ctx.store.kind === 'embedded') {
