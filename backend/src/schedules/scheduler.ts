@@ -1,4 +1,4 @@
-import { Agenda, type Job, type JobParameters, type JobWithId } from 'agenda';
+import { Agenda, type Job, type JobParameters, type JobWithId, type NotificationChannel } from 'agenda';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { Schedule } from './schedule.model.js';
@@ -52,7 +52,12 @@ export class Scheduler {
   readonly name: string;
   private readonly options: Required<SchedulerOptions>;
   private working = false;
+  private started = false;
   private refill = { running: false, again: false };
+  /** The store's cross-process channel (absent on MongoDB; in-memory for the single-process embedded store). */
+  private readonly channel: NotificationChannel | undefined;
+  private readonly multiProcess: boolean;
+  private publisher: Promise<void> | undefined;
 
   constructor(
     store: Store,
@@ -66,8 +71,11 @@ export class Scheduler {
       ...options,
     };
     this.name = options.name;
+    const backend = store.agendaBackend();
+    this.channel = backend.notificationChannel;
+    this.multiProcess = !store.singleProcess;
     this.agenda = new Agenda({
-      backend: store.agendaBackend(),
+      backend,
       name: this.options.name,
       processEvery: this.options.processEvery,
       maxConcurrency: this.options.concurrency * 2,
@@ -105,6 +113,7 @@ export class Scheduler {
         lockLimit: 1,
         lockLifetime: this.options.lockLifetimeMs,
       });
+    this.started = true;
     await this.agenda.start();
     this.working = true;
     this.agenda.on('complete', (_job: unknown, remote?: boolean) => {
@@ -141,6 +150,19 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Agenda connects its notification channel only when it starts working, so a process that only queues jobs (the
+   * API of `serve --no-worker`) would leave workers to find them at their next poll. Connect it for publishing.
+   */
+  private async canPublish(): Promise<void> {
+    if (this.started || !this.multiProcess || !this.channel) return;
+    this.publisher ??= this.channel.connect().catch((err: unknown) => {
+      this.publisher = undefined;
+      this.logger.warn({ err }, 'cannot notify workers of queued jobs; they will find them at their next poll');
+    });
+    await this.publisher;
+  }
+
   /** Enqueues one occurrence; a row for the same (schedule, fire time) already there is kept unless its version is stale. */
   async enqueueOccurrence(schedule: Pick<Schedule, 'id' | 'version'>, fireAt: Date): Promise<void> {
     const data: OccurrenceData = { scheduleId: schedule.id, fireAt: fireAt.toISOString(), version: schedule.version };
@@ -170,6 +192,7 @@ export class Scheduler {
         // Other workers find it at their next poll; tell them now only if it is due before then.
         const row = rows[0];
         if (row?._id && fireAt.getTime() - Date.now() < this.options.processEvery) {
+          await this.canPublish();
           job.attrs._id = row._id;
           job.attrs.nextRunAt = row.nextRunAt ?? fireAt;
           await this.agenda.publishJobNotification(job);
@@ -187,6 +210,7 @@ export class Scheduler {
   }
 
   async enqueueImmediate(data: ImmediateData): Promise<void> {
+    await this.canPublish();
     try {
       await this.agenda
         .create(IMMEDIATE_JOB, data)
@@ -235,5 +259,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.working = false;
     await this.agenda.stop();
+    // Agenda disconnects the channel only if it started; a queue-only process connected it itself.
+    if (!this.started && this.publisher) await this.channel?.disconnect();
   }
 }

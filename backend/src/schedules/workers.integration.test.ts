@@ -405,4 +405,28 @@ describe('worker processes on a shared PostgreSQL store', () => {
     }
     for (const s of schedules) await ctx.schedules.cancel(CLI_ACTOR, s.id);
   }, 90_000);
+
+  it('starts an immediate run queued by an API process at once on a worker polling only every 30 s', async () => {
+    // The worker learns of the job through PostgreSQL LISTEN/NOTIFY, not by its poll.
+    const worker = await startWorkerProcess({ storeUrl: db.url, name: 'worker-g', pollMs: 30_000, env });
+    await sleep(500);
+    const queuedAt = Date.now();
+    const window = { from: new Date(queuedAt - 86_400_000), to: new Date(queuedAt) };
+    const { inspection } = await ctx.inspections.runNow(CLI_ACTOR, {
+      instanceIds: [pgInstance],
+      tier: 'daily',
+      window,
+    });
+    const done = await waitFor(
+      async () => {
+        const i = await ctx.inspections.get(inspection.id);
+        return i.state === 'succeeded' ? i : undefined;
+      },
+      20_000,
+      'the immediate run to finish',
+    );
+    await worker.stop();
+    expect(done.worker).toBe('worker-g');
+    expect(Date.parse(done.startedAt!) - queuedAt).toBeLessThan(5000);
+  }, 60_000);
 });
