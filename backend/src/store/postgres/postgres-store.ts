@@ -27,10 +27,13 @@ export interface PostgresStoreOptions {
 }
 
 /** Describes a connection string without its credentials. */
+/** Where a store URL points, without credentials: `postgres host:port/db`, or the socket directory for a local one. */
 export function describePgUrl(connectionString: string): string {
   try {
     const u = new URL(connectionString);
-    return `postgres ${u.hostname}:${u.port || '5432'}${u.pathname}`;
+    const host = u.searchParams.get('host') ?? decodeURIComponent(u.hostname);
+    const where = host.startsWith('/') ? `socket ${host}` : `${host || 'localhost'}:${u.port || '5432'}`;
+    return `postgres ${where}${decodeURIComponent(u.pathname)}`;
   } catch {
     return 'postgres';
   }
