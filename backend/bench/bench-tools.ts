@@ -43,6 +43,20 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/**
+ * Runs each of `fns` once to warm up, then all of them in turn `runs` times, so that a machine whose speed drifts
+ * during the bench slows every contender alike; returns every measurement per function.
+ */
+export async function interleave<T extends readonly (() => Promise<Timed>)[]>(
+  runs: number,
+  fns: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>>[] }> {
+  for (const fn of fns) await fn();
+  const out = fns.map(() => [] as Timed[]);
+  for (let i = 0; i < runs; i++) for (const [k, fn] of fns.entries()) out[k]!.push(await fn());
+  return out as { [K in keyof T]: Awaited<ReturnType<T[K]>>[] };
+}
+
 /** Runs `fn` once to warm up, then `runs` times; returns every measurement. */
 export async function repeat<T extends Timed>(runs: number, fn: () => Promise<T>): Promise<T[]> {
   await fn();

@@ -8,7 +8,7 @@ import { DEFAULT_WINDOW_DAYS } from '../src/cli/window-option.js';
 import { inspectTarget, selectChecks } from '../src/inspections/inspect-target.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { parseTargetUrl } from '../src/targets/target-url.js';
-import { ensureDebianPackage, median, repeat, timed, type Timed } from './bench-tools.js';
+import { ensureDebianPackage, interleave, median, repeat, timed, type Timed } from './bench-tools.js';
 
 const BIN = fileURLToPath(new URL('../bin/dbpatrol.js', import.meta.url));
 const MARIADB_URL = process.env.DBPATROL_BENCH_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306/';
@@ -137,9 +137,11 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
       '-N',
     ];
     if (u.password) mysqlArgs.push(`-p${decodeURIComponent(u.password)}`);
-    const ours = await repeat(runs, () => ourRun(MARIADB_URL));
-    const floor = await repeat(runs, () => timed('mariadb', mysqlArgs, { input: script }));
-    const warm = await repeat(runs, () => warmEngineRun(MARIADB_URL));
+    const [ours, floor, warm] = await interleave(runs, [
+      () => ourRun(MARIADB_URL),
+      () => timed('mariadb', mysqlArgs, { input: script }),
+      () => warmEngineRun(MARIADB_URL),
+    ] as const);
     const tunerArgs = [
       '--host',
       u.hostname,
@@ -176,11 +178,11 @@ export async function benchInspect(runs: number): Promise<EngineResult[]> {
     const file = path.join(dir, 'floor.sql');
     await writeFile(file, script);
     try {
-      const ours = await repeat(runs, () => ourRun(POSTGRES_URL));
-      const floor = await repeat(runs, () =>
-        timed('psql', ['-X', '-q', '-o', '/dev/null', '-d', POSTGRES_URL, '-f', file]),
-      );
-      const warm = await repeat(runs, () => warmEngineRun(POSTGRES_URL));
+      const [ours, floor, warm] = await interleave(runs, [
+        () => ourRun(POSTGRES_URL),
+        () => timed('psql', ['-X', '-q', '-o', '/dev/null', '-d', POSTGRES_URL, '-f', file]),
+        () => warmEngineRun(POSTGRES_URL),
+      ] as const);
       const u = new URL(POSTGRES_URL);
       const common = [
         '--host',

@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
   };
   let table: string;
   if (which === 'inspect') {
-    const runs = int('--runs', 5, 1);
+    const runs = int('--runs', 7, 1);
     table = formatInspectResults(await benchInspect(runs), runs);
   } else if (which === 'schedules') {
     const schedules = int('--schedules', 10_000, 2);

@@ -274,6 +274,9 @@ export class MysqlTarget implements Target {
       queueLimit: 0,
       enableKeepAlive: true,
       multipleStatements: false,
+      // Every check has its own result shape and returns a handful of rows: compiling a row parser per shape (the
+      // default) costs more than interpreting those rows, most of all in a fresh CLI process (npm run bench).
+      disableEval: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
       decimalNumbers: false,
