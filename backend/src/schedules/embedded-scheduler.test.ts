@@ -42,6 +42,10 @@ describe('schedules on the embedded store', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('finds the Agenda internals the scheduler relies on (re-check this when upgrading Agenda)', () => {
+    expect(ctx.scheduler.usesAgendaInternals()).toBe(true);
+  });
+
   it('runs an immediate inspection at once and a cron schedule on its ticks', async () => {
     const now = new Date();
     const { inspection } = await ctx.inspections.runNow(CLI_ACTOR, {

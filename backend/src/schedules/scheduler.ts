@@ -116,6 +116,12 @@ export class Scheduler {
     this.started = true;
     await this.agenda.start();
     this.working = true;
+    if (!this.usesAgendaInternals()) {
+      this.logger.error(
+        'this Agenda version lacks the job processor DB Patrol reaches into: bursts drain one poll at a time and a ' +
+          'draining worker keeps the jobs it locked ahead until their locks expire',
+      );
+    }
     this.agenda.on('complete', (_job: unknown, remote?: boolean) => {
       if (remote !== true) this.refillNow();
     });
@@ -239,6 +245,12 @@ export class Scheduler {
   async pendingOccurrences(scheduleId: string): Promise<OccurrenceData[]> {
     const { jobs } = await this.agenda.queryJobs({ name: OCCURRENCE_JOB, data: { scheduleId } });
     return jobs.filter((j) => j.nextRunAt && !j.lastFinishedAt).map((j) => j.data as OccurrenceData);
+  }
+
+  /** Whether the private parts of Agenda this class uses (refill, hand-back on drain) are there once it started. */
+  usesAgendaInternals(): boolean {
+    const p = this.processor();
+    return typeof p?.process === 'function' && typeof p.stop === 'function';
   }
 
   private processor(): JobProcessorInternals | undefined {
