@@ -11,9 +11,16 @@ import type {
 } from '../checks/check.types.js';
 
 export interface EvaluateOptions {
+  /** Merged over the check's defaults. */
   thresholds?: Record<string, unknown>;
   instance?: Partial<InstanceInfo>;
   counterBaseline?: CounterBaseline;
+  /** Trend checks: the fingerprints of the previous report. */
+  baseline?: Readonly<Record<string, string>>;
+  /** Per-call overrides of the evaluator's server, clock and window. */
+  server?: ServerFacts;
+  now?: Date;
+  window?: InspectionWindow;
 }
 
 /** The PostgreSQL server most table tests pretend to talk to (the version installed here). */
@@ -26,6 +33,28 @@ export const POSTGRES_15: ServerFacts = {
   role: 'primary',
   uptimeSeconds: 86_400,
   readOnly: false,
+};
+
+/** The MariaDB server the MySQL-family table tests pretend to talk to (the version installed here). */
+export const MARIADB_10_11: ServerFacts = {
+  engine: 'mariadb',
+  flavor: 'mariadb',
+  version: '10.11.19',
+  versionNum: 101119,
+  versionString: '10.11.19-MariaDB-0+deb12u1',
+  role: 'primary',
+  uptimeSeconds: 86_400,
+  readOnly: false,
+};
+
+/** A MySQL 8.0 server for the flavor-specific cases. */
+export const MYSQL_8_0: ServerFacts = {
+  ...MARIADB_10_11,
+  engine: 'mysql',
+  flavor: 'mysql',
+  version: '8.0.36',
+  versionNum: 80036,
+  versionString: '8.0.36',
 };
 
 /**
@@ -44,12 +73,13 @@ export function checkEvaluator(base: {
       rows[name] = z.array(q.row).parse(raw[name] ?? []);
     }
     return check.evaluate(rows, {
-      server: base.server,
-      window: base.window,
-      now: base.now,
+      server: opts.server ?? base.server,
+      window: opts.window ?? base.window,
+      now: opts.now ?? base.now,
       instance: { name: base.instanceName, ...opts.instance },
       thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
       ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
+      ...(opts.baseline ? { baseline: opts.baseline } : {}),
     });
   };
   const findings = (e: Evaluation): FindingDraft[] => {

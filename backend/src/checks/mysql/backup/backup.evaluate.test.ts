@@ -1,40 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, CheckContext, Evaluation, InstanceInfo, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, type EvaluateOptions } from '../../../test/check-evaluator.js';
+import type { AnyCheck, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
 import { mysqlBackupAge, NO_BACKUP_EVIDENCE } from './backup-age.check.js';
 import { mysqlBinlogEnabled } from './binlog-enabled.check.js';
 import { findBinlogGaps, mysqlBinlogSequence } from './binlog-sequence.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 30 * 86_400,
-  readOnly: false,
-};
+const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 30 * 86_400 };
 
-function run(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  opts: { server?: ServerFacts; thresholds?: unknown; instance?: Partial<InstanceInfo> } = {},
-): Evaluation {
-  const queries = check.queries as Record<string, QuerySpec<unknown>>;
-  const rows = Object.fromEntries(
-    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
-  );
-  const ctx: CheckContext<unknown> = {
-    server: opts.server ?? MARIADB,
-    window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
-    now: NOW,
-    instance: { name: 'db1', ...opts.instance },
-    thresholds: opts.thresholds ?? check.thresholds.defaults,
-  };
-  return check.evaluate(rows, ctx);
-}
+const { evaluate } = checkEvaluator({
+  server: MARIADB,
+  window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
+  now: NOW,
+  instanceName: 'db1',
+});
+const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
+  evaluate(check, raw, opts);
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
   return e;

@@ -1,43 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, CheckContext, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
+import type { AnyCheck, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { mysqlAbortedConnections } from './aborted-connections.check.js';
 import { mysqlConnectionSaturation } from './connection-saturation.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-23T12:00:00Z'), to: NOW };
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 10 * 86_400,
-  readOnly: false,
-};
+const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 10 * 86_400 };
 
-function run(
+const { evaluate } = checkEvaluator({ server: MARIADB, window: WINDOW, now: NOW, instanceName: 'db1' });
+const run = (
   check: AnyCheck,
   raw: Record<string, unknown[]>,
-  thresholds?: unknown,
+  thresholds?: Record<string, unknown>,
   counterBaseline?: CounterBaseline,
-): Evaluation {
-  const queries = check.queries as Record<string, QuerySpec<unknown>>;
-  const rows = Object.fromEntries(
-    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
-  );
-  const ctx: CheckContext<unknown> = {
-    server: MARIADB,
-    window: WINDOW,
-    now: NOW,
-    instance: { name: 'db1' },
-    thresholds: thresholds ?? check.thresholds.defaults,
-    ...(counterBaseline ? { counterBaseline } : {}),
-  };
-  return check.evaluate(rows, ctx);
-}
+): Evaluation =>
+  evaluate(check, raw, { ...(thresholds ? { thresholds } : {}), ...(counterBaseline ? { counterBaseline } : {}) });
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
   return e;

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { checkEvaluator, MYSQL_8_0 } from '../../../test/check-evaluator.js';
 import type { CheckContext, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
 import { mysqlErrorLog } from './error-log.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-23T12:00:00Z'), to: NOW };
-const MYSQL: ServerFacts = {
-  engine: 'mysql',
-  flavor: 'mysql',
-  version: '8.0.36',
-  versionNum: 80036,
-  versionString: '8.0.36',
-  role: 'primary',
-  uptimeSeconds: 10 * 86_400,
-  readOnly: false,
-};
+const MYSQL: ServerFacts = { ...MYSQL_8_0, uptimeSeconds: 10 * 86_400 };
 const ctx: CheckContext<unknown> = {
   server: MYSQL,
   window: WINDOW,
@@ -22,14 +13,8 @@ const ctx: CheckContext<unknown> = {
   instance: { name: 'db1' },
   thresholds: {},
 };
-
-function run(raw: Record<string, unknown[]>): Evaluation {
-  const queries = mysqlErrorLog.queries as Record<string, QuerySpec<unknown>>;
-  const rows = Object.fromEntries(
-    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
-  );
-  return mysqlErrorLog.evaluate(rows as never, ctx as never);
-}
+const { evaluate } = checkEvaluator({ server: MYSQL, window: WINDOW, now: NOW, instanceName: 'db1' });
+const run = (raw: Record<string, unknown[]>): Evaluation => evaluate(mysqlErrorLog, raw);
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
   return e;

@@ -1,50 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, CheckContext, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
+import type { AnyCheck, CounterBaseline, Evaluation, ServerFacts } from '../../check.types.js';
 import { mysqlDeadlocks } from './deadlocks.check.js';
 import { mysqlLockWaits } from './lock-waits.check.js';
 import { statementTable } from './statement-table.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-17T12:00:00Z'), to: NOW };
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 30 * 86_400,
-  readOnly: false,
-};
-const MYSQL: ServerFacts = {
-  ...MARIADB,
-  engine: 'mysql',
-  flavor: 'mysql',
-  version: '8.0.36',
-  versionNum: 80036,
-  versionString: '8.0.36',
-};
+const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 30 * 86_400 };
+const MYSQL: ServerFacts = { ...MYSQL_8_0, uptimeSeconds: 30 * 86_400 };
 
-function run(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  opts: { server?: ServerFacts; thresholds?: unknown; counterBaseline?: CounterBaseline } = {},
-): Evaluation {
-  const queries = check.queries as Record<string, QuerySpec<unknown>>;
-  const rows = Object.fromEntries(
-    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
-  );
-  const ctx: CheckContext<unknown> = {
-    server: opts.server ?? MARIADB,
-    window: WINDOW,
-    now: NOW,
-    instance: { name: 'db1' },
-    thresholds: opts.thresholds ?? check.thresholds.defaults,
-    ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
-  };
-  return check.evaluate(rows, ctx);
-}
+const { evaluate } = checkEvaluator({ server: MARIADB, window: WINDOW, now: NOW, instanceName: 'db1' });
+const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
+  evaluate(check, raw, opts);
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
   return e;

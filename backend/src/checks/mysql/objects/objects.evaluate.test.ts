@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, CheckContext, Evaluation, FindingDraft, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, MYSQL_8_0 } from '../../../test/check-evaluator.js';
+import type { AnyCheck, Evaluation, FindingDraft, ServerFacts } from '../../check.types.js';
 import { MYSQL_WEEKLY_OBJECT_CHECKS } from '../weekly-objects.list.js';
 import { autoIncrementMax, mysqlAutoIncrementExhaustion } from './auto-increment-exhaustion.check.js';
 import { mysqlFragmentedTables } from './fragmented-tables.check.js';
@@ -16,46 +16,25 @@ import { mysqlUnusedIndexes } from './unused-indexes.check.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const DAY = 86_400;
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 40 * DAY,
-  readOnly: false,
-};
-const MYSQL: ServerFacts = {
-  ...MARIADB,
-  engine: 'mysql',
-  flavor: 'mysql',
-  version: '8.0.36',
-  versionNum: 80036,
-  versionString: '8.0.36',
-};
+const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 40 * DAY };
+const MYSQL: ServerFacts = { ...MYSQL_8_0, uptimeSeconds: 40 * DAY };
 
 /** Parses raw driver rows through each query's row schema, then evaluates with a fixed clock and window. */
-function run(
+const { evaluate } = checkEvaluator({
+  server: MARIADB,
+  window: { from: new Date(NOW.getTime() - 7 * DAY * 1000), to: NOW },
+  now: NOW,
+  instanceName: 'db-01',
+});
+const run = (
   check: AnyCheck,
   raw: Record<string, unknown[]>,
   opts: { server?: Partial<ServerFacts>; thresholds?: Record<string, unknown> } = {},
-): Evaluation {
-  const rows = Object.fromEntries(
-    Object.entries(check.queries as Record<string, QuerySpec<unknown>>).map(([name, q]) => [
-      name,
-      z.array(q.row).parse(raw[name] ?? []),
-    ]),
-  );
-  const ctx: CheckContext<unknown> = {
+): Evaluation =>
+  evaluate(check, raw, {
     server: { ...MARIADB, ...opts.server },
-    window: { from: new Date(NOW.getTime() - 7 * DAY * 1000), to: NOW },
-    now: NOW,
-    instance: { name: 'db-01' },
-    thresholds: { ...(check.thresholds.defaults as object), ...opts.thresholds },
-  };
-  return check.evaluate(rows, ctx);
-}
+    ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
+  });
 
 function findings(result: Evaluation): FindingDraft[] {
   if (Array.isArray(result)) return result;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, CheckContext, Evaluation, InstanceInfo, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
+import type { AnyCheck, Evaluation, ServerFacts } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { REPLICA_STATUS_SQL } from './replica-status.js';
 import { mysqlReplicationLag } from './replication-lag.check.js';
@@ -8,44 +8,19 @@ import { mysqlReplicationRole } from './replication-role.check.js';
 import { mysqlReplicationThreads } from './replication-threads.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'replica',
-  uptimeSeconds: 30 * 86_400,
-  readOnly: true,
-};
-const MYSQL: ServerFacts = {
-  ...MARIADB,
-  engine: 'mysql',
-  flavor: 'mysql',
-  version: '8.0.36',
-  versionNum: 80036,
-  versionString: '8.0.36',
-};
+/** Replica-side checks: the server under test is a read-only replica. */
+const MARIADB: ServerFacts = { ...MARIADB_10_11, role: 'replica', readOnly: true, uptimeSeconds: 30 * 86_400 };
+const MYSQL: ServerFacts = { ...MYSQL_8_0, role: 'replica', readOnly: true, uptimeSeconds: 30 * 86_400 };
 
 /** Parses raw driver rows through the check's row schemas, then evaluates. */
-function run(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  opts: { server?: ServerFacts; instance?: Partial<InstanceInfo>; thresholds?: unknown } = {},
-): Evaluation {
-  const queries = check.queries as Record<string, QuerySpec<unknown>>;
-  const rows = Object.fromEntries(
-    Object.entries(queries).map(([name, q]) => [name, z.array(q.row).parse(raw[name] ?? [])]),
-  );
-  const ctx: CheckContext<unknown> = {
-    server: opts.server ?? MARIADB,
-    window: { from: new Date(NOW.getTime() - 86_400_000), to: NOW },
-    now: NOW,
-    instance: { name: 'db1', ...opts.instance },
-    thresholds: opts.thresholds ?? check.thresholds.defaults,
-  };
-  return check.evaluate(rows, ctx);
-}
+const { evaluate } = checkEvaluator({
+  server: MARIADB,
+  window: { from: new Date(NOW.getTime() - 86_400_000), to: NOW },
+  now: NOW,
+  instanceName: 'db1',
+});
+const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
+  evaluate(check, raw, opts);
 
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);

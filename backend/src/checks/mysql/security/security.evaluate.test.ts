@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, type EvaluateOptions } from '../../../test/check-evaluator.js';
+import type { AnyCheck, Evaluation, FindingDraft, ServerFacts } from '../../check.types.js';
 import { mysqlAccountsWithoutPassword } from './accounts-without-password.check.js';
 import { mysqlAuditLogging } from './audit-logging.check.js';
 import { MYSQL_RELEASE_SERIES } from './eol-versions.js';
@@ -30,27 +30,19 @@ function server(flavor: 'mysql' | 'mariadb', version: string): ServerFacts {
 const MARIADB = server('mariadb', '10.11.19');
 const MYSQL = server('mysql', '8.0.36');
 
-interface Options {
-  server?: ServerFacts;
-  thresholds?: Record<string, unknown>;
-  baseline?: Record<string, string>;
-  now?: Date;
-}
-
-/** Parses raw driver rows through the check's row schemas (as the runner does), then evaluates. */
-function evaluate(check: AnyCheck, raw: Record<string, unknown[]>, o: Options = {}): Evaluation {
-  const rows: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
-    rows[name] = z.array(q.row).parse(raw[name] ?? []);
-  }
+const shared = checkEvaluator({
+  server: MARIADB,
+  window: { from: new Date(NOW.getTime() - 7 * 86_400_000), to: NOW },
+  now: NOW,
+  instanceName: 'db-prod-1',
+});
+/** The shared evaluator, with the seven-day window following a per-case clock. */
+function evaluate(check: AnyCheck, raw: Record<string, unknown[]>, o: EvaluateOptions = {}): Evaluation {
   const now = o.now ?? NOW;
-  return check.evaluate(rows, {
-    server: o.server ?? MARIADB,
-    window: { from: new Date(now.getTime() - 7 * 86_400_000), to: now },
+  return shared.evaluate(check, raw, {
+    ...o,
     now,
-    instance: { name: 'db-prod-1' },
-    thresholds: { ...check.thresholds.defaults, ...o.thresholds },
-    ...(o.baseline ? { baseline: o.baseline } : {}),
+    window: { from: new Date(now.getTime() - 7 * 86_400_000), to: now },
   });
 }
 const findings = (e: Evaluation): FindingDraft[] => {

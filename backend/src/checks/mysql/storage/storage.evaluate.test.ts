@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { QuerySpec, ServerFacts } from '../../check.types.js';
+import { MARIADB_10_11 } from '../../../test/check-evaluator.js';
+import type { QuerySpec } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { mysqlFilesystemFreeSpace, NO_HOST_METRICS } from './filesystem-free-space.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 86_400,
-  readOnly: false,
-};
+const MARIADB = MARIADB_10_11;
 
 describe('mysql.filesystem-free-space (MY-D13)', () => {
   const q = mysqlFilesystemFreeSpace.queries.directories as QuerySpec<unknown>;

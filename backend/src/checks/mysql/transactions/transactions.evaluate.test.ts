@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { CheckContext, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
+import type { Evaluation, ServerFacts } from '../../check.types.js';
 import { mysqlLongTransactions } from './long-transactions.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const MARIADB: ServerFacts = {
-  engine: 'mariadb',
-  flavor: 'mariadb',
-  version: '10.11.19',
-  versionNum: 101119,
-  versionString: '10.11.19-MariaDB-0+deb12u1',
-  role: 'primary',
-  uptimeSeconds: 10 * 86_400,
-  readOnly: false,
-};
+const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 10 * 86_400 };
 
-function run(transactions: unknown[], thresholds = mysqlLongTransactions.thresholds.defaults): Evaluation {
-  const q = mysqlLongTransactions.queries.transactions as QuerySpec<unknown>;
-  const ctx: CheckContext<typeof thresholds> = {
-    server: MARIADB,
-    window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
-    now: NOW,
-    instance: { name: 'db1' },
-    thresholds,
-  };
-  return mysqlLongTransactions.evaluate({ transactions: z.array(q.row).parse(transactions) as never }, ctx);
-}
+const { evaluate } = checkEvaluator({
+  server: MARIADB,
+  window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
+  now: NOW,
+  instanceName: 'db1',
+});
+const run = (transactions: unknown[], thresholds: Record<string, unknown> = {}): Evaluation =>
+  evaluate(mysqlLongTransactions, { transactions }, { thresholds });
 const findings = (e: Evaluation) => {
   if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
   return e;
