@@ -37,6 +37,15 @@ export interface Texts {
   zh: string;
 }
 
+/**
+ * A finding message or skip reason: both languages (`Texts`). A plain string is the English-only form still accepted
+ * while checks move to `Texts`; reports show it unchanged in both languages.
+ */
+export type Message = Texts | string;
+
+/** Both languages of a message (a plain string stands for both). */
+export const toTexts = (m: Message): Texts => (typeof m === 'string' ? { en: m, zh: m } : m);
+
 /** One SQL text, used from server version `since` (MySQL/MariaDB 80022 = 8.0.22, PostgreSQL 150000 = 15.0). */
 export interface SqlVariant {
   since: number;
@@ -119,7 +128,7 @@ export interface CheckContext<T> extends QueryContext {
 export interface FindingDraft {
   severity: Severity;
   object: string;
-  message: string;
+  message: Message;
   value?: string | number;
   threshold?: string | number;
   /** Up to 20 rows of supporting data. */
@@ -132,7 +141,7 @@ export interface FindingDraft {
  */
 export type Evaluation =
   | FindingDraft[]
-  | { skipped: string; fingerprints?: Record<string, string> }
+  | { skipped: Message; fingerprints?: Record<string, string> }
   | { findings: FindingDraft[]; fingerprints: Record<string, string> };
 
 type RowsOf<Q> = { [K in keyof Q]: Q[K] extends QuerySpec<infer R> ? R[] : never };

@@ -1,3 +1,4 @@
+import { toTexts } from '../checks/check.types.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
@@ -310,13 +311,14 @@ async function runCheck(
         for (const [k, v] of Object.entries(result.fingerprints)) fingerprints[database ? `${database}:${k}` : k] = v;
       }
       if (!Array.isArray(result) && 'skipped' in result) {
-        skipReason = result.skipped;
+        skipReason = toTexts(result.skipped)[lang];
         continue;
       }
       for (const f of Array.isArray(result) ? result : result.findings) {
         findings.push({
           ...head,
           ...f,
+          message: toTexts(f.message)[lang],
           ...(f.evidence ? { evidence: f.evidence.slice(0, MAX_EVIDENCE) } : {}),
           remediation: c.remediation[lang],
           ...(database ? { database } : {}),

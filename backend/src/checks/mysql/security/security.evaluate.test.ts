@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, type EvaluateOptions } from '../../../test/check-evaluator.js';
 import type { AnyCheck, Evaluation, FindingDraft, ServerFacts } from '../../check.types.js';
@@ -51,7 +52,7 @@ const findings = (e: Evaluation): FindingDraft[] => {
   throw new Error(`skipped: ${e.skipped}`);
 };
 const skipped = (e: Evaluation): string => {
-  if (!Array.isArray(e) && 'skipped' in e) return e.skipped;
+  if (!Array.isArray(e) && 'skipped' in e) return toTexts(e.skipped).en;
   throw new Error(`not skipped: ${JSON.stringify(e)}`);
 };
 const summary = (e: Evaluation) => findings(e).map((f) => [f.severity, f.object]);

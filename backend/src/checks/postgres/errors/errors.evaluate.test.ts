@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import type { CounterBaseline } from '../../check.types.js';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
@@ -300,7 +301,7 @@ describe('postgres.error-counters over a counter baseline', () => {
         { counterBaseline: baseline({ ...dbCounters(ORDERS), ...dbCounters('quiet') }) },
       ),
     );
-    expect(out.map((f) => [f.object, f.value, f.message.includes('in the window since')])).toEqual([
+    expect(out.map((f) => [f.object, f.value, toTexts(f.message).en.includes('in the window since')])).toEqual([
       ['"Orders ""EU"""', 1, true],
       ['"new db"', 1, false],
     ]);

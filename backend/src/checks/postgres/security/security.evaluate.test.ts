@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AnyCheck, Evaluation, FindingDraft, QuerySpec, ServerFacts } from '../../check.types.js';
@@ -59,7 +60,7 @@ const findings = (e: Evaluation): FindingDraft[] => {
   throw new Error(`skipped: ${e.skipped}`);
 };
 const skipped = (e: Evaluation): string => {
-  if (!Array.isArray(e) && 'skipped' in e) return e.skipped;
+  if (!Array.isArray(e) && 'skipped' in e) return toTexts(e.skipped).en;
   throw new Error(`not skipped: ${JSON.stringify(e)}`);
 };
 const brief = (e: Evaluation) => findings(e).map((f) => [f.severity, f.object]);

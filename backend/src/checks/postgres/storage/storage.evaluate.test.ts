@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import type { CounterBaseline } from '../../check.types.js';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
@@ -198,8 +199,8 @@ describe('postgres.checksum-failures over a counter baseline', () => {
     );
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ severity: 'critical', value: 1 });
-    expect(f!.message).toMatch(/^1 data page checksum failure in database /);
-    expect(f!.message.endsWith(`; ${counted}`)).toBe(true);
+    expect(toTexts(f!.message).en).toMatch(/^1 data page checksum failure in database /);
+    expect(toTexts(f!.message).en.endsWith(`; ${counted}`)).toBe(true);
   });
 
   it('is still skipped when data checksums are off', () => {
