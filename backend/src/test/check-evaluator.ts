@@ -6,6 +6,7 @@ import type {
   FindingDraft,
   InspectionWindow,
   InstanceInfo,
+  Message,
   QuerySpec,
   ServerFacts,
 } from '../checks/check.types.js';
@@ -66,21 +67,36 @@ export function checkEvaluator(base: {
   window: InspectionWindow;
   now: Date;
   instanceName: string;
+  /** Fail the test when a finding message or skip reason is not given in both languages (`Texts` with Chinese). */
+  requireBothLanguages?: boolean;
 }) {
+  const assertBilingual = (m: Message, what: string): void => {
+    if (!base.requireBothLanguages) return;
+    if (typeof m === 'string' || !m.en.trim() || !/[\u4e00-\u9fff]/.test(m.zh))
+      throw new Error(`${what} is not in both languages (English and Chinese): ${JSON.stringify(m)}`);
+  };
+  const checked = (e: Evaluation): Evaluation => {
+    if (!Array.isArray(e) && 'skipped' in e) assertBilingual(e.skipped, 'skip reason');
+    for (const f of Array.isArray(e) ? e : 'findings' in e ? e.findings : [])
+      assertBilingual(f.message, 'finding message');
+    return e;
+  };
   const evaluate = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation => {
     const rows: Record<string, unknown[]> = {};
     for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
       rows[name] = z.array(q.row).parse(raw[name] ?? []);
     }
-    return check.evaluate(rows, {
-      server: opts.server ?? base.server,
-      window: opts.window ?? base.window,
-      now: opts.now ?? base.now,
-      instance: { name: base.instanceName, ...opts.instance },
-      thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
-      ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
-      ...(opts.baseline ? { baseline: opts.baseline } : {}),
-    });
+    return checked(
+      check.evaluate(rows, {
+        server: opts.server ?? base.server,
+        window: opts.window ?? base.window,
+        now: opts.now ?? base.now,
+        instance: { name: base.instanceName, ...opts.instance },
+        thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
+        ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
+        ...(opts.baseline ? { baseline: opts.baseline } : {}),
+      }),
+    );
   };
   const findings = (e: Evaluation): FindingDraft[] => {
     if (Array.isArray(e)) return e;
