@@ -170,7 +170,7 @@ export interface CheckDefinition<
   queries: Q;
   thresholds: { schema: z.ZodType<T>; defaults: T };
   /** A reason not to run on this server (version, flavor, role, missing source), or null to run. */
-  applies?: (ctx: { server: ServerFacts; instance: InstanceInfo }) => string | null;
+  applies?: (ctx: { server: ServerFacts; instance: InstanceInfo }) => Message | null;
   evaluate: (rows: RowsOf<Q>, ctx: CheckContext<T>) => Evaluation;
 }
 

@@ -232,7 +232,7 @@ async function runCheck(
   });
   if (!c.flavors.includes(server.flavor)) return skipped(`not applicable to ${server.flavor}`);
   const notApplicable = c.applies?.({ server, instance: o.instance });
-  if (notApplicable) return skipped(notApplicable);
+  if (notApplicable) return skipped(toTexts(notApplicable)[lang]);
 
   const plan: { name: string; sql: string; optional: boolean }[] = [];
   for (const [name, q] of Object.entries(c.queries) as [string, QuerySpec<unknown>][]) {
