@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { CounterBaseline } from '../../check.types.js';
+import type { CounterBaseline, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { atWindowEnd } from '../../format.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
+import { baselineCoverageTexts, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-period.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
-import { atWindowEnd, baselineCoverage } from '../../format.js';
 
 const CONNECTION_ERRORS = ['accept', 'internal', 'max_connections', 'peer_address', 'select', 'tcpwrap'].map(
   (e) => `Connection_errors_${e}`,
@@ -19,8 +21,8 @@ type Values = Record<Counter, number | undefined>;
  * Counter growth since the baseline snapshot, or why the snapshot cannot be used. Aborted_connects and Connections
  * decide; a side counter the snapshot lacks or that went backwards is left out (undefined).
  */
-function windowDelta(current: Values, base: CounterBaseline): { delta: Values } | { unusable: string } {
-  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+function windowDelta(current: Values, base: CounterBaseline): { delta: Values } | { unusable: Texts } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: UNUSABLE_SNAPSHOT.unreadableTime };
   const delta = {} as Values;
   for (const n of COUNTERS) {
     const now = current[n];
@@ -28,13 +30,14 @@ function windowDelta(current: Values, base: CounterBaseline): { delta: Values } 
     delta[n] = now === undefined || before === undefined || now < before ? undefined : now - before;
   }
   for (const n of ['Aborted_connects', 'Connections'] as const) {
-    if (base.counters[counterKey(n)] === undefined) return { unusable: `it lacks ${n}` };
-    if (delta[n] === undefined) return { unusable: `${n} went backwards (FLUSH STATUS?)` };
+    if (base.counters[counterKey(n)] === undefined) return { unusable: UNUSABLE_SNAPSHOT.lacks(n) };
+    if (delta[n] === undefined)
+      return {
+        unusable: { en: `${n} went backwards (FLUSH STATUS?)`, zh: `${n} 比快照时变小了（执行过 FLUSH STATUS？）` },
+      };
   }
   return { delta };
 }
-
-/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
 
 export const mysqlAbortedConnections = defineCheck({
   id: 'mysql.aborted-connections',
@@ -64,7 +67,12 @@ export const mysqlAbortedConnections = defineCheck({
   evaluate({ status }, ctx) {
     const s = new StatusValues(status);
     if (s.number('Aborted_connects') === undefined || s.number('Connections') === undefined)
-      return { skipped: 'the server did not report Aborted_connects and Connections' };
+      return {
+        skipped: {
+          en: 'the server did not report Aborted_connects and Connections',
+          zh: '实例未返回 Aborted_connects 和 Connections',
+        },
+      };
     const base = ctx.counterBaseline;
     const current = Object.fromEntries(
       COUNTERS.map((n) => [n, atWindowEnd(base, counterKey(n), s.number(n))]),
@@ -75,15 +83,17 @@ export const mysqlAbortedConnections = defineCheck({
     const connections = counted.Connections ?? 0;
     if (connections === 0) return [];
     const pct = (aborted / connections) * 100;
-    if (pct <= ctx.thresholds.warnPercent) return [];
+    const graded = grade(pct, { warn: ctx.thresholds.warnPercent }, { inclusive: false });
+    if (!graded) return [];
     const errors = Object.fromEntries(CONNECTION_ERRORS.map((n) => [n, counted[n] ?? 0]));
     const notable = Object.entries(errors).filter(([, v]) => v > 0);
     let since = sinceServerStart(ctx.now, ctx.window, s.number('Uptime') ?? ctx.server.uptimeSeconds);
+    let note: Texts = { en: '', zh: '' };
     let evidence: Record<string, unknown>[] = [
       { Aborted_connects: aborted, Connections: connections, Aborted_clients: counted.Aborted_clients ?? 0, ...errors },
     ];
     if (base && fromBase && 'delta' in fromBase) {
-      since = baselineCoverage(base);
+      since = baselineCoverageTexts(base);
       evidence = COUNTERS.map((n) => ({
         counter: n,
         baseline: base.counters[counterKey(n)] ?? null,
@@ -91,17 +101,24 @@ export const mysqlAbortedConnections = defineCheck({
         delta: fromBase.delta[n] ?? null,
       }));
     } else if (base && fromBase && 'unusable' in fromBase) {
-      since += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+      note = snapshotNotUsed(base, fromBase.unusable);
     }
+    const limit = thresholdText(graded.limit, UNITS.percent);
+    const errorList = notable.map(([n, v]) => `${n} = ${v}`).join(', ');
     return [
       {
-        severity: 'warning',
+        severity: graded.severity,
         object: ctx.instance.name,
-        message:
-          `${aborted} of ${connections} connection attempts failed (${pct.toFixed(2)} %) ${since}; threshold ${ctx.thresholds.warnPercent} %` +
-          (notable.length ? `; ${notable.map(([n, v]) => `${n} = ${v}`).join(', ')}` : ''),
+        message: {
+          en:
+            `${aborted} of ${connections} connection attempts failed (${pct.toFixed(2)} %) ${since.en}${note.en}; ${limit.en}` +
+            (errorList ? `; ${errorList}` : ''),
+          zh:
+            `${connections} 次连接尝试中有 ${aborted} 次失败（${pct.toFixed(2)}%），统计区间${since.zh}${note.zh}；${limit.zh}` +
+            (errorList ? `；${errorList}` : ''),
+        },
         value: Math.round(pct * 100) / 100,
-        threshold: ctx.thresholds.warnPercent,
+        threshold: graded.limit,
         evidence,
       },
     ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -48,28 +49,42 @@ export const mysqlConnectionSaturation = defineCheck({
     const peak = s.number('Max_used_connections');
     const connected = s.number('Threads_connected');
     if (!max || peak === undefined || connected === undefined) {
-      return { skipped: 'the server did not report max_connections, Max_used_connections and Threads_connected' };
+      return {
+        skipped: {
+          en: 'the server did not report max_connections, Max_used_connections and Threads_connected',
+          zh: '实例未返回 max_connections、Max_used_connections 和 Threads_connected',
+        },
+      };
     }
     const peakPct = (peak / max) * 100;
     const nowPct = (connected / max) * 100;
     const worst = Math.max(peakPct, nowPct);
-    const { warnPercent, critPercent } = ctx.thresholds;
-    if (worst <= warnPercent) return [];
-    const critical = worst > critPercent;
-    const threshold = critical ? critPercent : warnPercent;
+    const graded = grade(
+      worst,
+      { warn: ctx.thresholds.warnPercent, crit: ctx.thresholds.critPercent },
+      { inclusive: false },
+    );
+    if (!graded) return [];
+    const limit = thresholdText(graded.limit, UNITS.percent);
     const since = sinceServerStart(ctx.now, ctx.window, s.number('Uptime') ?? ctx.server.uptimeSeconds);
     const peakAt = s.text('Max_used_connections_time');
     const refused = s.number('Connection_errors_max_connections') ?? 0;
     return [
       {
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object: 'max_connections',
-        message:
-          `connections peaked at ${peak} of max_connections ${max} (${round1(peakPct)} %)${peakAt ? ` at ${peakAt} server time` : ''} ${since}; ` +
-          `${connected} connected now (${round1(nowPct)} %); threshold ${threshold} %` +
-          (refused > 0 ? `; ${refused} connection attempts were refused because max_connections was reached` : ''),
+        message: {
+          en:
+            `connections peaked at ${peak} of max_connections ${max} (${round1(peakPct)} %)${peakAt ? ` at ${peakAt} server time` : ''} ${since.en}; ` +
+            `${connected} connected now (${round1(nowPct)} %); ${limit.en}` +
+            (refused > 0 ? `; ${refused} connection attempts were refused because max_connections was reached` : ''),
+          zh:
+            `连接数峰值 ${peak}，max_connections 为 ${max}（${round1(peakPct)}%）${peakAt ? `，出现于服务器时间 ${peakAt}` : ''}，统计区间${since.zh}；` +
+            `当前连接 ${connected}（${round1(nowPct)}%）；${limit.zh}` +
+            (refused > 0 ? `；已有 ${refused} 次连接因达到 max_connections 被拒绝` : ''),
+        },
         value: round1(worst),
-        threshold,
+        threshold: graded.limit,
         evidence: [
           {
             max_connections: max,

@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
-import type { AnyCheck, CounterBaseline, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import {
+  toTexts,
+  type AnyCheck,
+  type CounterBaseline,
+  type Evaluation,
+  type Message,
+  type QuerySpec,
+  type ServerFacts,
+} from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { mysqlAbortedConnections } from './aborted-connections.check.js';
 import { mysqlConnectionSaturation } from './connection-saturation.check.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-23T12:00:00Z'), to: NOW };
 const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 10 * 86_400 };
 
-const { evaluate } = checkEvaluator({ server: MARIADB, window: WINDOW, now: NOW, instanceName: 'db1' });
+const { evaluate, findings } = checkEvaluator({
+  server: MARIADB,
+  window: WINDOW,
+  now: NOW,
+  instanceName: 'db1',
+  requireBothLanguages: true,
+});
 const run = (
   check: AnyCheck,
   raw: Record<string, unknown[]>,
@@ -17,10 +33,6 @@ const run = (
   counterBaseline?: CounterBaseline,
 ): Evaluation =>
   evaluate(check, raw, { ...(thresholds ? { thresholds } : {}), ...(counterBaseline ? { counterBaseline } : {}) });
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 /** information_schema.GLOBAL_STATUS on MariaDB: upper-case names, values as strings. */
 const status = (values: Record<string, string>) =>
@@ -67,9 +79,9 @@ describe('mysql.connection-saturation (MY-D05)', () => {
       ),
     );
     expect(f).toMatchObject({ value: 95, threshold: 90 });
-    expect(f!.message).toContain('since 2026-11-14T12:00:00.000Z (server start; window start not covered)');
-    expect(f!.message).toContain('at 2026-11-20 09:13:02 server time');
-    expect(f!.message).toContain('4 connection attempts were refused');
+    expect(en(f!.message)).toContain('since 2026-11-14T12:00:00.000Z (server start; window start not covered)');
+    expect(en(f!.message)).toContain('at 2026-11-20 09:13:02 server time');
+    expect(en(f!.message)).toContain('4 connection attempts were refused');
   });
 
   it('accepts the MySQL spelling of the names (mixed case, numbers)', () => {
@@ -115,8 +127,8 @@ describe('mysql.aborted-connections (MY-D06)', () => {
   it('labels the counters since the server start (within the window) and lists connection errors', () => {
     const [f] = findings(run(mysqlAbortedConnections, rows(10, 200, { Connection_errors_peer_address: '2' })));
     expect(f).toMatchObject({ value: 5 });
-    expect(f!.message).toContain('since 2026-11-24T11:00:00.000Z (server start, within the window)');
-    expect(f!.message).toContain('Connection_errors_peer_address = 2');
+    expect(en(f!.message)).toContain('since 2026-11-24T11:00:00.000Z (server start, within the window)');
+    expect(en(f!.message)).toContain('Connection_errors_peer_address = 2');
     expect(f!.evidence?.[0]).toMatchObject({ Aborted_connects: 10, Connections: 200, Aborted_clients: 5 });
   });
 
@@ -187,8 +199,11 @@ describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
 
   it('says the delta covers the window and lists the connection errors of the window only', () => {
     const [f] = findings(run(mysqlAbortedConnections, rows(1040, 101_000), undefined, baseline({})));
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       '40 of 1000 connection attempts failed (4.00 %) in the window since 2026-11-23T11:55:00.000Z; threshold 3 %; Connection_errors_peer_address = 2',
+    );
+    expect(toTexts(f!.message).zh).toBe(
+      '1000 次连接尝试中有 40 次失败（4.00%），统计区间窗口内自 2026-11-23T11:55:00.000Z 起；阈值 3%；Connection_errors_peer_address = 2',
     );
     expect(f!.evidence).toContainEqual({ counter: 'Aborted_connects', baseline: 1000, current: 1040, delta: 40 });
     expect(f!.evidence).toContainEqual({ counter: 'Connections', baseline: 100_000, current: 101_000, delta: 1000 });
@@ -205,7 +220,7 @@ describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
         baseline({}, { takenAt: '2026-11-24T03:15:00.000Z', coversWindowStart: false }),
       ),
     );
-    expect(f!.message).toContain(
+    expect(en(f!.message)).toContain(
       '(4.00 %) since 2026-11-24T03:15:00.000Z (first snapshot in the window; window start not covered); threshold 3 %',
     );
   });
@@ -216,7 +231,7 @@ describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
   ])('%s: falls back to the totals since the server start', (_name, counters, reason) => {
     const [f] = findings(run(mysqlAbortedConnections, rows(5000, 101_000), undefined, baseline(counters)));
     expect(f).toMatchObject({ severity: 'warning', value: 4.95 });
-    expect(f!.message).toContain(
+    expect(en(f!.message)).toContain(
       `5000 of 101000 connection attempts failed (4.95 %) since 2026-11-14T12:00:00.000Z (server start; window start not covered) (snapshot of 2026-11-23T11:55:00.000Z not used: ${reason}`,
     );
   });
@@ -227,15 +242,15 @@ describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
     const [f] = findings(
       run(mysqlAbortedConnections, rows(5000, 101_000), undefined, { ...baseline({}), counters: lacking }),
     );
-    expect(f!.message).toContain('(server start; window start not covered) (snapshot of');
-    expect(f!.message).toContain('not used: it lacks Connections)');
+    expect(en(f!.message)).toContain('(server start; window start not covered) (snapshot of');
+    expect(en(f!.message)).toContain('not used: it lacks Connections)');
 
     const noSide: Record<string, number> = { ...baseline({}).counters };
     delete noSide['status.connection_errors_peer_address'];
     const [g] = findings(
       run(mysqlAbortedConnections, rows(1040, 101_000), undefined, { ...baseline({}), counters: noSide }),
     );
-    expect(g!.message).toMatch(/^40 of 1000 .* in the window since .*; threshold 3 %$/);
+    expect(en(g!.message)).toMatch(/^40 of 1000 .* in the window since .*; threshold 3 %$/);
     expect(g!.evidence).toContainEqual({
       counter: 'Connection_errors_peer_address',
       baseline: null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InspectionWindow, SqlVariant } from '../../check.types.js';
+import type { InspectionWindow, SqlVariant, Texts } from '../../check.types.js';
 
 /**
  * Reads named global status variables: information_schema.GLOBAL_STATUS on MariaDB (and MySQL < 5.7),
@@ -46,9 +46,11 @@ export class StatusValues {
  * Counters are cumulative since the server started (no snapshot at the window start yet); this says so, and whether
  * that period covers the whole window.
  */
-export function sinceServerStart(now: Date, window: InspectionWindow, uptimeSeconds: number): string {
-  const started = new Date(now.getTime() - uptimeSeconds * 1000);
-  const coverage =
-    started >= window.from ? 'server start, within the window' : 'server start; window start not covered';
-  return `since ${started.toISOString()} (${coverage})`;
+export function sinceServerStart(now: Date, window: InspectionWindow, uptimeSeconds: number): Texts {
+  const started = new Date(now.getTime() - uptimeSeconds * 1000).toISOString();
+  const within = new Date(started) >= window.from;
+  return {
+    en: `since ${started} (${within ? 'server start, within the window' : 'server start; window start not covered'})`,
+    zh: `自 ${started} 起（${within ? '实例启动时间，在窗口内' : '实例启动时间；未覆盖窗口起点'}）`,
+  };
 }
