@@ -34,13 +34,16 @@ export const postgresUptime = defineCheck({
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ main }, ctx) {
     const row = main[0];
-    if (!row) return { skipped: 'the server did not report its start time' };
+    if (!row) return { skipped: { en: 'the server did not report its start time', zh: '服务器未返回其启动时间' } };
     if (row.started_at.getTime() < ctx.window.from.getTime()) return [];
     return [
       {
         severity: 'warning',
         object: ctx.instance.name,
-        message: `restarted within the window, at ${row.started_at.toISOString()} (up ${Math.round(row.uptime)} s)`,
+        message: {
+          en: `restarted within the window, at ${row.started_at.toISOString()} (up ${Math.round(row.uptime)} s)`,
+          zh: `采样窗口内发生过重启，启动于 ${row.started_at.toISOString()}（已运行 ${Math.round(row.uptime)} 秒）`,
+        },
         value: Math.round(row.uptime),
         threshold: ctx.window.from.toISOString(),
       },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 
 const totalsSql = (
   reserved: string,
@@ -61,27 +62,36 @@ GROUP BY datname, usename ORDER BY sessions DESC, datname, usename LIMIT 20`,
     },
   },
   thresholds: {
-    schema: z.object({ warnPct: z.number().positive(), critPct: z.number().positive() }),
-    defaults: { warnPct: 90, critPct: 95 },
+    schema: z.object({ warnPercent: z.number().positive(), critPercent: z.number().positive() }),
+    defaults: { warnPercent: 90, critPercent: 95 },
   },
   evaluate({ totals, holders }, ctx) {
     const row = totals[0];
-    if (!row) return { skipped: 'pg_stat_activity returned no totals' };
+    if (!row) return { skipped: { en: 'pg_stat_activity returned no totals', zh: 'pg_stat_activity 未返回连接总数' } };
     const usable = row.max_connections - row.superuser_reserved_connections - row.reserved_connections;
     if (usable <= 0)
-      return { skipped: `no connections left for ordinary users (max_connections ${row.max_connections})` };
+      return {
+        skipped: {
+          en: `no connections left for ordinary users (max_connections ${row.max_connections})`,
+          zh: `普通用户已无可用连接（max_connections ${row.max_connections}）`,
+        },
+      };
     const pct = (100 * row.client_backends) / usable;
-    const { warnPct, critPct } = ctx.thresholds;
-    if (pct < warnPct) return [];
-    const critical = pct >= critPct;
+    const g = grade(pct, { warn: ctx.thresholds.warnPercent, crit: ctx.thresholds.critPercent });
+    if (!g) return [];
     const reserved = row.reserved_connections ? ` − reserved_connections ${row.reserved_connections}` : '';
+    const arithmetic = `max_connections ${row.max_connections} − superuser_reserved_connections ${row.superuser_reserved_connections}${reserved}`;
+    const limit = thresholdText(g.limit, UNITS.percent);
     return [
       {
-        severity: critical ? 'critical' : 'warning',
+        severity: g.severity,
         object: ctx.instance.name,
-        message: `${row.client_backends} client connections use ${pct.toFixed(1)} % of the ${usable} available to ordinary users (max_connections ${row.max_connections} − superuser_reserved_connections ${row.superuser_reserved_connections}${reserved}; threshold ${critical ? critPct : warnPct} %)`,
+        message: {
+          en: `${row.client_backends} client connections use ${pct.toFixed(1)} % of the ${usable} available to ordinary users (${arithmetic}; ${limit.en})`,
+          zh: `${row.client_backends} 个客户端连接已占普通用户可用的 ${usable} 个连接的 ${pct.toFixed(1)}%（${arithmetic}；${limit.zh}）`,
+        },
         value: Math.round(pct * 10) / 10,
-        threshold: critical ? critPct : warnPct,
+        threshold: g.limit,
         evidence: holders.map((h) => ({ ...h })),
       },
     ];

@@ -4,7 +4,13 @@ import { postgresConnectionSaturation } from './connection-saturation.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
+const { evaluate, findings } = checkEvaluator({
+  server,
+  window,
+  now,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 describe('postgres.connection-saturation', () => {
   const totals = (clients: number, reserved = 0) => ({
@@ -35,16 +41,23 @@ describe('postgres.connection-saturation', () => {
 
   it('states the arithmetic', () => {
     const [f] = findings(evaluate(postgresConnectionSaturation, { totals: [totals(81, 7)], holders }));
-    expect(f!.message).toBe(
-      '81 client connections use 90.0 % of the 90 available to ordinary users (max_connections 100 − superuser_reserved_connections 3 − reserved_connections 7; threshold 90 %)',
-    );
+    expect(f!.message).toEqual({
+      en: '81 client connections use 90.0 % of the 90 available to ordinary users (max_connections 100 − superuser_reserved_connections 3 − reserved_connections 7; threshold 90 %)',
+      zh: '81 个客户端连接已占普通用户可用的 90 个连接的 90.0%（max_connections 100 − superuser_reserved_connections 3 − reserved_connections 7；阈值 90%）',
+    });
   });
 
-  it('honours lowered thresholds', () => {
+  it.each([
+    ['warnPercent 50 flags 51.5 %', 50, { warnPercent: 50 }, [{ severity: 'warning', value: 51.5, threshold: 50 }]],
+    ['critPercent 50 makes 51.5 % critical', 50, { critPercent: 50 }, [{ severity: 'critical', threshold: 50 }]],
+    ['warnPercent 95 clears 92.8 %', 90, { warnPercent: 95, critPercent: 99 }, []],
+    ['critPercent 99 keeps 95.9 % a warning', 93, { critPercent: 99 }, [{ severity: 'warning', threshold: 90 }]],
+  ] as const)('renamed thresholds: %s', (_name, clients, thresholds, expected) => {
     const out = findings(
-      evaluate(postgresConnectionSaturation, { totals: [totals(50)], holders }, { thresholds: { warnPct: 50 } }),
+      evaluate(postgresConnectionSaturation, { totals: [totals(clients)], holders }, { thresholds }),
     );
-    expect(out).toMatchObject([{ severity: 'warning', value: 51.5, threshold: 50 }]);
+    expect(out).toMatchObject(expected);
+    expect(out).toHaveLength(expected.length);
   });
 
   it('is skipped when no connection is left for ordinary users', () => {
@@ -52,6 +65,8 @@ describe('postgres.connection-saturation', () => {
       totals: [{ ...totals(1), max_connections: 3 }],
       holders: [],
     });
-    expect(e).toEqual({ skipped: expect.stringContaining('max_connections 3') });
+    expect(e).toEqual({
+      skipped: { en: expect.stringContaining('max_connections 3'), zh: expect.stringContaining('max_connections 3') },
+    });
   });
 });

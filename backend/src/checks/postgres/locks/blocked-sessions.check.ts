@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 
 /** `waitStart` is when the session started waiting (PostgreSQL 14+ pg_locks.waitstart, else its statement's start). */
 const blockedSql = (
@@ -29,12 +30,16 @@ const blocker = z.object({
 });
 type Blocker = z.infer<typeof blocker>;
 
-const describeBlocker = (pid: number, known: readonly Blocker[]): string => {
-  if (pid === 0) return 'a prepared transaction';
+const describeBlocker = (pid: number, known: readonly Blocker[]): Texts => {
+  if (pid === 0) return { en: 'a prepared transaction', zh: '一个预备事务' };
   const b = known.find((k) => k.pid === pid);
-  if (!b) return `pid ${pid}`;
-  const xact = b.xact_seconds !== null ? `, transaction ${Math.round(b.xact_seconds)} s` : '';
-  return `pid ${pid} (${b.usename ?? '?'}@${b.datname ?? '?'}, ${b.state ?? 'unknown state'}${xact})`;
+  if (!b) return { en: `pid ${pid}`, zh: `pid ${pid}` };
+  const who = `${b.usename ?? '?'}@${b.datname ?? '?'}`;
+  const seconds = b.xact_seconds !== null ? Math.round(b.xact_seconds) : null;
+  return {
+    en: `pid ${pid} (${who}, ${b.state ?? 'unknown state'}${seconds !== null ? `, transaction ${seconds} s` : ''})`,
+    zh: `pid ${pid}（${who}，${b.state ?? '状态未知'}${seconds !== null ? `，事务已持续 ${seconds} 秒` : ''}）`,
+  };
 };
 
 export const postgresBlockedSessions = defineCheck({
@@ -85,23 +90,28 @@ LEFT JOIN LATERAL (SELECT min(l.waitstart) AS wait_start FROM pg_locks l WHERE l
     },
   },
   thresholds: {
-    schema: z.object({ waitWarnSeconds: z.number().nonnegative(), waitCritSeconds: z.number().nonnegative() }),
-    defaults: { waitWarnSeconds: 60, waitCritSeconds: 120 },
+    schema: z.object({ warnSeconds: z.number().nonnegative(), critSeconds: z.number().nonnegative() }),
+    defaults: { warnSeconds: 60, critSeconds: 120 },
   },
   evaluate({ main }, ctx) {
-    const { waitWarnSeconds, waitCritSeconds } = ctx.thresholds;
+    const t = ctx.thresholds;
     const findings: FindingDraft[] = [];
     for (const s of main) {
       const waited = s.wait_seconds ?? 0;
-      if (waited < waitWarnSeconds) continue;
-      const critical = waited >= waitCritSeconds;
+      const g = grade(waited, { warn: t.warnSeconds, crit: t.critSeconds });
+      if (!g) continue;
       const blockers = s.blockers ?? [];
+      const by = s.blocking_pids.map((p) => describeBlocker(p, blockers));
+      const limit = thresholdText(g.limit, UNITS.seconds);
       findings.push({
-        severity: critical ? 'critical' : 'warning',
+        severity: g.severity,
         object: `pid ${s.pid} (${s.usename ?? '?'}@${s.datname ?? '?'})`,
-        message: `waiting ${Math.round(waited)} s for a ${s.wait_event ?? 'heavyweight'} lock (threshold ${critical ? waitCritSeconds : waitWarnSeconds} s), blocked by ${s.blocking_pids.map((p) => describeBlocker(p, blockers)).join(', ')}${s.query ? `: ${s.query}` : ''}`,
+        message: {
+          en: `waiting ${Math.round(waited)} s for a ${s.wait_event ?? 'heavyweight'} lock (${limit.en}), blocked by ${by.map((b) => b.en).join(', ')}${s.query ? `: ${s.query}` : ''}`,
+          zh: `已等待 ${Math.round(waited)} 秒获取 ${s.wait_event ?? '重量级'} 锁（${limit.zh}），阻塞者：${by.map((b) => b.zh).join('，')}${s.query ? `；语句：${s.query}` : ''}`,
+        },
         value: Math.round(waited),
-        threshold: critical ? waitCritSeconds : waitWarnSeconds,
+        threshold: g.limit,
         evidence: [
           {
             pid: s.pid,

@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import type { CounterBaseline, FindingDraft } from '../../check.types.js';
+import type { CounterBaseline, FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
-import { atWindowEnd, baselineCoverage } from '../../format.js';
+import { atWindowEnd } from '../../format.js';
+import { baselineCoverageTexts, sinceStatsReset, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
 
 /** The snapshot collector's name for the cluster-wide row (datname NULL: shared catalogs). */
 const SHARED = '<shared>';
-
-/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
 
 /** Failures before the window, or why the snapshot cannot be used for this database (created or reset since). */
 function failuresBefore(
@@ -15,17 +14,17 @@ function failuresBefore(
   failures: number,
   statsReset: Date | null,
   base: CounterBaseline,
-): { before: number } | { unusable: string } {
-  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+): { before: number } | { unusable: Texts } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: UNUSABLE_SNAPSHOT.unreadableTime };
   const key = (column: string) => `db.${datname ?? SHARED}.${column}`;
   const resetMs = base.counters[key('stats_reset_ms')];
-  if (resetMs === undefined) return { unusable: 'the database is not in it' };
+  if (resetMs === undefined) return { unusable: UNUSABLE_SNAPSHOT.databaseMissing };
   // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
   const resetAtEnd = atWindowEnd(base, key('stats_reset_ms'), statsReset?.getTime() ?? 0);
-  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: 'statistics reset since' };
+  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: UNUSABLE_SNAPSHOT.statsReset };
   const before = base.counters[key('checksum_failures')];
-  if (before === undefined) return { unusable: 'it lacks checksum_failures' };
-  if (failures < before) return { unusable: 'checksum_failures went backwards (statistics reset since)' };
+  if (before === undefined) return { unusable: UNUSABLE_SNAPSHOT.lacks('checksum_failures') };
+  if (failures < before) return { unusable: UNUSABLE_SNAPSHOT.backwards('checksum_failures') };
   return { before };
 }
 
@@ -68,10 +67,20 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
   },
   thresholds: { schema: z.object({}), defaults: {} },
   applies: ({ server }) =>
-    server.versionNum < 120000 ? 'needs PostgreSQL ≥ 12 (pg_stat_database.checksum_failures)' : null,
+    server.versionNum < 120000
+      ? {
+          en: 'needs PostgreSQL ≥ 12 (pg_stat_database.checksum_failures)',
+          zh: '需要 PostgreSQL 12 及以上版本（pg_stat_database.checksum_failures）',
+        }
+      : null,
   evaluate({ main }, ctx) {
     if (main[0]?.data_checksums !== 'on')
-      return { skipped: 'data checksums are disabled (data_checksums = off): failures cannot be detected' };
+      return {
+        skipped: {
+          en: 'data checksums are disabled (data_checksums = off): failures cannot be detected',
+          zh: '未启用数据校验和（data_checksums = off），无法检测校验失败',
+        },
+      };
     const base = ctx.counterBaseline;
     const findings: FindingDraft[] = [];
     for (const r of main) {
@@ -80,18 +89,34 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
       const fromBase = base ? failuresBefore(r.datname, total, r.stats_reset, base) : undefined;
       const failures = fromBase && 'before' in fromBase ? total - fromBase.before : total;
       if (failures <= 0) continue;
-      const where = r.datname === null ? 'shared system catalogs' : `database ${pgIdent(r.datname)}`;
-      const last = r.checksum_last_failure
-        ? `, last at ${r.checksum_last_failure.toISOString()}${r.checksum_last_failure.getTime() >= ctx.window.from.getTime() ? ' (within the window)' : ' (before the window)'}`
-        : '';
-      let counted = `counted since ${r.stats_reset ? r.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}`;
-      if (base && fromBase && 'before' in fromBase) counted = `counted ${baselineCoverage(base)}`;
-      else if (base && fromBase && 'unusable' in fromBase)
-        counted += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+      const where: Texts =
+        r.datname === null
+          ? { en: 'shared system catalogs', zh: '共享系统目录' }
+          : { en: `database ${pgIdent(r.datname)}`, zh: `数据库 ${pgIdent(r.datname)}` };
+      const lastAt = r.checksum_last_failure;
+      const inWindow = lastAt !== null && lastAt.getTime() >= ctx.window.from.getTime();
+      const last: Texts = lastAt
+        ? {
+            en: `, last at ${lastAt.toISOString()}${inWindow ? ' (within the window)' : ' (before the window)'}`,
+            zh: `，最近一次在 ${lastAt.toISOString()}${inWindow ? '（窗口内）' : '（窗口之前）'}`,
+          }
+        : { en: '', zh: '' };
+      let counted: Texts;
+      if (base && fromBase && 'before' in fromBase) {
+        const c = baselineCoverageTexts(base);
+        counted = { en: `counted ${c.en}`, zh: `统计区间：${c.zh}` };
+      } else {
+        const s = sinceStatsReset(r.stats_reset);
+        const skip = base && fromBase && 'unusable' in fromBase ? snapshotNotUsed(base, fromBase.unusable) : null;
+        counted = { en: `counted ${s.en}${skip?.en ?? ''}`, zh: `统计区间：${s.zh}${skip?.zh ?? ''}` };
+      }
       findings.push({
         severity: 'critical',
         object: r.datname === null ? ctx.instance.name : pgIdent(r.datname),
-        message: `${failures} data page checksum failure${failures === 1 ? '' : 's'} in ${where}${last}; ${counted}`,
+        message: {
+          en: `${failures} data page checksum failure${failures === 1 ? '' : 's'} in ${where.en}${last.en}; ${counted.en}`,
+          zh: `${where.zh}中有 ${failures} 次数据页校验和失败${last.zh}；${counted.zh}`,
+        },
         value: failures,
         threshold: 0,
         evidence: [

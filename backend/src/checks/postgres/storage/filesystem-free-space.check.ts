@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
 
-export const NO_HOST_METRICS = 'no host metrics source';
+export const NO_HOST_METRICS = { en: 'no host metrics source', zh: '未配置主机指标来源' } as const;
 
 export const postgresFilesystemFreeSpace = defineCheck({
   id: 'postgres.filesystem-free-space',
@@ -23,8 +23,8 @@ export const postgresFilesystemFreeSpace = defineCheck({
   },
   queries: {},
   thresholds: {
-    schema: z.object({ freeWarnPct: z.number().min(0).max(100), freeCritPct: z.number().min(0).max(100) }),
-    defaults: { freeWarnPct: 20, freeCritPct: 10 },
+    schema: z.object({ warnFreePercent: z.number().min(0).max(100), critFreePercent: z.number().min(0).max(100) }),
+    defaults: { warnFreePercent: 20, critFreePercent: 10 },
   },
   applies: () => NO_HOST_METRICS,
   evaluate: () => ({ skipped: NO_HOST_METRICS }),

@@ -7,14 +7,30 @@ import { NO_HOST_METRICS, postgresFilesystemFreeSpace } from './filesystem-free-
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
+const { evaluate, findings } = checkEvaluator({
+  server,
+  window,
+  now,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 describe('postgres.filesystem-free-space', () => {
   it('is skipped: no host metrics source', () => {
-    expect(postgresFilesystemFreeSpace.applies!({ server, instance: { name: 'pg-prod-1' } })).toBe(
-      'no host metrics source',
-    );
+    expect(postgresFilesystemFreeSpace.applies!({ server, instance: { name: 'pg-prod-1' } })).toEqual({
+      en: 'no host metrics source',
+      zh: '未配置主机指标来源',
+    });
     expect(evaluate(postgresFilesystemFreeSpace, {})).toEqual({ skipped: NO_HOST_METRICS });
+  });
+
+  it('takes its limits as warnFreePercent and critFreePercent', () => {
+    const schema = postgresFilesystemFreeSpace.thresholds.schema;
+    expect(schema.parse({ warnFreePercent: 25, critFreePercent: 5 })).toEqual({
+      warnFreePercent: 25,
+      critFreePercent: 5,
+    });
+    expect(schema.safeParse({ freeWarnPct: 25, freeCritPct: 5 }).success).toBe(false);
   });
 });
 
@@ -41,14 +57,17 @@ describe('postgres.checksum-failures', () => {
 
   it('is skipped when data checksums are off', () => {
     expect(evaluate(postgresChecksumFailures, { main: [{ ...none, data_checksums: 'off' }] })).toEqual({
-      skipped: expect.stringContaining('data_checksums = off'),
+      skipped: {
+        en: expect.stringContaining('data_checksums = off'),
+        zh: '未启用数据校验和（data_checksums = off），无法检测校验失败',
+      },
     });
   });
 
   it('does not apply before PostgreSQL 12', () => {
     expect(
       postgresChecksumFailures.applies!({ server: { ...server, versionNum: 110022 }, instance: { name: 'x' } }),
-    ).toMatch(/≥ 12/);
+    ).toEqual({ en: expect.stringMatching(/≥ 12/), zh: expect.stringContaining('PostgreSQL 12 及以上') });
     expect(postgresChecksumFailures.applies!({ server, instance: { name: 'x' } })).toBeNull();
   });
 
@@ -70,12 +89,13 @@ describe('postgres.checksum-failures', () => {
       ['critical', '"Orders ""EU"""', 2],
       ['critical', 'pg-prod-1', 1],
     ]);
-    expect(out[0]!.message).toBe(
+    expect(toTexts(out[0]!.message).en).toBe(
       '2 data page checksum failures in database "Orders ""EU""", last at 2026-11-24T03:00:00.000Z (within the window); counted since the statistics were initialised (stats_reset is null)',
     );
-    expect(out[1]!.message).toBe(
-      '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-09-01T00:00:00.000Z',
-    );
+    expect(out[1]!.message).toEqual({
+      en: '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-09-01T00:00:00.000Z',
+      zh: '共享系统目录中有 1 次数据页校验和失败，最近一次在 2026-10-01T00:00:00.000Z（窗口之前）；统计区间：自 2026-09-01T00:00:00.000Z 起',
+    });
   });
 });
 
@@ -149,7 +169,7 @@ describe('postgres.checksum-failures over a counter baseline', () => {
 
   it('says what the delta covers, with baseline and current counts as evidence', () => {
     const [f] = findings(evaluate(postgresChecksumFailures, { main: [failure()] }, { counterBaseline: baseline({}) }));
-    expect(f!.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       '2 data page checksum failures in database "Orders ""EU""", last at 2026-11-24T03:00:00.000Z (within the window); counted in the window since 2026-11-18T11:55:00.000Z',
     );
     expect(f!.evidence).toEqual([
@@ -169,9 +189,10 @@ describe('postgres.checksum-failures over a counter baseline', () => {
         { counterBaseline: baseline({}, { takenAt: '2026-11-21T03:15:00.000Z', coversWindowStart: false }) },
       ),
     );
-    expect(g!.message).toBe(
-      '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-11-21T03:15:00.000Z (first snapshot in the window; window start not covered)',
-    );
+    expect(g!.message).toEqual({
+      en: '1 data page checksum failure in shared system catalogs, last at 2026-10-01T00:00:00.000Z (before the window); counted since 2026-11-21T03:15:00.000Z (first snapshot in the window; window start not covered)',
+      zh: '共享系统目录中有 1 次数据页校验和失败，最近一次在 2026-10-01T00:00:00.000Z（窗口之前）；统计区间：自 2026-11-21T03:15:00.000Z 起（窗口内第一份快照，未覆盖窗口起点）',
+    });
   });
 
   it.each([
