@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../../inspections/report.types.js';
+import type { InspectionReport } from '../../reports/report.types.js';
 import { MARIADB_ROOT, randomSuffix } from '../../test/pg-fixtures.js';
 import { findingsOf, mariadbRootTarget, outcomeOf, runChecks } from '../../test/targets-fixture.js';
 import type { AnyCheck } from '../check.types.js';
@@ -188,7 +188,10 @@ describe('MySQL daily checks on the live MariaDB', () => {
       status: 'skipped',
       reason: expect.stringContaining('MariaDB has no SQL access'),
     });
-    expect(outcomeOf(trap.report, mysqlBackupAge.id)).toMatchObject({ status: 'skipped', reason: NO_BACKUP_EVIDENCE });
+    expect(outcomeOf(trap.report, mysqlBackupAge.id)).toMatchObject({
+      status: 'skipped',
+      reason: NO_BACKUP_EVIDENCE.en,
+    });
     expect(outcomeOf(trap.report, mysqlFilesystemFreeSpace.id)).toMatchObject({
       status: 'skipped',
       reason: 'no host metrics source',

@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../../inspections/report.types.js';
+import type { InspectionReport } from '../../reports/report.types.js';
 import type { Target } from '../../targets/target-spec.js';
 import { MARIADB_ROOT, randomSuffix } from '../../test/pg-fixtures.js';
 import { findingsOf, mariadbRootTarget, outcomeOf, runChecks } from '../../test/targets-fixture.js';

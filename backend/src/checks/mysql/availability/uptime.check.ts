@@ -39,7 +39,7 @@ export const mysqlUptime = defineCheck({
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ main }, ctx) {
     const uptime = main[0]?.uptime;
-    if (uptime === undefined) return { skipped: 'the server did not report Uptime' };
+    if (uptime === undefined) return { skipped: { en: 'the server did not report Uptime', zh: '实例未返回 Uptime' } };
     const windowSeconds = (ctx.window.to.getTime() - ctx.window.from.getTime()) / 1000;
     if (uptime >= windowSeconds) return [];
     const since = new Date(ctx.now.getTime() - uptime * 1000).toISOString();
@@ -47,7 +47,10 @@ export const mysqlUptime = defineCheck({
       {
         severity: 'warning',
         object: ctx.instance.name,
-        message: `restarted within the window: up ${Math.round(uptime)} s, since ${since}`,
+        message: {
+          en: `restarted within the window: up ${Math.round(uptime)} s, since ${since}`,
+          zh: `窗口内发生过重启：已运行 ${Math.round(uptime)} 秒，启动于 ${since}`,
+        },
         value: Math.round(uptime),
         threshold: Math.round(windowSeconds),
       },

@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 
-export const NO_BACKUP_EVIDENCE = 'no backup evidence source configured (set backupEvidenceSql on the instance)';
+export const NO_BACKUP_EVIDENCE: Texts = {
+  en: 'no backup evidence source configured (set backupEvidenceSql on the instance)',
+  zh: '未配置备份证据来源（请在实例上设置 backupEvidenceSql）',
+};
 
 const HOUR = 3_600_000;
 
@@ -66,23 +71,32 @@ export const mysqlBackupAge = defineCheck({
         {
           severity: 'critical',
           object: ctx.instance.name,
-          message: 'the backup evidence query found no successful backup',
+          message: {
+            en: 'the backup evidence query found no successful backup',
+            zh: '备份证据查询未找到任何成功的备份',
+          },
         },
       ];
     }
     const last = new Date(Math.max(...ends.map((d) => d.getTime())));
     const hours = Math.round(((ctx.now.getTime() - last.getTime()) / HOUR) * 10) / 10;
-    const { warnHours, critHours } = ctx.thresholds;
-    if (hours <= warnHours) return [];
-    const critical = hours > critHours;
-    const threshold = critical ? critHours : warnHours;
+    const graded = grade(
+      hours,
+      { warn: ctx.thresholds.warnHours, crit: ctx.thresholds.critHours },
+      { inclusive: false },
+    );
+    if (!graded) return [];
+    const limit = thresholdText(graded.limit, UNITS.hours);
     return [
       {
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object: ctx.instance.name,
-        message: `last successful backup ended ${last.toISOString()}, ${hours} h ago (threshold ${threshold} h)`,
+        message: {
+          en: `last successful backup ended ${last.toISOString()}, ${hours} h ago (${limit.en})`,
+          zh: `最近一次成功备份结束于 ${last.toISOString()}，距今 ${hours} 小时（${limit.zh}）`,
+        },
         value: hours,
-        threshold,
+        threshold: graded.limit,
       },
     ];
   },

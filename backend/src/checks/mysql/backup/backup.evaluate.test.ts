@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import type { AnyCheck, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import {
+  toTexts,
+  type AnyCheck,
+  type Evaluation,
+  type Message,
+  type QuerySpec,
+  type ServerFacts,
+} from '../../check.types.js';
 import { mysqlBackupAge, NO_BACKUP_EVIDENCE } from './backup-age.check.js';
 import { mysqlBinlogEnabled } from './binlog-enabled.check.js';
-import { findBinlogGaps, mysqlBinlogSequence } from './binlog-sequence.check.js';
+import { findBinlogGaps } from './binlog-gaps.js';
+import { mysqlBinlogSequence } from './binlog-sequence.check.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 30 * 86_400 };
 
-const { evaluate } = checkEvaluator({
+const { evaluate, findings } = checkEvaluator({
   server: MARIADB,
   window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
   now: NOW,
@@ -16,10 +26,6 @@ const { evaluate } = checkEvaluator({
 });
 const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
   evaluate(check, raw, opts);
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 describe('findBinlogGaps', () => {
   it.each([
@@ -75,10 +81,10 @@ describe('mysql.binlog-sequence (MY-D11)', () => {
     );
     expect(e).toHaveLength(2);
     expect(e[0]).toMatchObject({ severity: 'critical', object: 'mysql-bin.000042', value: 2 });
-    expect(e[0]!.message).toBe(
+    expect(en(e[0]!.message)).toBe(
       'binlog sequence gap: mysql-bin.000041 is followed by mysql-bin.000044; missing mysql-bin.000042 … mysql-bin.000043 (2 files)',
     );
-    expect(e[1]!.message).toBe(
+    expect(en(e[1]!.message)).toBe(
       'binlog sequence gap: mysql-bin.000045 is followed by mysql-bin.000047; missing mysql-bin.000046',
     );
   });
@@ -128,7 +134,7 @@ describe('mysql.backup-age (MY-D12)', () => {
       const [f] = findings(run(mysqlBackupAge, { evidence: rows }));
       expect(f).toMatchObject({
         severity: 'critical',
-        message: 'the backup evidence query found no successful backup',
+        message: { en: 'the backup evidence query found no successful backup' },
       });
     },
   );

@@ -29,7 +29,7 @@ export const mysqlBinlogEnabled = defineCheck({
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ settings }, ctx) {
     const s = settings[0];
-    if (!s) return { skipped: 'the server did not report @@log_bin' };
+    if (!s) return { skipped: { en: 'the server did not report @@log_bin', zh: '实例未返回 @@log_bin' } };
     if (s.log_bin) return [];
     const primary = ctx.server.role === 'primary';
     return [
@@ -37,8 +37,14 @@ export const mysqlBinlogEnabled = defineCheck({
         severity: primary ? 'critical' : 'warning',
         object: 'log_bin',
         message: primary
-          ? `binary logging is OFF on primary ${ctx.instance.name}: no point-in-time recovery past the last full backup, no replicas`
-          : `binary logging is OFF on replica ${ctx.instance.name}: it cannot become a primary with a point-in-time recovery chain`,
+          ? {
+              en: `binary logging is OFF on primary ${ctx.instance.name}: no point-in-time recovery past the last full backup, no replicas`,
+              zh: `主库 ${ctx.instance.name} 未开启 binlog：最近一次全量备份之后的数据无法按时间点恢复，也无法挂载从库`,
+            }
+          : {
+              en: `binary logging is OFF on replica ${ctx.instance.name}: it cannot become a primary with a point-in-time recovery chain`,
+              zh: `从库 ${ctx.instance.name} 未开启 binlog：切换为主库后没有可用于按时间点恢复的 binlog 链`,
+            },
         value: 'OFF',
         threshold: 'ON',
       },

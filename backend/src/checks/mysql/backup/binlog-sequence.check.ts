@@ -1,37 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-
-/** A break in the binary log sequence: `before` is followed by `after` though `missing` files lie between. */
-export interface BinlogGap {
-  before: string;
-  after: string;
-  /** The file names that should lie between (empty when the sequence goes backwards). */
-  missing: string[];
-}
-
-const MAX_NAMED = 1000;
-
-/**
- * Breaks in the numeric suffixes of binary log names, in the order the server lists them. A change of base name
- * starts a new sequence (log_bin_basename was changed); names without a numeric suffix are ignored.
- */
-export function findBinlogGaps(names: readonly string[]): BinlogGap[] {
-  const gaps: BinlogGap[] = [];
-  let prev: { name: string; base: string; n: number; width: number } | undefined;
-  for (const name of names) {
-    const m = /^(.*)\.(\d+)$/.exec(name);
-    if (!m) continue;
-    const cur = { name, base: m[1]!, n: Number(m[2]), width: m[2]!.length };
-    if (prev && prev.base === cur.base && cur.n !== prev.n + 1) {
-      const missing: string[] = [];
-      for (let k = prev.n + 1; k < cur.n && missing.length < MAX_NAMED; k++)
-        missing.push(`${cur.base}.${String(k).padStart(prev.width, '0')}`);
-      gaps.push({ before: prev.name, after: cur.name, missing });
-    }
-    prev = cur;
-  }
-  return gaps;
-}
+import { findBinlogGaps } from './binlog-gaps.js';
 
 export const mysqlBinlogSequence = defineCheck({
   id: 'mysql.binlog-sequence',
@@ -62,19 +31,30 @@ export const mysqlBinlogSequence = defineCheck({
   evaluate({ binlogs }) {
     if (binlogs.length === 0) {
       return {
-        skipped:
-          'no binary logs listed: binary logging is off (see mysql.binlog-enabled) or the account lacks REPLICATION CLIENT / BINLOG MONITOR',
+        skipped: {
+          en: 'no binary logs listed: binary logging is off (see mysql.binlog-enabled) or the account lacks REPLICATION CLIENT / BINLOG MONITOR',
+          zh: '未列出任何 binlog：binlog 未开启（见 mysql.binlog-enabled），或监控账号缺少 REPLICATION CLIENT / BINLOG MONITOR 权限',
+        },
       };
     }
-    return findBinlogGaps(binlogs.map((b) => b.Log_name)).map((g) => ({
-      severity: 'critical' as const,
-      object: g.missing[0] ?? g.after,
-      message:
-        g.missing.length > 0
-          ? `binlog sequence gap: ${g.before} is followed by ${g.after}; missing ${g.missing.length === 1 ? g.missing[0] : `${g.missing[0]} … ${g.missing[g.missing.length - 1]} (${g.missing.length} files)`}`
-          : `binlog sequence goes backwards: ${g.before} is followed by ${g.after}`,
-      value: g.missing.length,
-      evidence: [{ before: g.before, after: g.after, missing: g.missing.slice(0, 20) }],
-    }));
+    return findBinlogGaps(binlogs.map((b) => b.Log_name)).map((g) => {
+      const range = `${g.missing[0]} … ${g.missing[g.missing.length - 1]}`;
+      return {
+        severity: 'critical' as const,
+        object: g.missing[0] ?? g.after,
+        message:
+          g.missing.length > 0
+            ? {
+                en: `binlog sequence gap: ${g.before} is followed by ${g.after}; missing ${g.missing.length === 1 ? g.missing[0] : `${range} (${g.missing.length} files)`}`,
+                zh: `binlog 序号不连续：${g.before} 之后是 ${g.after}，缺少 ${g.missing.length === 1 ? g.missing[0] : `${range}（共 ${g.missing.length} 个文件）`}`,
+              }
+            : {
+                en: `binlog sequence goes backwards: ${g.before} is followed by ${g.after}`,
+                zh: `binlog 序号倒退：${g.before} 之后是 ${g.after}`,
+              },
+        value: g.missing.length,
+        evidence: [{ before: g.before, after: g.after, missing: g.missing.slice(0, 20) }],
+      };
+    });
   },
 });

@@ -66,20 +66,34 @@ ORDER BY LOGGED DESC LIMIT 500`,
   thresholds: { schema: z.object({}), defaults: {} },
   applies({ server }) {
     if (server.flavor === 'mariadb')
-      return 'MariaDB has no SQL access to the error log (needs a host agent or SSH log source)';
+      return {
+        en: 'MariaDB has no SQL access to the error log (needs a host agent or SSH log source)',
+        zh: 'MariaDB 无法通过 SQL 读取错误日志（需要主机代理或 SSH 日志来源）',
+      };
     if (server.versionNum < 80022)
-      return 'MySQL < 8.0.22 has no performance_schema.error_log (needs a host agent or SSH log source)';
+      return {
+        en: 'MySQL < 8.0.22 has no performance_schema.error_log (needs a host agent or SSH log source)',
+        zh: 'MySQL 8.0.22 之前的版本没有 performance_schema.error_log（需要主机代理或 SSH 日志来源）',
+      };
     return null;
   },
   evaluate({ buffer, errors }, ctx) {
     const b = buffer[0];
     if (!b || b.performance_schema === 0)
-      return { skipped: 'performance_schema is OFF, so performance_schema.error_log is empty' };
+      return {
+        skipped: {
+          en: 'performance_schema is OFF, so performance_schema.error_log is empty',
+          zh: 'performance_schema 未开启（OFF），performance_schema.error_log 为空',
+        },
+      };
     const windowSeconds = secondsBetween(ctx.window.to, ctx.window.from);
     const partial =
       b.oldest_age_seconds !== null && b.oldest_age_seconds < secondsBetween(ctx.now, ctx.window.from)
-        ? ` (the error_log buffer only reaches back ${b.oldest_age_seconds} s of the ${windowSeconds} s window)`
-        : '';
+        ? {
+            en: ` (the error_log buffer only reaches back ${b.oldest_age_seconds} s of the ${windowSeconds} s window)`,
+            zh: `（error_log 缓冲区只保留了 ${windowSeconds} 秒窗口中最近 ${b.oldest_age_seconds} 秒的事件）`,
+          }
+        : { en: '', zh: '' };
     const byCode = new Map<string, typeof errors>();
     for (const e of errors) {
       const code = e.error_code ?? 'unknown';
@@ -92,7 +106,10 @@ ORDER BY LOGGED DESC LIMIT 500`,
       findings.push({
         severity: severe ? 'critical' : 'warning',
         object: code,
-        message: `${events.length} [Error] event${events.length > 1 ? 's' : ''} ${code} (${latest.subsystem ?? 'unknown subsystem'}) in the window, latest at ${latest.logged.toISOString()}: ${latest.data ?? ''}${partial}`,
+        message: {
+          en: `${events.length} [Error] event${events.length > 1 ? 's' : ''} ${code} (${latest.subsystem ?? 'unknown subsystem'}) in the window, latest at ${latest.logged.toISOString()}: ${latest.data ?? ''}${partial.en}`,
+          zh: `窗口内有 ${events.length} 条 [Error] 事件 ${code}（${latest.subsystem ?? '未知子系统'}），最近一条在 ${latest.logged.toISOString()}：${latest.data ?? ''}${partial.zh}`,
+        },
         value: events.length,
         evidence: events.map((e) => ({ logged: e.logged.toISOString(), subsystem: e.subsystem, data: e.data })),
       });

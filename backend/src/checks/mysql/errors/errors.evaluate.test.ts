@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MYSQL_8_0 } from '../../../test/check-evaluator.js';
-import type { CheckContext, Evaluation, QuerySpec, ServerFacts } from '../../check.types.js';
+import {
+  toTexts,
+  type CheckContext,
+  type Evaluation,
+  type Message,
+  type QuerySpec,
+  type ServerFacts,
+} from '../../check.types.js';
 import { mysqlErrorLog } from './error-log.check.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-23T12:00:00Z'), to: NOW };
@@ -13,12 +22,14 @@ const ctx: CheckContext<unknown> = {
   instance: { name: 'db1' },
   thresholds: {},
 };
-const { evaluate } = checkEvaluator({ server: MYSQL, window: WINDOW, now: NOW, instanceName: 'db1' });
+const { evaluate, findings } = checkEvaluator({
+  server: MYSQL,
+  window: WINDOW,
+  now: NOW,
+  instanceName: 'db1',
+  requireBothLanguages: true,
+});
 const run = (raw: Record<string, unknown[]>): Evaluation => evaluate(mysqlErrorLog, raw);
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 const buffer = (over: Record<string, unknown> = {}) => [
   { performance_schema: 1, events: '812', oldest_age_seconds: '864000', ...over },
@@ -33,11 +44,18 @@ const event = (code: string, data: string, logged = '2026-11-24T08:00:00Z', subs
 
 describe('mysql.error-log (MY-D07)', () => {
   it.each([
-    [{ flavor: 'mariadb' as const, versionNum: 101119 }, /MariaDB has no SQL access/],
-    [{ flavor: 'mysql' as const, versionNum: 50744 }, /MySQL < 8.0.22/],
-    [{ flavor: 'mysql' as const, versionNum: 80021 }, /MySQL < 8.0.22/],
-  ])('does not apply to %o', (server, reason) => {
-    expect(mysqlErrorLog.applies?.({ server: { ...MYSQL, ...server }, instance: { name: 'db1' } })).toMatch(reason);
+    [
+      { flavor: 'mariadb' as const, versionNum: 101119 },
+      /MariaDB has no SQL access/,
+      /MariaDB 无法通过 SQL 读取错误日志/,
+    ],
+    [{ flavor: 'mysql' as const, versionNum: 50744 }, /MySQL < 8.0.22/, /MySQL 8.0.22 之前/],
+    [{ flavor: 'mysql' as const, versionNum: 80021 }, /MySQL < 8.0.22/, /MySQL 8.0.22 之前/],
+  ])('does not apply to %o', (server, reason, zh) => {
+    const why = mysqlErrorLog.applies?.({ server: { ...MYSQL, ...server }, instance: { name: 'db1' } });
+    expect(why).not.toBeNull();
+    expect(toTexts(why!).en).toMatch(reason);
+    expect(toTexts(why!).zh).toMatch(zh);
   });
 
   it('applies to MySQL 8.0.22 and later', () => {
@@ -72,7 +90,7 @@ describe('mysql.error-log (MY-D07)', () => {
     );
     expect(e).toHaveLength(2);
     expect(e[0]).toMatchObject({ severity: 'warning', object: 'MY-010584', value: 2 });
-    expect(e[0]!.message).toContain('latest at 2026-11-24T09:00:00.000Z');
+    expect(en(e[0]!.message)).toContain('latest at 2026-11-24T09:00:00.000Z');
     expect(e[0]!.evidence).toHaveLength(2);
     expect(e[1]).toMatchObject({ severity: 'critical', object: 'MY-011971' });
   });
@@ -87,7 +105,7 @@ describe('mysql.error-log (MY-D07)', () => {
 
   it('says when the ring buffer does not cover the whole window', () => {
     const [f] = findings(run({ buffer: buffer({ oldest_age_seconds: '3600' }), errors: [event('MY-010584', 'x')] }));
-    expect(f!.message).toContain('only reaches back 3600 s of the 86400 s window');
+    expect(en(f!.message)).toContain('only reaches back 3600 s of the 86400 s window');
   });
 
   it('passes the window as seconds before the server clock', () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 
-export const NO_HOST_METRICS = 'no host metrics source';
+export const NO_HOST_METRICS: Texts = { en: 'no host metrics source', zh: '未配置主机指标来源' };
 
 export const mysqlFilesystemFreeSpace = defineCheck({
   id: 'mysql.filesystem-free-space',
@@ -47,6 +48,11 @@ export const mysqlFilesystemFreeSpace = defineCheck({
   evaluate({ directories }) {
     const d = directories[0];
     const paths = d ? [d.datadir, d.log_bin_basename, d.tmpdir].filter((p): p is string => !!p) : [];
-    return { skipped: `${NO_HOST_METRICS}${paths.length ? ` for ${paths.join(', ')}` : ''}` };
+    return {
+      skipped: {
+        en: `${NO_HOST_METRICS.en}${paths.length ? ` for ${paths.join(', ')}` : ''}`,
+        zh: `${NO_HOST_METRICS.zh}${paths.length ? `，无法检查 ${paths.join('、')} 所在文件系统` : ''}`,
+      },
+    };
   },
 });

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { MARIADB_10_11 } from '../../../test/check-evaluator.js';
+import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
 import type { QuerySpec } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { mysqlFilesystemFreeSpace, NO_HOST_METRICS } from './filesystem-free-space.check.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const MARIADB = MARIADB_10_11;
+const { evaluate } = checkEvaluator({
+  server: MARIADB,
+  window: { from: NOW, to: NOW },
+  now: NOW,
+  instanceName: 'db1',
+  requireBothLanguages: true,
+});
 
 describe('mysql.filesystem-free-space (MY-D13)', () => {
   const q = mysqlFilesystemFreeSpace.queries.directories as QuerySpec<unknown>;
@@ -16,18 +22,12 @@ describe('mysql.filesystem-free-space (MY-D13)', () => {
   });
 
   it('names the directories it would watch', () => {
-    const rows = z
-      .array(q.row)
-      .parse([{ datadir: '/var/lib/mysql/', tmpdir: '/tmp', log_bin_basename: '/binlog/mysql-bin' }]);
-    const ctx = {
-      server: MARIADB,
-      window: { from: NOW, to: NOW },
-      now: NOW,
-      instance: { name: 'db1' },
-      thresholds: mysqlFilesystemFreeSpace.thresholds.defaults,
-    };
-    expect(mysqlFilesystemFreeSpace.evaluate({ directories: rows as never }, ctx)).toEqual({
-      skipped: 'no host metrics source for /var/lib/mysql/, /binlog/mysql-bin, /tmp',
+    const directories = [{ datadir: '/var/lib/mysql/', tmpdir: '/tmp', log_bin_basename: '/binlog/mysql-bin' }];
+    expect(evaluate(mysqlFilesystemFreeSpace, { directories })).toEqual({
+      skipped: {
+        en: 'no host metrics source for /var/lib/mysql/, /binlog/mysql-bin, /tmp',
+        zh: '未配置主机指标来源，无法检查 /var/lib/mysql/、/binlog/mysql-bin、/tmp 所在文件系统',
+      },
     });
   });
 

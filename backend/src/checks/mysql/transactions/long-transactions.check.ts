@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import type { FindingDraft } from '../../check.types.js';
 import { myIdent } from '../../quote.js';
 
@@ -61,27 +62,42 @@ ORDER BY t.trx_started LIMIT 500`,
     defaults: { warnSeconds: 60, critSeconds: 600 },
   },
   evaluate({ transactions }, ctx) {
-    const { warnSeconds, critSeconds } = ctx.thresholds;
+    const limits = { warn: ctx.thresholds.warnSeconds, crit: ctx.thresholds.critSeconds };
     const findings: FindingDraft[] = [];
     for (const t of transactions) {
       const age = t.age_seconds ?? 0;
-      if (age <= warnSeconds) continue;
-      const critical = age > critSeconds;
+      const graded = grade(age, limits, { inclusive: false });
+      if (!graded) continue;
       const who = t.user_name
-        ? `${t.user_name}@${t.client_host ?? 'unknown host'}`
-        : 'no client session (XA PREPARED or recovered)';
-      const where = t.db ? ` in ${myIdent(t.db)}` : '';
-      const work = `${t.rows_modified ?? 0} row(s) modified, ${t.rows_locked ?? 0} locked`;
+        ? {
+            en: `${t.user_name}@${t.client_host ?? 'unknown host'}`,
+            zh: `${t.user_name}@${t.client_host ?? '未知主机'}`,
+          }
+        : { en: 'no client session (XA PREPARED or recovered)', zh: '无客户端会话（XA PREPARED 或崩溃恢复的事务）' };
+      const db = t.db ? myIdent(t.db) : undefined;
+      const rowsModified = t.rows_modified ?? 0;
+      const rowsLocked = t.rows_locked ?? 0;
       const idle = t.command === 'Sleep';
+      const sleeping = t.command_seconds ?? '?';
       const what = idle
-        ? `idle in transaction: open ${age} s, session sleeping for ${t.command_seconds ?? '?'} s`
-        : `transaction running for ${age} s (${t.trx_state}${t.state ? `, ${t.state}` : ''})`;
+        ? {
+            en: `idle in transaction: open ${age} s, session sleeping for ${sleeping} s`,
+            zh: `事务空闲未提交：已打开 ${age} 秒，会话已休眠 ${sleeping} 秒`,
+          }
+        : {
+            en: `transaction running for ${age} s (${t.trx_state}${t.state ? `, ${t.state}` : ''})`,
+            zh: `事务已运行 ${age} 秒（${t.trx_state}${t.state ? `，${t.state}` : ''}）`,
+          };
+      const statement = !idle && t.statement ? t.statement : undefined;
       findings.push({
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object: `thread ${t.thread_id}`,
-        message: `thread ${t.thread_id} of ${who}${where} ${what}; ${work}${!idle && t.statement ? `: ${t.statement}` : ''}`,
+        message: {
+          en: `thread ${t.thread_id} of ${who.en}${db ? ` in ${db}` : ''} ${what.en}; ${rowsModified} row(s) modified, ${rowsLocked} locked${statement ? `: ${statement}` : ''}`,
+          zh: `线程 ${t.thread_id}（${who.zh}${db ? `，库 ${db}` : ''}）${what.zh}；已修改 ${rowsModified} 行，锁定 ${rowsLocked} 行${statement ? `：${statement}` : ''}`,
+        },
         value: age,
-        threshold: critical ? critSeconds : warnSeconds,
+        threshold: graded.limit,
         evidence: [
           {
             thread_id: t.thread_id,

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
-import type { Evaluation, ServerFacts } from '../../check.types.js';
+import { toTexts, type Evaluation, type Message, type ServerFacts } from '../../check.types.js';
 import { mysqlLongTransactions } from './long-transactions.check.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 10 * 86_400 };
 
-const { evaluate } = checkEvaluator({
+const { evaluate, findings } = checkEvaluator({
   server: MARIADB,
   window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
   now: NOW,
@@ -14,10 +16,6 @@ const { evaluate } = checkEvaluator({
 });
 const run = (transactions: unknown[], thresholds: Record<string, unknown> = {}): Evaluation =>
   evaluate(mysqlLongTransactions, { transactions }, { thresholds });
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 /** INNODB_TRX ⨝ PROCESSLIST as mysql2 returns it: BIGINT columns as strings, PROCESSLIST.TIME as a number. */
 const trx = (over: Record<string, unknown> = {}) => ({
@@ -64,11 +62,11 @@ describe('mysql.long-transactions (MY-D09)', () => {
         }),
       ]),
     );
-    expect(idle!.message).toBe(
+    expect(en(idle!.message)).toBe(
       'thread 88 of app@10.0.0.9:51422 in `shop` idle in transaction: open 900 s, session sleeping for 880 s; 1 row(s) modified, 1 locked',
     );
-    expect(running!.message).toContain('transaction running for 120 s (RUNNING, Sending data)');
-    expect(running!.message).toContain(': UPDATE orders SET x = 1');
+    expect(en(running!.message)).toContain('transaction running for 120 s (RUNNING, Sending data)');
+    expect(en(running!.message)).toContain(': UPDATE orders SET x = 1');
   });
 
   it('names a transaction without a client session', () => {
@@ -85,7 +83,7 @@ describe('mysql.long-transactions (MY-D09)', () => {
         }),
       ]),
     );
-    expect(f!.message).toContain('no client session');
+    expect(en(f!.message)).toContain('no client session');
   });
 
   it('honours configured thresholds', () => {
