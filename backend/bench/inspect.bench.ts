@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATALOG_VERSION, CHECKS } from '../src/checks/registry.js';
 import { checkStatements, toScript } from '../src/cli/sql-script.js';
-import { DEFAULT_WINDOW_DAYS } from '../src/cli/window-option.js';
+import { DEFAULT_WINDOW_DAYS } from '../src/inspections/window.js';
 import { inspectTarget, selectChecks } from '../src/inspections/inspect-target.js';
 import { openTarget } from '../src/targets/open-target.js';
 import { parseTargetUrl } from '../src/targets/target-url.js';

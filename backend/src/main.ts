@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ROLES, type Role } from './auth/token.types.js';
+import { ROLES, type Role } from './http/roles.js';
 import { TIERS, type Tier } from './checks/check.types.js';
 import type { InspectCommandOptions } from './cli/inspect.command.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
@@ -9,7 +9,7 @@ import { DomainError, InputError } from './errors/domain-errors.js';
 import { CLI_ACTOR } from './http/actor.js';
 import { createLogger, scrubCredentials } from './logging/logger.js';
 import type { AppContext } from './runtime/context.js';
-import { VERSION } from './runtime/version.js';
+import { VERSION } from './version.js';
 import type { Engine } from './targets/target-spec.js';
 
 // Commands load their modules on use, so `inspect` does not pay for the HTTP server or the stores.
@@ -56,7 +56,7 @@ export function buildProgram(): Command {
       const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
       const logger = createLogger({ level: config.logLevel });
       const { createContext } = await import('./runtime/context.js');
-      const { startServer } = await import('./http/serve.js');
+      const { startServer } = await import('./runtime/serve.js');
       const ctx = await createContext(config, logger);
       const running = await startServer(ctx);
       if (opts.worker) await ctx.startWorker();

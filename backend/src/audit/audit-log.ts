@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../http/actor.js';
 import type { AuditRepository } from '../store/store.js';
+import type { AuditActor } from './audit.types.js';
 
 export interface AuditTarget {
   type: string;
@@ -15,7 +15,13 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(actor: Actor, action: string, target: AuditTarget, details?: Record<string, unknown>): Promise<void> {
+  // Generic so callers may pass a richer actor (an HTTP actor with its role) as an object literal too.
+  async record<A extends AuditActor>(
+    actor: A,
+    action: string,
+    target: AuditTarget,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
     await this.repo.append({
       id: randomUUID(),
       at: this.now().toISOString(),

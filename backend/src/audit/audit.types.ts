@@ -1,3 +1,9 @@
+/** Who did it, as the audit log records it: a name, and the Grafana user the API proxy vouched for. */
+export interface AuditActor {
+  name: string;
+  grafanaUser?: string;
+}
+
 /** One write, as recorded in the audit log. */
 export interface AuditEntry {
   id: string;

@@ -1,9 +1,6 @@
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../http/roles.js';
 
-export function roleAtLeast(actual: Role, required: Role): boolean {
-  return ROLES.indexOf(actual) >= ROLES.indexOf(required);
-}
+export type { Role };
 
 /** A stored API token: only the SHA-256 of the secret is kept. */
 export interface ApiTokenRecord {

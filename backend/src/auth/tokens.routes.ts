@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { idParams, type ApiRouter } from '../http/api-router.js';
 import { nameSchema } from '../inventory/inventory.schema.js';
 import type { TokensService } from './tokens.service.js';
-import { ROLES } from './token.types.js';
+import { ROLES } from '../http/roles.js';
 
 const tokenSchema = z.object({
   id: z.string(),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { VERSION } from '../runtime/version.js';
+import { VERSION } from '../version.js';
 import type { AnyCheck } from './check.types.js';
 import { MYSQL_DAILY_CHECKS } from './mysql/daily.list.js';
 import { MYSQL_WEEKLY_OBJECT_CHECKS } from './mysql/weekly-objects.list.js';

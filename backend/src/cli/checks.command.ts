@@ -8,7 +8,7 @@ import { openTarget } from '../targets/open-target.js';
 import type { Engine, ServerFacts } from '../targets/target-spec.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { checkStatements, toScript } from './sql-script.js';
-import { resolveWindow } from './window-option.js';
+import { resolveWindow } from '../inspections/window.js';
 
 export function listChecks(o: { engine?: Engine; tier?: Tier }): string {
   const family = o.engine ? (o.engine === 'postgres' ? 'postgres' : 'mysql') : undefined;

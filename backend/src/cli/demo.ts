@@ -4,7 +4,7 @@ import type { StoredReport } from '../reports/report.model.js';
 import { testConnection } from '../targets/connection-test.js';
 import type { TargetSpec } from '../targets/target-spec.js';
 import { parseTargetUrl } from '../targets/target-url.js';
-import { DEFAULT_WINDOW_DAYS } from './window-option.js';
+import { DEFAULT_WINDOW_DAYS } from '../inspections/window.js';
 
 const DEMO_TARGETS = [
   { name: 'demo-mariadb', env: 'DBPATROL_DEMO_MYSQL_URL', url: 'mariadb://root@127.0.0.1:3306/' },

@@ -4,11 +4,11 @@ import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
 import type { Config } from '../config/config.js';
 import { InputError } from '../errors/domain-errors.js';
 import { inspectTarget, selectChecks } from '../inspections/inspect-target.js';
-import type { InspectionReport } from '../inspections/report.types.js';
+import type { InspectionReport } from '../reports/report.types.js';
 import { openTarget } from '../targets/open-target.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { formatReportText, progressLine } from './report-text.js';
-import { resolveWindow } from './window-option.js';
+import { resolveWindow } from '../inspections/window.js';
 
 export interface InspectCommandOptions {
   url: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../inspections/report.types.js';
+import type { InspectionReport } from '../reports/report.types.js';
 import { formatReportText, progressLine } from './report-text.js';
 
 const report: InspectionReport = {

@@ -1,5 +1,5 @@
 import type { Severity } from '../checks/check.types.js';
-import type { Finding, InspectionReport } from '../inspections/report.types.js';
+import type { Finding, InspectionReport } from '../reports/report.types.js';
 
 export interface TextOptions {
   color: boolean;

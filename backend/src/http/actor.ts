@@ -1,4 +1,4 @@
-import type { Role } from '../auth/token.types.js';
+import type { Role } from './roles.js';
 
 /** Who is acting: the API token's name and role, plus the Grafana user the proxy vouched for. */
 export interface Actor {

@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ForbiddenError, InputError } from '../errors/domain-errors.js';
-import { roleAtLeast, type Role } from '../auth/token.types.js';
+import { roleAtLeast, type Role } from './roles.js';
 import type { Actor } from './actor.js';
 import { zodIssuesToDetails } from './zod-issues.js';
 

@@ -16,7 +16,7 @@ import { tierIncludes } from '../checks/check.types.js';
 import { pickSqlVariant } from '../checks/sql-variant.js';
 import { classifyQueryError } from '../targets/query-error.js';
 import type { Engine, ServerFacts, Target } from '../targets/target-spec.js';
-import type { CheckOutcome, Finding, InspectionReport } from './report.types.js';
+import type { CheckOutcome, Finding, InspectionReport } from '../reports/report.types.js';
 import { computeScore, countOutcomes } from './score.js';
 
 export interface InspectOptions {

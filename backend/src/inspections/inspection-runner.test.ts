@@ -3,7 +3,7 @@ import { createLogger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { Inspection, InstanceProgress } from './inspection.model.js';
 import { finalState, runInspection } from './inspection-runner.js';
-import type { InspectionService } from './inspection.service.js';
+import type { InstanceInspector } from './instance-inspector.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,7 +34,7 @@ function memoryStore(inspection: Inspection, runningWriteDelayMs: number) {
   return { store, read: () => doc };
 }
 
-function fakeInspector(checks: number): InspectionService {
+function fakeInspector(checks: number): InstanceInspector {
   return {
     existingReport: async () => null,
     inspectInstance: async (instanceId: string, o: { onCheckDone?: (c: unknown, d: number, t: number) => void }) => {
@@ -46,7 +46,7 @@ function fakeInspector(checks: number): InspectionService {
         checks: Array.from({ length: checks }, () => ({ status: 'pass' })),
       };
     },
-  } as unknown as InspectionService;
+  } as unknown as InstanceInspector;
 }
 
 const base: Inspection = {

@@ -2,11 +2,11 @@ import type { Logger } from '../logging/logger.js';
 import type { InstanceFilter, Store } from '../store/store.js';
 import type { InstanceRecord } from '../inventory/inventory.schema.js';
 import type { Inspection, InspectionState, InstanceProgress } from './inspection.model.js';
-import type { InspectionService } from './inspection.service.js';
+import type { InstanceInspector } from './instance-inspector.js';
 
 export interface RunnerDeps {
   store: Store;
-  inspector: InspectionService;
+  inspector: InstanceInspector;
   logger: Logger;
   now?: () => Date;
   /** How often the run renews its job lock. */

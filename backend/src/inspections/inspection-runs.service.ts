@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { InspectionWindow, Tier } from '../checks/check.types.js';
 import { InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Actor } from '../http/actor.js';
-import type { InstanceSelector } from '../schedules/schedule.model.js';
+import type { InstanceSelector } from '../inventory/inventory.schema.js';
 import type { Scheduler } from '../schedules/scheduler.js';
 import type { InspectionFilter, Store } from '../store/store.js';
 import { FINISHED_STATES, type Inspection } from './inspection.model.js';
@@ -19,7 +19,7 @@ export interface RunNowRequest {
 }
 
 /** Inspections started now (API, schedule run-now) go through Agenda like scheduled ones. */
-export class InspectionsService {
+export class InspectionRunsService {
   constructor(
     private readonly store: Store,
     private readonly scheduler: Scheduler,

@@ -1,5 +1,5 @@
 import type { Tier } from '../checks/check.types.js';
-import type { InstanceSelector } from '../schedules/schedule.model.js';
+import type { InstanceSelector } from '../inventory/inventory.schema.js';
 
 export type InspectionState = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'missed';
 export const FINISHED_STATES: readonly InspectionState[] = ['succeeded', 'partial', 'failed', 'cancelled', 'missed'];

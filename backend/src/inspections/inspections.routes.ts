@@ -2,43 +2,12 @@ import { z } from 'zod';
 import { TIERS } from '../checks/check.types.js';
 import { InputError } from '../errors/domain-errors.js';
 import { idParams, type ApiRouter } from '../http/api-router.js';
-import { selectorSchema } from '../schedules/schedule.schema.js';
-import { DEFAULT_WINDOW_DAYS } from '../cli/window-option.js';
-import type { InspectionsService } from './inspections.service.js';
+import { selectorSchema } from '../inventory/inventory.schema.js';
+import { DEFAULT_WINDOW_DAYS } from './window.js';
+import type { InspectionRunsService } from './inspection-runs.service.js';
+import { inspectionOut } from './inspection.schema.js';
 
 const isoDate = z.iso.datetime({ offset: true });
-
-export const inspectionOut = z.object({
-  id: z.string(),
-  requestId: z.string().optional(),
-  scheduleId: z.string().optional(),
-  fireAt: z.string().optional(),
-  trigger: z.record(z.string(), z.unknown()),
-  tier: z.enum(TIERS),
-  window: z.object({ from: z.string(), to: z.string() }),
-  instanceIds: z.array(z.string()).optional(),
-  selector: z.record(z.string(), z.unknown()).optional(),
-  state: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'missed']),
-  progress: z.array(
-    z.object({
-      instanceId: z.string(),
-      instanceName: z.string(),
-      state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
-      checksDone: z.number(),
-      checksTotal: z.number(),
-      reportId: z.string().optional(),
-      score: z.number().optional(),
-      error: z.string().optional(),
-    }),
-  ),
-  cancelRequested: z.boolean(),
-  attempt: z.number(),
-  worker: z.string().optional(),
-  error: z.string().optional(),
-  createdAt: z.string(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
-});
 
 const runBody = z
   .strictObject({
@@ -55,7 +24,7 @@ const runBody = z
   })
   .refine((b) => !(b.window && b.windowDays), { message: 'give window or windowDays, not both', path: ['windowDays'] });
 
-export function registerInspectionRoutes(api: ApiRouter, inspections: InspectionsService): void {
+export function registerInspectionRoutes(api: ApiRouter, inspections: InspectionRunsService): void {
   const tag = 'inspections';
   api.add({
     method: 'post',

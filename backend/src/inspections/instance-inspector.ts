@@ -16,7 +16,7 @@ import { openTarget } from '../targets/open-target.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { FleetLimiter } from './concurrency.js';
 import { inspectTarget } from './inspect-target.js';
-import type { CheckOutcome } from './report.types.js';
+import type { CheckOutcome } from '../reports/report.types.js';
 
 export interface InspectInstanceOptions {
   tier: Tier;
@@ -33,7 +33,7 @@ export interface InspectInstanceOptions {
   record?: InstanceRecord;
 }
 
-export interface InspectionServiceDeps {
+export interface InstanceInspectorDeps {
   inventory: InventoryRepository;
   reports: ReportRepository;
   /** Where counter snapshots live; each inspection adds one and delta checks subtract the one at the window start. */
@@ -49,10 +49,10 @@ export interface InspectionServiceDeps {
 }
 
 /** Inspects inventory instances with their stored credentials and keeps the reports. */
-export class InspectionService {
+export class InstanceInspector {
   private readonly limiter: FleetLimiter;
 
-  constructor(private readonly deps: InspectionServiceDeps) {
+  constructor(private readonly deps: InstanceInspectorDeps) {
     this.limiter = new FleetLimiter(deps.limits?.fleet ?? 8, deps.limits?.perServer ?? 2);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckOutcome } from './report.types.js';
+import type { CheckOutcome } from '../reports/report.types.js';
 import { computeScore, countOutcomes } from './score.js';
 
 const outcome = (status: CheckOutcome['status'], severity?: CheckOutcome['severity']): CheckOutcome => ({

@@ -1,5 +1,5 @@
 import type { Severity } from '../checks/check.types.js';
-import type { CheckOutcome, OutcomeCounts } from './report.types.js';
+import type { CheckOutcome, OutcomeCounts } from '../reports/report.types.js';
 
 /** Points a failed check takes off the score of 100, by its worst severity; an errored check takes ERROR_PENALTY. */
 export const SEVERITY_PENALTY: Record<Severity, number> = { critical: 20, warning: 5, info: 1 };

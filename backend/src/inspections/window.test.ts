@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, resolveWindow } from './window-option.js';
+import { parseDuration, resolveWindow } from './window.js';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
 

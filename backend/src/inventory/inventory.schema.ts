@@ -19,6 +19,13 @@ export const labelsSchema = z
   )
   .refine((l) => Object.keys(l).length <= 32, 'at most 32 labels');
 
+/** Which instances an inspection covers when it runs: every instance of a business, a host, with these labels. */
+export const selectorSchema = z.strictObject({
+  businessId: z.string().min(1).optional(),
+  hostId: z.string().min(1).optional(),
+  labels: labelsSchema.optional(),
+});
+
 export const engineSchema = z.enum(['mysql', 'mariadb', 'postgres']);
 
 export const tlsSchema = z.strictObject({
@@ -82,6 +89,12 @@ export type HostInput = z.infer<typeof hostInput>;
 export type HostPatch = z.infer<typeof hostPatch>;
 export type InstanceInput = z.infer<typeof instanceInput>;
 export type InstancePatch = z.infer<typeof instancePatch>;
+/** Which instances an inspection covers: explicit ids, or every instance matching a selector when it runs. */
+export interface InstanceSelector {
+  businessId?: string;
+  hostId?: string;
+  labels?: Record<string, string>;
+}
 
 export interface Business {
   id: string;

@@ -1,5 +1,5 @@
 import type { Severity, Tier } from '../checks/check.types.js';
-import type { InspectionReport, OutcomeCounts } from '../inspections/report.types.js';
+import type { InspectionReport, OutcomeCounts } from './report.types.js';
 
 /** Who or what started the inspection that produced a report. */
 export interface ReportTrigger {

@@ -11,15 +11,15 @@ import { registerCheckRoutes } from '../checks/checks.routes.js';
 import { registerReportRoutes } from '../reports/reports.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { registerInspectionRoutes } from '../inspections/inspections.routes.js';
-import type { InspectionsService } from '../inspections/inspections.service.js';
+import type { InspectionRunsService } from '../inspections/inspection-runs.service.js';
 import { registerScheduleRoutes } from '../schedules/schedules.routes.js';
 import type { SchedulesService } from '../schedules/schedules.service.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
-import { ApiRouter } from './api-router.js';
-import { errorHandler } from './error-handler.js';
-import { buildOpenApi } from './openapi.js';
-import { requestLog } from './request-log.js';
+import { ApiRouter } from '../http/api-router.js';
+import { errorHandler } from '../http/error-handler.js';
+import { buildOpenApi } from '../http/openapi.js';
+import { requestLog } from '../http/request-log.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -28,7 +28,7 @@ export interface AppDeps {
   inventory: InventoryService;
   tokens: TokensService;
   thresholds: ThresholdsService;
-  inspections: InspectionsService;
+  inspections: InspectionRunsService;
   schedules: SchedulesService;
   checks: readonly AnyCheck[];
   logger: Logger;

@@ -3,10 +3,10 @@ import { TokensService } from '../auth/tokens.service.js';
 import type { Config } from '../config/config.js';
 import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
 import { hostname } from 'node:os';
-import { InspectionService } from '../inspections/inspection.service.js';
+import { InstanceInspector } from '../inspections/instance-inspector.js';
 import { runInspection } from '../inspections/inspection-runner.js';
 import { immediateHandler } from '../inspections/immediate.job.js';
-import { InspectionsService } from '../inspections/inspections.service.js';
+import { InspectionRunsService } from '../inspections/inspection-runs.service.js';
 import { occurrenceHandler } from '../schedules/occurrence.job.js';
 import { Scheduler } from '../schedules/scheduler.js';
 import { SchedulesService } from '../schedules/schedules.service.js';
@@ -30,9 +30,9 @@ export interface AppContext {
   tokens: TokensService;
   thresholds: ThresholdsService;
   /** Inspects one instance and stores its report. */
-  inspector: InspectionService;
+  inspector: InstanceInspector;
   /** Inspection runs (immediate and scheduled) through Agenda. */
-  inspections: InspectionsService;
+  inspections: InspectionRunsService;
   schedules: SchedulesService;
   scheduler: Scheduler;
   /** Starts taking jobs in this process: handlers, reconciler. Call once; `close` drains. */
@@ -45,7 +45,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
   const store = await openStore({ dataDir: config.dataDir, ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}) });
   const audit = new AuditLog(store.audit);
   const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit);
-  const inspector = new InspectionService({
+  const inspector = new InstanceInspector({
     inventory: store.inventory,
     reports: store.reports,
     snapshots: store.snapshots,
@@ -63,7 +63,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     ...(config.worker.pollMs ? { processEvery: config.worker.pollMs } : {}),
   });
   await scheduler.ready();
-  const inspections = new InspectionsService(store, scheduler, audit);
+  const inspections = new InspectionRunsService(store, scheduler, audit);
   const schedules = new SchedulesService(store, scheduler, inspections, audit);
   let working = false;
   let reconcileTimer: NodeJS.Timeout | undefined;

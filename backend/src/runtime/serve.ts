@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CLI_ACTOR } from './actor.js';
+import { CLI_ACTOR } from '../http/actor.js';
 import { createApp } from './app.js';
 import { CHECKS } from '../checks/registry.js';
-import type { AppContext } from '../runtime/context.js';
-import { VERSION } from '../runtime/version.js';
+import type { AppContext } from './context.js';
+import { VERSION } from '../version.js';
 
 export interface RunningServer {
   url: string;

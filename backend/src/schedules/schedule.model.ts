@@ -1,14 +1,10 @@
 import type { Tier } from '../checks/check.types.js';
+import type { InstanceSelector } from '../inventory/inventory.schema.js';
 import type { Frequency } from './fire-times.js';
 
-export type ScheduleStatus = 'active' | 'paused' | 'cancelled';
+export type { InstanceSelector };
 
-/** Which instances an inspection covers: explicit ids, or every instance matching a selector when it runs. */
-export interface InstanceSelector {
-  businessId?: string;
-  hostId?: string;
-  labels?: Record<string, string>;
-}
+export type ScheduleStatus = 'active' | 'paused' | 'cancelled';
 
 /** What the user sets. */
 export interface ScheduleSpec {

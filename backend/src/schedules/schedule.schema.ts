@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TIERS } from '../checks/check.types.js';
-import { labelsSchema, nameSchema } from '../inventory/inventory.schema.js';
+import { nameSchema, selectorSchema } from '../inventory/inventory.schema.js';
 import { isValidTimezone, validateCron } from './fire-times.js';
 
 const dayOfMonth = z.union([
@@ -40,12 +40,6 @@ export const frequencySchema = z.discriminatedUnion('kind', [
     }),
   }),
 ]);
-
-export const selectorSchema = z.strictObject({
-  businessId: z.string().min(1).optional(),
-  hostId: z.string().min(1).optional(),
-  labels: labelsSchema.optional(),
-});
 
 const specFields = {
   name: nameSchema,
@@ -91,3 +85,27 @@ export const schedulePatchSchema = z
     message: 'give instanceIds or a selector, not both',
     path: ['selector'],
   });
+
+/** A schedule as the API shows it, with its next fire time. */
+export const scheduleOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'paused', 'cancelled']),
+  enabled: z.boolean(),
+  version: z.number(),
+  instanceIds: z.array(z.string()).optional(),
+  selector: z.record(z.string(), z.unknown()).optional(),
+  tier: z.string(),
+  frequency: z.record(z.string(), z.unknown()),
+  time: z.string(),
+  timezone: z.string(),
+  windowDays: z.number(),
+  catchUp: z.enum(['latest', 'skip']),
+  maxLatenessSeconds: z.number().optional(),
+  nextFireAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  createdBy: z.string(),
+});
+/** One future occurrence: its fire time and sampling window, ISO-8601 in the schedule's time zone. */
+export const occurrenceOut = z.object({ fireAt: z.string(), window: z.object({ from: z.string(), to: z.string() }) });

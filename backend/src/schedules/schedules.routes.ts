@@ -1,30 +1,8 @@
 import { z } from 'zod';
 import { idParams, type ApiRouter } from '../http/api-router.js';
-import { inspectionOut } from '../inspections/inspections.routes.js';
-import { scheduleCreateSchema, schedulePatchSchema } from './schedule.schema.js';
+import { inspectionOut } from '../inspections/inspection.schema.js';
+import { occurrenceOut, scheduleCreateSchema, scheduleOut, schedulePatchSchema } from './schedule.schema.js';
 import type { SchedulesService } from './schedules.service.js';
-
-const scheduleOut = z.object({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(['active', 'paused', 'cancelled']),
-  enabled: z.boolean(),
-  version: z.number(),
-  instanceIds: z.array(z.string()).optional(),
-  selector: z.record(z.string(), z.unknown()).optional(),
-  tier: z.string(),
-  frequency: z.record(z.string(), z.unknown()),
-  time: z.string(),
-  timezone: z.string(),
-  windowDays: z.number(),
-  catchUp: z.enum(['latest', 'skip']),
-  maxLatenessSeconds: z.number().optional(),
-  nextFireAt: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  createdBy: z.string(),
-});
-const occurrenceOut = z.object({ fireAt: z.string(), window: z.object({ from: z.string(), to: z.string() }) });
 
 export function registerScheduleRoutes(api: ApiRouter, schedules: SchedulesService): void {
   const tag = 'schedules';

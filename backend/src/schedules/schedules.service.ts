@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.js';
 import { ConflictError, InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Actor } from '../http/actor.js';
-import type { InspectionsService } from '../inspections/inspections.service.js';
+import type { InspectionRunsService } from '../inspections/inspection-runs.service.js';
 import type { Inspection } from '../inspections/inspection.model.js';
 import type { Store } from '../store/store.js';
 import { nextFireAfter, nextFires, occurrenceWindow, toZonedIso } from './fire-times.js';
@@ -32,7 +32,7 @@ export class SchedulesService {
   constructor(
     private readonly store: Store,
     private readonly scheduler: Scheduler,
-    private readonly inspections: InspectionsService,
+    private readonly inspections: InspectionRunsService,
     private readonly audit: AuditLog,
     private readonly now: () => Date = () => new Date(),
   ) {}

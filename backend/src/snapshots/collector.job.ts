@@ -1,5 +1,5 @@
 import type { Job } from 'agenda';
-import type { InspectionService } from '../inspections/inspection.service.js';
+import type { InstanceInspector } from '../inspections/instance-inspector.js';
 import type { Logger } from '../logging/logger.js';
 import type { Scheduler, SnapshotData } from '../schedules/scheduler.js';
 import type { Store } from '../store/store.js';
@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 export interface CollectorDeps {
   store: Store;
   scheduler: Scheduler;
-  inspector: InspectionService;
+  inspector: InstanceInspector;
   logger: Logger;
   intervalMs: number;
   retentionDays: number;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/config.js';
-import { startServer, type RunningServer } from '../http/serve.js';
+import { startServer, type RunningServer } from '../runtime/serve.js';
 import { createLogger } from '../logging/logger.js';
 import { createContext, type AppContext } from '../runtime/context.js';
 import { randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
 import { CATALOG_VERSION } from '../checks/registry.js';
 import { inspectTarget, type InspectOptions } from '../inspections/inspect-target.js';
-import type { InspectionReport } from '../inspections/report.types.js';
+import type { InspectionReport } from '../reports/report.types.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetSpec } from '../targets/target-spec.js';
 import { MARIADB_ROOT } from './pg-fixtures.js';
