@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../../inspections/report.types.js';
+import type { InspectionReport } from '../../reports/report.types.js';
 import { PG_ADMIN_URL, pgUrlFor, randomSuffix } from '../../test/pg-fixtures.js';
 import { findingsOf, outcomeOf, postgresSuperTarget, runChecks } from '../../test/targets-fixture.js';
 import type { Target } from '../../targets/target-spec.js';
@@ -178,7 +178,10 @@ describe('PostgreSQL daily checks on planted problems', () => {
     const ids = POSTGRES_DAILY_CHECKS.map((c) => c.id);
     expect(report.checks.map((c) => c.checkId)).toEqual(ids);
     expect(report.checks.filter((c) => c.status === 'error')).toEqual([]);
-    expect(outcomeOf(report, 'postgres.backup-age')).toMatchObject({ status: 'skipped', reason: NO_BACKUP_EVIDENCE });
+    expect(outcomeOf(report, 'postgres.backup-age')).toMatchObject({
+      status: 'skipped',
+      reason: NO_BACKUP_EVIDENCE.en,
+    });
     expect(outcomeOf(report, 'postgres.filesystem-free-space')).toMatchObject({
       status: 'skipped',
       reason: 'no host metrics source',

@@ -3,6 +3,22 @@
  * `allowed…`/`ignore…`/`exempt…`): check id → old key → new key. The store migration rewrites stored overrides with it.
  */
 export const POSTGRES_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'postgres.backup-age': {
+    backupAgeWarnHours: 'warnHours',
+    backupAgeCritHours: 'critHours',
+    walArchiveGapWarnMinutes: 'warnArchiveGapMinutes',
+  },
+  'postgres.wal-archiving': { readyFilesWarn: 'warnReadyFilesCount', readyFilesCrit: 'critReadyFilesCount' },
+  'postgres.error-counters': {
+    deadlocksWarn: 'warnDeadlocksCount',
+    rollbackRatioWarnPct: 'warnRollbackPercent',
+    rollbackRatioCritPct: 'critRollbackPercent',
+    rollbackMinTransactions: 'minTransactions',
+    conflictsWarn: 'warnConflictsCount',
+    tempBytesInfo: 'infoTempBytes',
+    abnormalSessionsWarnPct: 'warnAbnormalSessionsPercent',
+    abnormalSessionsMinSessions: 'minSessions',
+  },
   'postgres.blocked-sessions': { waitWarnSeconds: 'warnSeconds', waitCritSeconds: 'critSeconds' },
   'postgres.connection-saturation': { warnPct: 'warnPercent', critPct: 'critPercent' },
   'postgres.filesystem-free-space': { freeWarnPct: 'warnFreePercent', freeCritPct: 'critFreePercent' },

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 
-export const NO_BACKUP_EVIDENCE = 'no backup evidence source configured (set backupEvidenceSql on the instance)';
+export const NO_BACKUP_EVIDENCE = {
+  en: 'no backup evidence source configured (set backupEvidenceSql on the instance)',
+  zh: '未配置备份证据来源（请在实例上设置 backupEvidenceSql）',
+} as const;
 
 /** Segment number of a WAL file name (`TTTTTTTTXXXXXXXXYYYYYYYY`), or null for history/backup/partial names. */
 export function walSegmentNumber(name: string, segmentBytes: number): { timeline: string; segno: number } | null {
@@ -59,12 +63,12 @@ FROM pg_stat_archiver a`,
   },
   thresholds: {
     schema: z.object({
-      backupAgeWarnHours: z.number().positive(),
-      backupAgeCritHours: z.number().positive(),
+      warnHours: z.number().positive(),
+      critHours: z.number().positive(),
       /** Unarchived completed WAL older than this breaks point-in-time recovery to the present. */
-      walArchiveGapWarnMinutes: z.number().nonnegative(),
+      warnArchiveGapMinutes: z.number().nonnegative(),
     }),
-    defaults: { backupAgeWarnHours: 26, backupAgeCritHours: 50, walArchiveGapWarnMinutes: 60 },
+    defaults: { warnHours: 26, critHours: 50, warnArchiveGapMinutes: 60 },
   },
   applies: ({ instance }) => (instance.backupEvidenceSql ? null : NO_BACKUP_EVIDENCE),
   evaluate({ evidence, archiver }, ctx) {
@@ -79,19 +83,25 @@ FROM pg_stat_archiver a`,
       findings.push({
         severity: 'critical',
         object: ctx.instance.name,
-        message: `the backup evidence query returned no successful backup (${evidence.length} rows, none with last_backup_end)`,
+        message: {
+          en: `the backup evidence query returned no successful backup (${evidence.length} rows, none with last_backup_end)`,
+          zh: `备份证据查询未返回任何成功的备份（共 ${evidence.length} 行，均无 last_backup_end）`,
+        },
       });
     } else {
       const hours = (ctx.now.getTime() - latest.getTime()) / 3_600_000;
-      if (hours > t.backupAgeWarnHours) {
-        const critical = hours > t.backupAgeCritHours;
-        const limit = critical ? t.backupAgeCritHours : t.backupAgeWarnHours;
+      const g = grade(hours, { warn: t.warnHours, crit: t.critHours }, { inclusive: false });
+      if (g) {
+        const limit = thresholdText(g.limit, UNITS.hours);
         findings.push({
-          severity: critical ? 'critical' : 'warning',
+          severity: g.severity,
           object: ctx.instance.name,
-          message: `last successful base backup ended ${latest.toISOString()}, ${hours.toFixed(1)} h ago (threshold ${limit} h)`,
+          message: {
+            en: `last successful base backup ended ${latest.toISOString()}, ${hours.toFixed(1)} h ago (${limit.en})`,
+            zh: `最近一次成功的基础备份结束于 ${latest.toISOString()}，距今 ${hours.toFixed(1)} 小时（${limit.zh}）`,
+          },
           value: Math.round(hours * 10) / 10,
-          threshold: limit,
+          threshold: g.limit,
         });
       }
     }
@@ -104,13 +114,20 @@ FROM pg_stat_archiver a`,
         // The current segment is still being written; everything between it and the last archived one is waiting.
         const unarchived = current.segno - done.segno - 1;
         const gapMinutes = a.last_archived_time ? (ctx.now.getTime() - a.last_archived_time.getTime()) / 60_000 : null;
-        if (unarchived > 0 && gapMinutes !== null && gapMinutes > t.walArchiveGapWarnMinutes) {
+        const g =
+          gapMinutes === null ? null : grade(gapMinutes, { warn: t.warnArchiveGapMinutes }, { inclusive: false });
+        if (unarchived > 0 && gapMinutes !== null && g) {
+          const limit = thresholdText(g.limit, UNITS.minutes);
+          const at = a.last_archived_time!.toISOString();
           findings.push({
-            severity: 'warning',
+            severity: g.severity,
             object: ctx.instance.name,
-            message: `WAL is archived only up to ${a.last_archived_wal} at ${a.last_archived_time!.toISOString()} (${Math.round(gapMinutes)} min ago, threshold ${t.walArchiveGapWarnMinutes} min); ${unarchived} completed segments up to ${a.current_wal} are not archived, so point-in-time recovery cannot reach the present`,
+            message: {
+              en: `WAL is archived only up to ${a.last_archived_wal} at ${at} (${Math.round(gapMinutes)} min ago, ${limit.en}); ${unarchived} completed segments up to ${a.current_wal} are not archived, so point-in-time recovery cannot reach the present`,
+              zh: `WAL 仅归档到 ${a.last_archived_wal}，时间 ${at}（${Math.round(gapMinutes)} 分钟前，${limit.zh}）；直到 ${a.current_wal} 的 ${unarchived} 个已写完的段尚未归档，时间点恢复无法恢复到当前时刻`,
+            },
             value: Math.round(gapMinutes),
-            threshold: t.walArchiveGapWarnMinutes,
+            threshold: g.limit,
             evidence: [{ ...a, last_archived_time: a.last_archived_time?.toISOString() ?? null }],
           });
         }

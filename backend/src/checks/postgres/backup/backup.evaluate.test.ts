@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { NO_BACKUP_EVIDENCE, postgresBackupAge, walSegmentNumber } from './backup-age.check.js';
@@ -5,7 +6,13 @@ import { postgresWalArchiving } from './wal-archiving.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
+const { evaluate, findings } = checkEvaluator({
+  server,
+  window,
+  now,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 describe('postgres.wal-archiving', () => {
   const archiver = (over: Record<string, unknown>) => ({
@@ -82,9 +89,10 @@ describe('postgres.wal-archiving', () => {
       }),
     );
     expect(f).toMatchObject({ object: 'pg-prod-1', value: 17 });
-    expect(f!.message).toBe(
-      'WAL archiving is failing: last failure at 2026-11-25T11:59:30.000Z (000000010000000A000000F1) is newer than the last success (2026-11-25T11:59:00.000Z); failed_count 17 since 2026-10-01T00:00:00.000Z',
-    );
+    expect(f!.message).toEqual({
+      en: 'WAL archiving is failing: last failure at 2026-11-25T11:59:30.000Z (000000010000000A000000F1) is newer than the last success (2026-11-25T11:59:00.000Z); failed_count 17 since 2026-10-01T00:00:00.000Z',
+      zh: 'WAL 归档正在失败：最近一次失败在 2026-11-25T11:59:30.000Z（000000010000000A000000F1），晚于最近一次成功（2026-11-25T11:59:00.000Z）；自 2026-10-01T00:00:00.000Z 起 failed_count 为 17',
+    });
   });
 
   it('without the .ready listing (no privilege) judges pg_stat_archiver alone', () => {
@@ -93,7 +101,9 @@ describe('postgres.wal-archiving', () => {
 
   it('archive_mode off: skipped by default, or a finding per policy', () => {
     const off = { archiver: [archiver({ archive_mode: 'off', archive_command: '(disabled)' })], ready: ready(0) };
-    expect(evaluate(postgresWalArchiving, off)).toEqual({ skipped: 'archive_mode = off: WAL is not archived' });
+    expect(evaluate(postgresWalArchiving, off)).toEqual({
+      skipped: { en: 'archive_mode = off: WAL is not archived', zh: 'archive_mode = off：WAL 未归档' },
+    });
     expect(findings(evaluate(postgresWalArchiving, off, { thresholds: { archiveModeOff: 'warning' } }))).toMatchObject([
       { severity: 'warning', object: 'archive_mode', value: 'off' },
     ]);
@@ -101,7 +111,19 @@ describe('postgres.wal-archiving', () => {
 
   it('a standby with archive_mode on does not archive: skipped', () => {
     const e = evaluate(postgresWalArchiving, { archiver: [archiver({ in_recovery: true })], ready: ready(0) });
-    expect(e).toEqual({ skipped: expect.stringContaining('only always') });
+    expect(e).toMatchObject({ skipped: { en: expect.stringContaining('only always') } });
+  });
+
+  it.each([
+    ['warnReadyFilesCount 10 flags 20 files', { warnReadyFilesCount: 10 }, 20, ['warning']],
+    ['critReadyFilesCount 20 makes 20 files critical', { critReadyFilesCount: 20 }, 20, ['critical']],
+    ['warnReadyFilesCount 100 clears 60 files', { warnReadyFilesCount: 100 }, 60, []],
+    ['critReadyFilesCount 1000 keeps 600 files a warning', { critReadyFilesCount: 1000 }, 600, ['warning']],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, files, severities) => {
+    const out = findings(
+      evaluate(postgresWalArchiving, { archiver: [archiver({})], ready: ready(files) }, { thresholds }),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severities);
   });
 });
 
@@ -125,7 +147,7 @@ describe('postgres.backup-age', () => {
     );
 
   it('does not apply, and is skipped, without an evidence query', () => {
-    expect(postgresBackupAge.applies!({ server, instance: { name: 'pg-prod-1' } })).toBe(NO_BACKUP_EVIDENCE);
+    expect(postgresBackupAge.applies!({ server, instance: { name: 'pg-prod-1' } })).toEqual(NO_BACKUP_EVIDENCE);
     expect(
       postgresBackupAge.applies!({ server, instance: { name: 'pg-prod-1', backupEvidenceSql: evidenceSql } }),
     ).toBeNull();
@@ -160,7 +182,10 @@ describe('postgres.backup-age', () => {
   it('reports the age in hours against the threshold', () => {
     const [f] = findings(run([hoursAgo(30)]));
     expect(f).toMatchObject({ value: 30, threshold: 26 });
-    expect(f!.message).toBe('last successful base backup ended 2026-11-24T06:00:00.000Z, 30.0 h ago (threshold 26 h)');
+    expect(f!.message).toEqual({
+      en: 'last successful base backup ended 2026-11-24T06:00:00.000Z, 30.0 h ago (threshold 26 h)',
+      zh: '最近一次成功的基础备份结束于 2026-11-24T06:00:00.000Z，距今 30.0 小时（阈值 26 小时）',
+    });
   });
 
   it.each([
@@ -198,7 +223,37 @@ describe('postgres.backup-age', () => {
   ] as const)('WAL continuity: %s', (_name, over, count) => {
     const out = findings(run([hoursAgo(1)], over));
     expect(out).toHaveLength(count);
-    for (const f of out) expect(f.message).toContain('point-in-time recovery cannot reach the present');
+    for (const f of out) expect(toTexts(f!.message).en).toContain('point-in-time recovery cannot reach the present');
+  });
+
+  it.each([
+    ['warnHours 2 flags a 3 h old backup', { warnHours: 2 }, 3, [], ['warning']],
+    ['critHours 20 makes a 30 h old backup critical', { critHours: 20 }, 30, [], ['critical']],
+    ['warnHours 48 clears a 30 h old backup', { warnHours: 48 }, 30, [], []],
+    ['critHours 100 keeps a 60 h old backup a warning', { critHours: 100 }, 60, [], ['warning']],
+    [
+      'warnArchiveGapMinutes 180 clears a 2 h archive gap',
+      { warnArchiveGapMinutes: 180 },
+      1,
+      [{ current_wal: '000000010000000A000000F4', last_archived_time: hoursAgo(2) }],
+      [],
+    ],
+    [
+      'warnArchiveGapMinutes 10 flags a 30 min archive gap',
+      { warnArchiveGapMinutes: 10 },
+      1,
+      [{ current_wal: '000000010000000A000000F4', last_archived_time: hoursAgo(0.5) }],
+      ['warning'],
+    ],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, age, over, severities) => {
+    const out = findings(
+      evaluate(
+        postgresBackupAge,
+        { evidence: [{ last_backup_end: hoursAgo(age) }], archiver: [archiver(over[0] ?? {})] },
+        { instance: { backupEvidenceSql: evidenceSql }, thresholds },
+      ),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severities);
   });
 
   it('parses WAL file names with the segment size', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText } from '../../grading.js';
 
 const archiverSql = (
   library: string,
@@ -10,7 +11,7 @@ const archiverSql = (
   archived_count, last_archived_wal, last_archived_time, failed_count, last_failed_wal, last_failed_time, stats_reset
 FROM pg_stat_archiver`;
 
-const iso = (d: Date | null) => (d ? d.toISOString() : 'never');
+const iso = (d: Date | null): Texts => (d ? { en: d.toISOString(), zh: d.toISOString() } : { en: 'never', zh: '从未' });
 
 export const postgresWalArchiving = defineCheck({
   id: 'postgres.wal-archiving',
@@ -66,28 +67,37 @@ FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'`,
     schema: z.object({
       /** What archive_mode = off yields: skip the check, or report it at this severity. */
       archiveModeOff: z.enum(['skip', 'info', 'warning']),
-      readyFilesWarn: z.number().int().positive(),
-      readyFilesCrit: z.number().int().positive(),
+      warnReadyFilesCount: z.number().int().positive(),
+      critReadyFilesCount: z.number().int().positive(),
     }),
-    defaults: { archiveModeOff: 'skip' as const, readyFilesWarn: 50, readyFilesCrit: 500 },
+    defaults: { archiveModeOff: 'skip' as const, warnReadyFilesCount: 50, critReadyFilesCount: 500 },
   },
   evaluate({ archiver, ready }, ctx) {
     const a = archiver[0];
-    if (!a) return { skipped: 'pg_stat_archiver returned no row' };
+    if (!a) return { skipped: { en: 'pg_stat_archiver returned no row', zh: 'pg_stat_archiver 未返回数据' } };
     const t = ctx.thresholds;
     if (a.archive_mode === 'off') {
-      if (t.archiveModeOff === 'skip') return { skipped: 'archive_mode = off: WAL is not archived' };
+      if (t.archiveModeOff === 'skip')
+        return { skipped: { en: 'archive_mode = off: WAL is not archived', zh: 'archive_mode = off：WAL 未归档' } };
       return [
         {
           severity: t.archiveModeOff,
           object: 'archive_mode',
-          message: 'archive_mode = off: WAL is not archived, so point-in-time recovery is impossible',
+          message: {
+            en: 'archive_mode = off: WAL is not archived, so point-in-time recovery is impossible',
+            zh: 'archive_mode = off：WAL 未归档，无法进行时间点恢复',
+          },
           value: 'off',
         },
       ];
     }
     if (a.in_recovery && a.archive_mode !== 'always') {
-      return { skipped: `standby with archive_mode = ${a.archive_mode} does not archive (only always does)` };
+      return {
+        skipped: {
+          en: `standby with archive_mode = ${a.archive_mode} does not archive (only always does)`,
+          zh: `archive_mode = ${a.archive_mode} 的备库不归档（只有 always 才会归档）`,
+        },
+      };
     }
     const findings: FindingDraft[] = [];
     const evidence = [
@@ -106,17 +116,34 @@ FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'`,
       findings.push({
         severity: 'warning',
         object: 'archive_command',
-        message: `archive_mode = ${a.archive_mode} but neither archive_command nor archive_library is set: nothing is archived and WAL segments accumulate in pg_wal`,
+        message: {
+          en: `archive_mode = ${a.archive_mode} but neither archive_command nor archive_library is set: nothing is archived and WAL segments accumulate in pg_wal`,
+          zh: `archive_mode = ${a.archive_mode}，但 archive_command 和 archive_library 均未设置：没有任何 WAL 被归档，WAL 段会在 pg_wal 中不断堆积`,
+        },
         evidence,
       });
     }
-    const since = `failed_count ${a.failed_count} since ${a.stats_reset ? a.stats_reset.toISOString() : 'the statistics were initialised'}`;
+    const since: Texts = a.stats_reset
+      ? {
+          en: `failed_count ${a.failed_count} since ${a.stats_reset.toISOString()}`,
+          zh: `自 ${a.stats_reset.toISOString()} 起 failed_count 为 ${a.failed_count}`,
+        }
+      : {
+          en: `failed_count ${a.failed_count} since the statistics were initialised`,
+          zh: `自统计信息初始化起 failed_count 为 ${a.failed_count}`,
+        };
+    const segment: Texts = a.last_failed_wal
+      ? { en: a.last_failed_wal, zh: a.last_failed_wal }
+      : { en: 'unknown segment', zh: '未知段' };
     const failedAt = a.last_failed_time;
     if (failedAt && (!a.last_archived_time || failedAt.getTime() > a.last_archived_time.getTime())) {
       findings.push({
         severity: 'critical',
         object: ctx.instance.name,
-        message: `WAL archiving is failing: last failure at ${failedAt.toISOString()} (${a.last_failed_wal ?? 'unknown segment'}) is newer than the last success (${iso(a.last_archived_time)}); ${since}`,
+        message: {
+          en: `WAL archiving is failing: last failure at ${failedAt.toISOString()} (${segment.en}) is newer than the last success (${iso(a.last_archived_time).en}); ${since.en}`,
+          zh: `WAL 归档正在失败：最近一次失败在 ${failedAt.toISOString()}（${segment.zh}），晚于最近一次成功（${iso(a.last_archived_time).zh}）；${since.zh}`,
+        },
         value: a.failed_count,
         evidence,
       });
@@ -124,21 +151,28 @@ FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'`,
       findings.push({
         severity: 'warning',
         object: ctx.instance.name,
-        message: `WAL archiving failed within the window, last at ${failedAt.toISOString()} (${a.last_failed_wal ?? 'unknown segment'}); it has succeeded since, last at ${iso(a.last_archived_time)}; ${since}`,
+        message: {
+          en: `WAL archiving failed within the window, last at ${failedAt.toISOString()} (${segment.en}); it has succeeded since, last at ${iso(a.last_archived_time).en}; ${since.en}`,
+          zh: `窗口内 WAL 归档失败过，最近一次在 ${failedAt.toISOString()}（${segment.zh}）；此后已恢复成功，最近一次成功在 ${iso(a.last_archived_time).zh}；${since.zh}`,
+        },
         value: a.failed_count,
         threshold: ctx.window.from.toISOString(),
         evidence,
       });
     }
     const r = ready[0];
-    if (r && r.ready_files >= t.readyFilesWarn) {
-      const critical = r.ready_files >= t.readyFilesCrit;
+    const g = r ? grade(r.ready_files, { warn: t.warnReadyFilesCount, crit: t.critReadyFilesCount }) : null;
+    if (r && g) {
+      const limit = thresholdText(g.limit);
       findings.push({
-        severity: critical ? 'critical' : 'warning',
+        severity: g.severity,
         object: 'pg_wal/archive_status',
-        message: `${r.ready_files} WAL segments wait to be archived (.ready files), the oldest since ${iso(r.oldest_ready)} (threshold ${critical ? t.readyFilesCrit : t.readyFilesWarn})`,
+        message: {
+          en: `${r.ready_files} WAL segments wait to be archived (.ready files), the oldest since ${iso(r.oldest_ready).en} (${limit.en})`,
+          zh: `${r.ready_files} 个 WAL 段等待归档（.ready 文件），最早的始于 ${iso(r.oldest_ready).zh}（${limit.zh}）`,
+        },
         value: r.ready_files,
-        threshold: critical ? t.readyFilesCrit : t.readyFilesWarn,
+        threshold: g.limit,
         evidence,
       });
     }

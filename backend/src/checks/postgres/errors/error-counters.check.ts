@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { CounterBaseline, FindingDraft } from '../../check.types.js';
+import type { CounterBaseline, FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { atWindowEnd } from '../../format.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
-import { atWindowEnd, baselineCoverage } from '../../format.js';
+import { baselineCoverageTexts, sinceStatsReset, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
 
 const countersSql = (
   sessions: string,
@@ -19,8 +21,6 @@ const SESSIONS = ['sessions', 'sessions_fatal', 'sessions_killed', 'sessions_aba
 const COUNTERS = [...ALWAYS, ...SESSIONS] as const;
 type Counters = Record<(typeof ALWAYS)[number], number> & Record<(typeof SESSIONS)[number], number | null>;
 
-/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
-
 /**
  * The growth of one database's counters since the baseline snapshot, or why that snapshot cannot be used for it:
  * a database created since, statistics reset since (stats_reset moved, or a counter went backwards).
@@ -30,14 +30,14 @@ function windowDelta(
   current: Counters,
   statsReset: Date | null,
   base: CounterBaseline,
-): { delta: Counters; before: Counters } | { unusable: string } {
-  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: 'its time is unreadable' };
+): { delta: Counters; before: Counters } | { unusable: Texts } {
+  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: UNUSABLE_SNAPSHOT.unreadableTime };
   const key = (column: string) => `db.${datname}.${column}`;
   const resetMs = base.counters[key('stats_reset_ms')];
-  if (resetMs === undefined) return { unusable: 'the database is not in it' };
+  if (resetMs === undefined) return { unusable: UNUSABLE_SNAPSHOT.databaseMissing };
   // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
   const resetAtEnd = atWindowEnd(base, key('stats_reset_ms'), statsReset?.getTime() ?? 0);
-  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: 'statistics reset since' };
+  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: UNUSABLE_SNAPSHOT.statsReset };
   const delta: Record<string, number | null> = {};
   const before: Record<string, number | null> = {};
   for (const c of COUNTERS) {
@@ -47,8 +47,8 @@ function windowDelta(
       delta[c] = before[c] = null;
       continue;
     }
-    if (then === undefined) return { unusable: `it lacks ${c}` };
-    if (now < then) return { unusable: `${c} went backwards (statistics reset since)` };
+    if (then === undefined) return { unusable: UNUSABLE_SNAPSHOT.lacks(c) };
+    if (now < then) return { unusable: UNUSABLE_SNAPSHOT.backwards(c) };
     delta[c] = now - then;
     before[c] = then;
   }
@@ -103,25 +103,27 @@ export const postgresErrorCounters = defineCheck({
   },
   thresholds: {
     schema: z.object({
-      deadlocksWarn: z.number().int().positive(),
-      rollbackRatioWarnPct: z.number().nonnegative(),
-      rollbackRatioCritPct: z.number().nonnegative(),
+      warnDeadlocksCount: z.number().int().positive(),
+      warnRollbackPercent: z.number().nonnegative(),
+      critRollbackPercent: z.number().nonnegative(),
       /** Fewer transactions than this make the rollback ratio meaningless. */
-      rollbackMinTransactions: z.number().int().nonnegative(),
-      conflictsWarn: z.number().int().positive(),
-      tempBytesInfo: z.number().nonnegative(),
-      abnormalSessionsWarnPct: z.number().nonnegative(),
-      abnormalSessionsMinSessions: z.number().int().nonnegative(),
+      minTransactions: z.number().int().nonnegative(),
+      warnConflictsCount: z.number().int().positive(),
+      /** Temporary file volume from which an info finding reports the spill. */
+      infoTempBytes: z.number().nonnegative(),
+      warnAbnormalSessionsPercent: z.number().nonnegative(),
+      /** Fewer sessions than this make the share of abnormal ends meaningless. */
+      minSessions: z.number().int().nonnegative(),
     }),
     defaults: {
-      deadlocksWarn: 1,
-      rollbackRatioWarnPct: 0.5,
-      rollbackRatioCritPct: 1,
-      rollbackMinTransactions: 1000,
-      conflictsWarn: 1,
-      tempBytesInfo: 10 * GiB,
-      abnormalSessionsWarnPct: 5,
-      abnormalSessionsMinSessions: 100,
+      warnDeadlocksCount: 1,
+      warnRollbackPercent: 0.5,
+      critRollbackPercent: 1,
+      minTransactions: 1000,
+      warnConflictsCount: 1,
+      infoTempBytes: 10 * GiB,
+      warnAbnormalSessionsPercent: 5,
+      minSessions: 100,
     },
   },
   evaluate({ main }, ctx) {
@@ -137,11 +139,12 @@ export const postgresErrorCounters = defineCheck({
       }
       const fromBase = base ? windowDelta(row.datname, current, row.stats_reset, base) : undefined;
       let d = current;
-      let since = `since ${row.stats_reset ? row.stats_reset.toISOString() : 'the statistics were initialised (stats_reset is null)'}; window start not covered`;
+      const reset = sinceStatsReset(row.stats_reset);
+      let since: Texts = { en: `${reset.en}; window start not covered`, zh: `${reset.zh}；未覆盖窗口起点` };
       let evidence: Record<string, unknown>[] = [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
       if (base && fromBase && 'delta' in fromBase) {
         d = fromBase.delta;
-        since = baselineCoverage(base);
+        since = baselineCoverageTexts(base);
         evidence = COUNTERS.filter((c) => current[c] !== null).map((c) => ({
           counter: c,
           baseline: fromBase.before[c],
@@ -149,64 +152,90 @@ export const postgresErrorCounters = defineCheck({
           delta: fromBase.delta[c],
         }));
       } else if (base && fromBase && 'unusable' in fromBase) {
-        since += ` (snapshot of ${base.takenAt} not used: ${fromBase.unusable})`;
+        const skip = snapshotNotUsed(base, fromBase.unusable);
+        since = { en: since.en + skip.en, zh: since.zh + skip.zh };
       }
-      if (d.deadlocks >= t.deadlocksWarn) {
+      const inDb = { en: `in database ${object}`, zh: `数据库 ${object}` };
+      const deadlocks = grade(d.deadlocks, { warn: t.warnDeadlocksCount });
+      if (deadlocks) {
         findings.push({
-          severity: 'warning',
+          severity: deadlocks.severity,
           object,
-          message: `${d.deadlocks} deadlocks in database ${object} ${since}`,
+          message: {
+            en: `${d.deadlocks} deadlocks ${inDb.en} ${since.en}`,
+            zh: `${inDb.zh} 发生 ${d.deadlocks} 次死锁，${since.zh}`,
+          },
           value: d.deadlocks,
-          threshold: t.deadlocksWarn,
+          threshold: deadlocks.limit,
           evidence,
         });
       }
       const xacts = d.xact_commit + d.xact_rollback;
-      if (xacts >= t.rollbackMinTransactions && xacts > 0) {
+      if (xacts >= t.minTransactions && xacts > 0) {
         const pct = (100 * d.xact_rollback) / xacts;
-        if (pct > t.rollbackRatioWarnPct) {
-          const critical = pct > t.rollbackRatioCritPct;
-          const limit = critical ? t.rollbackRatioCritPct : t.rollbackRatioWarnPct;
+        const g = grade(pct, { warn: t.warnRollbackPercent, crit: t.critRollbackPercent }, { inclusive: false });
+        if (g) {
+          const limit = thresholdText(g.limit, UNITS.percent);
           findings.push({
-            severity: critical ? 'critical' : 'warning',
+            severity: g.severity,
             object,
-            message: `${pct.toFixed(2)} % of ${xacts} transactions rolled back in database ${object} (threshold ${limit} %) ${since}`,
+            message: {
+              en: `${pct.toFixed(2)} % of ${xacts} transactions rolled back ${inDb.en} (${limit.en}) ${since.en}`,
+              zh: `${inDb.zh} 的 ${xacts} 个事务中有 ${pct.toFixed(2)}% 回滚（${limit.zh}），${since.zh}`,
+            },
             value: Math.round(pct * 100) / 100,
-            threshold: limit,
+            threshold: g.limit,
             evidence,
           });
         }
       }
-      if (d.conflicts >= t.conflictsWarn) {
+      const conflicts = grade(d.conflicts, { warn: t.warnConflictsCount });
+      if (conflicts) {
         findings.push({
-          severity: 'warning',
+          severity: conflicts.severity,
           object,
-          message: `${d.conflicts} queries cancelled by recovery conflicts in database ${object} ${since}`,
+          message: {
+            en: `${d.conflicts} queries cancelled by recovery conflicts ${inDb.en} ${since.en}`,
+            zh: `${inDb.zh} 有 ${d.conflicts} 个查询因恢复冲突被取消，${since.zh}`,
+          },
           value: d.conflicts,
-          threshold: t.conflictsWarn,
+          threshold: conflicts.limit,
           evidence,
         });
       }
-      if (d.temp_bytes >= t.tempBytesInfo && d.temp_files > 0) {
+      if (d.temp_bytes >= t.infoTempBytes && d.temp_files > 0) {
+        const gib = (d.temp_bytes / GiB).toFixed(1);
+        const limit = thresholdText((t.infoTempBytes / GiB).toFixed(1), ' GiB');
         findings.push({
           severity: 'info',
           object,
-          message: `${d.temp_files} temporary files, ${(d.temp_bytes / GiB).toFixed(1)} GiB spilled to disk in database ${object} (threshold ${(t.tempBytesInfo / GiB).toFixed(1)} GiB) ${since}`,
+          message: {
+            en: `${d.temp_files} temporary files, ${gib} GiB spilled to disk ${inDb.en} (${limit.en}) ${since.en}`,
+            zh: `${inDb.zh} 有 ${d.temp_files} 个临时文件，共 ${gib} GiB 溢出到磁盘（${limit.zh}），${since.zh}`,
+          },
           value: d.temp_bytes,
-          threshold: t.tempBytesInfo,
+          threshold: t.infoTempBytes,
           evidence,
         });
       }
-      if (d.sessions !== null && d.sessions >= t.abnormalSessionsMinSessions && d.sessions > 0) {
-        const abnormal = (d.sessions_fatal ?? 0) + (d.sessions_killed ?? 0) + (d.sessions_abandoned ?? 0);
+      if (d.sessions !== null && d.sessions >= t.minSessions && d.sessions > 0) {
+        const fatal = d.sessions_fatal ?? 0;
+        const killed = d.sessions_killed ?? 0;
+        const abandoned = d.sessions_abandoned ?? 0;
+        const abnormal = fatal + killed + abandoned;
         const pct = (100 * abnormal) / d.sessions;
-        if (pct > t.abnormalSessionsWarnPct) {
+        const g = grade(pct, { warn: t.warnAbnormalSessionsPercent }, { inclusive: false });
+        if (g) {
+          const limit = thresholdText(g.limit, UNITS.percent);
           findings.push({
-            severity: 'warning',
+            severity: g.severity,
             object,
-            message: `${abnormal} of ${d.sessions} sessions (${pct.toFixed(1)} %) in database ${object} ended abnormally: ${d.sessions_fatal ?? 0} by fatal errors, ${d.sessions_killed ?? 0} killed, ${d.sessions_abandoned ?? 0} abandoned by the client (threshold ${t.abnormalSessionsWarnPct} %) ${since}`,
+            message: {
+              en: `${abnormal} of ${d.sessions} sessions (${pct.toFixed(1)} %) ${inDb.en} ended abnormally: ${fatal} by fatal errors, ${killed} killed, ${abandoned} abandoned by the client (${limit.en}) ${since.en}`,
+              zh: `${inDb.zh} 的 ${d.sessions} 个会话中有 ${abnormal} 个（${pct.toFixed(1)}%）异常结束：${fatal} 个因致命错误，${killed} 个被终止，${abandoned} 个被客户端丢弃（${limit.zh}），${since.zh}`,
+            },
             value: Math.round(pct * 10) / 10,
-            threshold: t.abnormalSessionsWarnPct,
+            threshold: g.limit,
             evidence,
           });
         }

@@ -6,7 +6,13 @@ import { postgresErrorCounters } from './error-counters.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
+const { evaluate, findings } = checkEvaluator({
+  server,
+  window,
+  now,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 describe('postgres.error-counters', () => {
   const db = (over: Record<string, unknown>) => ({
@@ -48,7 +54,7 @@ describe('postgres.error-counters', () => {
       {},
       [],
     ],
-    ['deadlock threshold raised', { deadlocks: '2' }, { deadlocksWarn: 3 }, []],
+    ['deadlock threshold raised', { deadlocks: '2' }, { warnDeadlocksCount: 3 }, []],
   ] as const)('%s', (_name, over, thresholds, severities) => {
     const out = findings(evaluate(postgresErrorCounters, { main: [db(over)] }, { thresholds }));
     expect(out.map((f) => f.severity)).toEqual(severities);
@@ -58,14 +64,54 @@ describe('postgres.error-counters', () => {
   it('labels cumulative counters with the statistics reset', () => {
     const [f] = findings(evaluate(postgresErrorCounters, { main: [db({ deadlocks: '3' })] }));
     expect(f).toMatchObject({ value: 3, threshold: 1 });
-    expect(f!.message).toBe(
-      '3 deadlocks in database "Orders ""EU""" since 2026-11-01T00:00:00.000Z; window start not covered',
-    );
+    expect(f!.message).toEqual({
+      en: '3 deadlocks in database "Orders ""EU""" since 2026-11-01T00:00:00.000Z; window start not covered',
+      zh: '数据库 "Orders ""EU""" 发生 3 次死锁，自 2026-11-01T00:00:00.000Z 起；未覆盖窗口起点',
+    });
+  });
+
+  it.each([
+    ['warnDeadlocksCount 5 clears 3 deadlocks', { deadlocks: '3' }, { warnDeadlocksCount: 5 }, []],
+    [
+      'warnRollbackPercent 2 clears 1.6 % rolled back',
+      { xact_rollback: '1600' },
+      { warnRollbackPercent: 2, critRollbackPercent: 3 },
+      [],
+    ],
+    [
+      'critRollbackPercent 5 keeps 1.6 % rolled back a warning',
+      { xact_rollback: '1600' },
+      { critRollbackPercent: 5 },
+      ['warning'],
+    ],
+    [
+      'minTransactions above the count silences the rollback ratio',
+      { xact_rollback: '1600' },
+      { minTransactions: 1_000_000 },
+      [],
+    ],
+    ['warnConflictsCount 10 clears 4 conflicts', { conflicts: '4' }, { warnConflictsCount: 10 }, []],
+    [
+      'infoTempBytes 1 KiB reports a small spill',
+      { temp_files: '2', temp_bytes: '4096' },
+      { infoTempBytes: 1024 },
+      ['info'],
+    ],
+    [
+      'warnAbnormalSessionsPercent 1 flags 2 % abnormal ends',
+      { sessions_fatal: '20' },
+      { warnAbnormalSessionsPercent: 1 },
+      ['warning'],
+    ],
+    ['minSessions above the count silences abnormal ends', { sessions_fatal: '600' }, { minSessions: 100_000 }, []],
+  ] as const)('renamed thresholds: %s', (_name, over, thresholds, severities) => {
+    const out = findings(evaluate(postgresErrorCounters, { main: [db(over)] }, { thresholds }));
+    expect(out.map((f) => f.severity)).toEqual(severities);
   });
 
   it('says so when the statistics were never reset', () => {
     const [f] = findings(evaluate(postgresErrorCounters, { main: [db({ deadlocks: '1', stats_reset: null })] }));
-    expect(f!.message).toContain('since the statistics were initialised (stats_reset is null)');
+    expect(toTexts(f!.message).en).toContain('since the statistics were initialised (stats_reset is null)');
   });
 
   it('reports each database on its own', () => {
@@ -130,7 +176,7 @@ describe('postgres.error-counters over a counter baseline', () => {
   it.each([
     ['nothing new in the window', {}, {}, {}, []],
     ['Δ 1 deadlock', { deadlocks: '6' }, {}, {}, [['warning', 1]]],
-    ['Δ 2 deadlocks under a raised threshold', { deadlocks: '7' }, {}, { deadlocksWarn: 3 }, []],
+    ['Δ 2 deadlocks under a raised threshold', { deadlocks: '7' }, {}, { warnDeadlocksCount: 3 }, []],
     ['Δ rollbacks 6 of 1006 = 0.6 %', { xact_rollback: '16' }, {}, {}, [['warning', 0.6]]],
     ['Δ rollbacks 11 of 1011 = 1.09 %', { xact_rollback: '21' }, {}, {}, [['critical', 1.09]]],
     ['Δ rollbacks 6 of only 506 transactions', { xact_rollback: '16' }, { xact_commit: 99_500 }, {}, []],
@@ -154,7 +200,7 @@ describe('postgres.error-counters over a counter baseline', () => {
     expect(out.map((f) => [f.severity, f.value])).toEqual(expected);
     for (const f of out) {
       expect(f.object).toBe('"Orders ""EU"""');
-      expect(f.message).toMatch(/ in the window since 2026-11-18T11:55:00\.000Z$/);
+      expect(toTexts(f!.message).en).toMatch(/ in the window since 2026-11-18T11:55:00\.000Z$/);
     }
   });
 
@@ -174,7 +220,7 @@ describe('postgres.error-counters over a counter baseline', () => {
     );
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ value: 1 });
-    expect(f!.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       '1 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z until 2026-11-19T11:55:00.000Z (the snapshot at the window end; this run started later)',
     );
     expect(f!.evidence).toContainEqual({ counter: 'deadlocks', baseline: 5, current: 6, delta: 1 });
@@ -196,7 +242,9 @@ describe('postgres.error-counters over a counter baseline', () => {
       evaluate(postgresErrorCounters, { main: [db({ deadlocks: '8' })] }, { counterBaseline: baseline(counters) }),
     );
     expect(f).toMatchObject({ value: 3, threshold: 1 });
-    expect(f!.message).toBe('3 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z');
+    expect(toTexts(f!.message).en).toBe(
+      '3 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z',
+    );
     expect(f!.evidence).toContainEqual({ counter: 'deadlocks', baseline: 5, current: 8, delta: 3 });
     expect(f!.evidence).toContainEqual({ counter: 'xact_commit', baseline: 99_000, current: 100_000, delta: 1000 });
     expect(f!.evidence).toHaveLength(10);
@@ -210,7 +258,7 @@ describe('postgres.error-counters over a counter baseline', () => {
         },
       ),
     );
-    expect(g!.message).toBe(
+    expect(toTexts(g!.message).en).toBe(
       '3 deadlocks in database "Orders ""EU""" since 2026-11-21T03:15:00.000Z (first snapshot in the window; window start not covered)',
     );
   });
@@ -254,7 +302,7 @@ describe('postgres.error-counters over a counter baseline', () => {
         { counterBaseline: baseline(counters) },
       ),
     );
-    expect(out.map((f) => [f.severity, f.value, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, f.value, toTexts(f.message).en])).toEqual([
       ['warning', 2, `2 deadlocks in database "Orders ""EU""" ${since}`],
     ]);
   });
@@ -267,7 +315,7 @@ describe('postgres.error-counters over a counter baseline', () => {
         { counterBaseline: baseline(dbCounters(ORDERS, { stats_reset_ms: 0 })) },
       ),
     );
-    expect(out.map((f) => [f.value, f.message])).toEqual([
+    expect(out.map((f) => [f.value, toTexts(f.message).en])).toEqual([
       [1, '1 deadlocks in database "Orders ""EU""" in the window since 2026-11-18T11:55:00.000Z'],
     ]);
   });
@@ -283,7 +331,7 @@ describe('postgres.error-counters over a counter baseline', () => {
     const counters = Object.fromEntries(Object.entries(dbCounters(ORDERS)).filter(([k]) => !k.includes('.sessions')));
     const [f] = findings(evaluate(postgresErrorCounters, { main: [row] }, { counterBaseline: baseline(counters) }));
     expect(f).toMatchObject({ severity: 'warning', value: 1 });
-    expect(f!.message).toContain('in the window since');
+    expect(toTexts(f!.message).en).toContain('in the window since');
     expect(f!.evidence).toHaveLength(6);
   });
 

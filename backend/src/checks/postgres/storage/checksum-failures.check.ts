@@ -91,8 +91,8 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
       if (failures <= 0) continue;
       const where: Texts =
         r.datname === null
-          ? { en: 'shared system catalogs', zh: '共享系统目录' }
-          : { en: `database ${pgIdent(r.datname)}`, zh: `数据库 ${pgIdent(r.datname)}` };
+          ? { en: 'shared system catalogs', zh: '共享系统目录中' }
+          : { en: `database ${pgIdent(r.datname)}`, zh: `数据库 ${pgIdent(r.datname)} 中` };
       const lastAt = r.checksum_last_failure;
       const inWindow = lastAt !== null && lastAt.getTime() >= ctx.window.from.getTime();
       const last: Texts = lastAt
@@ -115,7 +115,7 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
         object: r.datname === null ? ctx.instance.name : pgIdent(r.datname),
         message: {
           en: `${failures} data page checksum failure${failures === 1 ? '' : 's'} in ${where.en}${last.en}; ${counted.en}`,
-          zh: `${where.zh}中有 ${failures} 次数据页校验和失败${last.zh}；${counted.zh}`,
+          zh: `${where.zh}有 ${failures} 次数据页校验和失败${last.zh}；${counted.zh}`,
         },
         value: failures,
         threshold: 0,
