@@ -19,6 +19,18 @@ export const POSTGRES_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record
     abnormalSessionsWarnPct: 'warnAbnormalSessionsPercent',
     abnormalSessionsMinSessions: 'minSessions',
   },
+  'postgres.long-transactions': {
+    idleInTransactionWarnSeconds: 'warnIdleSeconds',
+    transactionCritSeconds: 'critTransactionSeconds',
+    snapshotAgeWarn: 'warnSnapshotAgeCount',
+    snapshotAgeCrit: 'critSnapshotAgeCount',
+  },
+  'postgres.xid-wraparound': {
+    xidAgeWarn: 'warnXidAgeCount',
+    xidAgeCrit: 'critXidAgeCount',
+    mxidAgeWarn: 'warnMultixactAgeCount',
+    mxidAgeCrit: 'critMultixactAgeCount',
+  },
   'postgres.blocked-sessions': { waitWarnSeconds: 'warnSeconds', waitCritSeconds: 'critSeconds' },
   'postgres.connection-saturation': { warnPct: 'warnPercent', critPct: 'critPercent' },
   'postgres.filesystem-free-space': { freeWarnPct: 'warnFreePercent', freeCritPct: 'critFreePercent' },

@@ -1,16 +1,18 @@
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft, Severity, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 
 const thresholdsSchema = z.object({
-  idleInTransactionWarnSeconds: z.number().nonnegative(),
-  transactionCritSeconds: z.number().nonnegative(),
+  warnIdleSeconds: z.number().nonnegative(),
+  critTransactionSeconds: z.number().nonnegative(),
   /** age(backend_xmin): how many transactions the session's snapshot keeps VACUUM from cleaning up after. */
-  snapshotAgeWarn: z.number().nonnegative(),
-  snapshotAgeCrit: z.number().nonnegative(),
+  warnSnapshotAgeCount: z.number().nonnegative(),
+  critSnapshotAgeCount: z.number().nonnegative(),
 });
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+const EXCLUSIVE = { inclusive: false } as const;
 
 export const postgresLongTransactions = defineCheck({
   id: 'postgres.long-transactions',
@@ -67,55 +69,79 @@ LIMIT 500`,
   thresholds: {
     schema: thresholdsSchema,
     defaults: {
-      idleInTransactionWarnSeconds: 300,
-      transactionCritSeconds: 3600,
-      snapshotAgeWarn: 10_000,
-      snapshotAgeCrit: 100_000,
+      warnIdleSeconds: 300,
+      critTransactionSeconds: 3600,
+      warnSnapshotAgeCount: 10_000,
+      critSnapshotAgeCount: 100_000,
     },
   },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const findings: FindingDraft[] = [];
     for (const s of main) {
-      const reasons: { severity: Severity; text: string; value: number; threshold: number }[] = [];
+      const reasons: { severity: Severity; text: Texts; value: number; threshold: number }[] = [];
       const idleInTx = s.state?.startsWith('idle in transaction') ?? false;
-      if (s.xact_seconds !== null && s.xact_seconds > t.transactionCritSeconds) {
+      const open =
+        s.xact_seconds === null ? null : grade(s.xact_seconds, { crit: t.critTransactionSeconds }, EXCLUSIVE);
+      if (s.xact_seconds !== null && open) {
+        const limit = thresholdText(open.limit, UNITS.seconds);
         reasons.push({
-          severity: 'critical',
-          text: `transaction open for ${Math.round(s.xact_seconds)} s (threshold ${t.transactionCritSeconds} s)`,
+          severity: open.severity,
+          text: {
+            en: `transaction open for ${Math.round(s.xact_seconds)} s (${limit.en})`,
+            zh: `事务已持续 ${Math.round(s.xact_seconds)} 秒（${limit.zh}）`,
+          },
           value: Math.round(s.xact_seconds),
-          threshold: t.transactionCritSeconds,
+          threshold: open.limit,
         });
       }
-      if (idleInTx && s.state_seconds !== null && s.state_seconds > t.idleInTransactionWarnSeconds) {
+      const idle =
+        idleInTx && s.state_seconds !== null ? grade(s.state_seconds, { warn: t.warnIdleSeconds }, EXCLUSIVE) : null;
+      if (s.state_seconds !== null && idle) {
+        const limit = thresholdText(idle.limit, UNITS.seconds);
         reasons.push({
-          severity: 'warning',
-          text: `${s.state} for ${Math.round(s.state_seconds)} s (threshold ${t.idleInTransactionWarnSeconds} s)`,
+          severity: idle.severity,
+          text: {
+            en: `${s.state} for ${Math.round(s.state_seconds)} s (${limit.en})`,
+            zh: `处于 ${s.state} 状态已 ${Math.round(s.state_seconds)} 秒（${limit.zh}）`,
+          },
           value: Math.round(s.state_seconds),
-          threshold: t.idleInTransactionWarnSeconds,
+          threshold: idle.limit,
         });
       }
-      if (s.snapshot_age !== null && s.snapshot_age > t.snapshotAgeWarn) {
-        const critical = s.snapshot_age > t.snapshotAgeCrit;
+      const snapshot =
+        s.snapshot_age === null
+          ? null
+          : grade(s.snapshot_age, { warn: t.warnSnapshotAgeCount, crit: t.critSnapshotAgeCount }, EXCLUSIVE);
+      if (s.snapshot_age !== null && snapshot) {
+        const limit = thresholdText(snapshot.limit);
         reasons.push({
-          severity: critical ? 'critical' : 'warning',
-          text: `snapshot is ${s.snapshot_age} transactions old (threshold ${critical ? t.snapshotAgeCrit : t.snapshotAgeWarn})`,
+          severity: snapshot.severity,
+          text: {
+            en: `snapshot is ${s.snapshot_age} transactions old (${limit.en})`,
+            zh: `快照已落后 ${s.snapshot_age} 个事务（${limit.zh}）`,
+          },
           value: s.snapshot_age,
-          threshold: critical ? t.snapshotAgeCrit : t.snapshotAgeWarn,
+          threshold: snapshot.limit,
         });
       }
       if (reasons.length === 0) continue;
       const worst = reasons.reduce((w, r) => (rank[r.severity] > rank[w.severity] ? r : w));
       const context = [
-        s.state ? `state ${s.state}` : null,
-        s.xact_seconds !== null ? `transaction ${Math.round(s.xact_seconds)} s` : null,
-        s.application_name ? `application ${s.application_name}` : null,
-        s.client_addr ? `from ${s.client_addr}` : null,
-      ].filter((x): x is string => x !== null);
+        s.state ? { en: `state ${s.state}`, zh: `状态 ${s.state}` } : null,
+        s.xact_seconds !== null
+          ? { en: `transaction ${Math.round(s.xact_seconds)} s`, zh: `事务 ${Math.round(s.xact_seconds)} 秒` }
+          : null,
+        s.application_name ? { en: `application ${s.application_name}`, zh: `应用 ${s.application_name}` } : null,
+        s.client_addr ? { en: `from ${s.client_addr}`, zh: `来自 ${s.client_addr}` } : null,
+      ].filter((x): x is Texts => x !== null);
       findings.push({
         severity: worst.severity,
         object: `pid ${s.pid} (${s.usename ?? '?'}@${s.datname ?? '?'})`,
-        message: `${reasons.map((r) => r.text).join('; ')} — ${context.join(', ')}`,
+        message: {
+          en: `${reasons.map((r) => r.text.en).join('; ')} — ${context.map((c) => c.en).join(', ')}`,
+          zh: `${reasons.map((r) => r.text.zh).join('；')}——${context.map((c) => c.zh).join('，')}`,
+        },
         value: worst.value,
         threshold: worst.threshold,
         evidence: [{ ...s }],

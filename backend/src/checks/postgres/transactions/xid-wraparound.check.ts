@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
 
 /** 2^31: XID and MultiXact ages cannot pass it; the server refuses new transactions a few million before. */
@@ -46,16 +47,16 @@ FROM pg_database ORDER BY greatest(age(datfrozenxid), mxid_age(datminmxid)) DESC
   },
   thresholds: {
     schema: z.object({
-      xidAgeWarn: z.number().int().nonnegative(),
-      xidAgeCrit: z.number().int().nonnegative(),
-      mxidAgeWarn: z.number().int().nonnegative(),
-      mxidAgeCrit: z.number().int().nonnegative(),
+      warnXidAgeCount: z.number().int().nonnegative(),
+      critXidAgeCount: z.number().int().nonnegative(),
+      warnMultixactAgeCount: z.number().int().nonnegative(),
+      critMultixactAgeCount: z.number().int().nonnegative(),
     }),
     defaults: {
-      xidAgeWarn: 500_000_000,
-      xidAgeCrit: 1_400_000_000,
-      mxidAgeWarn: 500_000_000,
-      mxidAgeCrit: 1_400_000_000,
+      warnXidAgeCount: 500_000_000,
+      critXidAgeCount: 1_400_000_000,
+      warnMultixactAgeCount: 500_000_000,
+      critMultixactAgeCount: 1_400_000_000,
     },
   },
   evaluate({ main }, ctx) {
@@ -64,34 +65,44 @@ FROM pg_database ORDER BY greatest(age(datfrozenxid), mxid_age(datminmxid)) DESC
     for (const d of main) {
       const kinds = [
         {
-          label: 'transaction ID',
+          label: { en: 'transaction ID', zh: '事务 ID' },
           age: d.xid_age,
-          warn: t.xidAgeWarn,
-          crit: t.xidAgeCrit,
+          warn: t.warnXidAgeCount,
+          crit: t.critXidAgeCount,
           setting: 'autovacuum_freeze_max_age',
           max: d.freeze_max_age,
         },
         {
-          label: 'MultiXact ID',
+          label: { en: 'MultiXact ID', zh: 'MultiXact ID' },
           age: d.mxid_age,
-          warn: t.mxidAgeWarn,
-          crit: t.mxidAgeCrit,
+          warn: t.warnMultixactAgeCount,
+          crit: t.critMultixactAgeCount,
           setting: 'autovacuum_multixact_freeze_max_age',
           max: d.multixact_freeze_max_age,
         },
       ];
       for (const k of kinds) {
-        if (k.age < k.warn) continue;
-        const critical = k.age >= k.crit;
-        const limit = critical ? k.crit : k.warn;
-        const parts = [`${((100 * k.age) / WRAP_LIMIT).toFixed(1)} % of the way to wraparound at 2^31`];
-        if (k.max > 0) parts.unshift(`${Math.round((100 * k.age) / k.max)} % of ${k.setting} ${k.max}`);
+        const g = grade(k.age, { warn: k.warn, crit: k.crit });
+        if (!g) continue;
+        const toWrap = ((100 * k.age) / WRAP_LIMIT).toFixed(1);
+        const ofMax = k.max > 0 ? Math.round((100 * k.age) / k.max) : null;
+        const en = [`${toWrap} % of the way to wraparound at 2^31`];
+        const zh = [`已达回卷上限 2^31 的 ${toWrap}%`];
+        if (ofMax !== null) {
+          en.unshift(`${ofMax} % of ${k.setting} ${k.max}`);
+          zh.unshift(`为 ${k.setting} ${k.max} 的 ${ofMax}%`);
+        }
+        const limit = thresholdText(g.limit);
+        const db = pgIdent(d.datname);
         findings.push({
-          severity: critical ? 'critical' : 'warning',
-          object: pgIdent(d.datname),
-          message: `age of the oldest unfrozen ${k.label} in database ${pgIdent(d.datname)} is ${k.age} (${parts.join('; ')}), threshold ${limit}`,
+          severity: g.severity,
+          object: db,
+          message: {
+            en: `age of the oldest unfrozen ${k.label.en} in database ${db} is ${k.age} (${en.join('; ')}), ${limit.en}`,
+            zh: `数据库 ${db} 中最老的未冻结 ${k.label.zh} 年龄为 ${k.age}（${zh.join('；')}），${limit.zh}`,
+          },
           value: k.age,
-          threshold: limit,
+          threshold: g.limit,
           evidence: [{ ...d }],
         });
       }
