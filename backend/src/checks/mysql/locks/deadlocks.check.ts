@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { Flavor } from '../../check.types.js';
+import type { Flavor, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { atWindowEnd, baselineCoverage, baselineSpanMs } from '../../format.js';
+import { atWindowEnd, baselineSpanMs } from '../../format.js';
+import { grade, type Grade } from '../../grading.js';
+import { baselineCoverageTexts, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-period.js';
 
 const DAY = 86_400;
 /** Enable times computed from TIMESTAMPDIFF seconds and two clocks are this rough. */
@@ -13,7 +15,11 @@ const COUNTER = {
   mysql: { key: 'metric.lock_deadlocks', name: 'lock_deadlocks' },
 } as const satisfies Partial<Record<Flavor, { key: string; name: string }>>;
 
-/** What the delta covers: from the snapshot at or before the window start, or from the first one inside it. */
+/** More deadlocks than `warnCount` is a warning; more than `critPerDay` on average per day is critical. */
+function gradeDeadlocks(count: number, perDay: number, t: { warnCount: number; critPerDay: number }): Grade | null {
+  if (!grade(count, { warn: t.warnCount }, { inclusive: false })) return null;
+  return grade(perDay, { crit: t.critPerDay }, { inclusive: false }) ?? { severity: 'warning', limit: t.warnCount };
+}
 
 export const mysqlDeadlocks = defineCheck({
   id: 'mysql.deadlocks',
@@ -58,64 +64,83 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
     },
   },
   thresholds: {
-    schema: z.object({ warnAbove: z.number().min(0), critPerDay: z.number().min(0) }),
-    defaults: { warnAbove: 0, critPerDay: 10 },
+    schema: z.object({ warnCount: z.number().min(0), critPerDay: z.number().min(0) }),
+    defaults: { warnCount: 0, critPerDay: 10 },
   },
   evaluate({ counter }, ctx) {
     const c = counter[0];
-    if (!c) return { skipped: 'the server reports no InnoDB deadlock counter' };
+    if (!c)
+      return { skipped: { en: 'the server reports no InnoDB deadlock counter', zh: '实例没有提供 InnoDB 死锁计数器' } };
     if (c.status.toLowerCase() !== 'enabled') {
       return {
-        skipped:
-          "the InnoDB metric lock_deadlocks is disabled (enable it with innodb_monitor_enable = 'lock_deadlocks')",
+        skipped: {
+          en: "the InnoDB metric lock_deadlocks is disabled (enable it with innodb_monitor_enable = 'lock_deadlocks')",
+          zh: "InnoDB 指标 lock_deadlocks 未启用（可通过 innodb_monitor_enable = 'lock_deadlocks' 启用）",
+        },
       };
     }
-    const { warnAbove, critPerDay } = ctx.thresholds;
+    const { critPerDay } = ctx.thresholds;
+    const rate = (perDay: number): Texts => ({
+      en: `${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+      zh: `平均每天 ${perDay.toFixed(1)} 次（每天超过 ${critPerDay} 次为严重）`,
+    });
     const source = ctx.server.flavor === 'mysql' ? COUNTER.mysql : COUNTER.mariadb;
     const enabledAt = c.counting_seconds === null ? undefined : ctx.now.getTime() - c.counting_seconds * 1000;
     const base = ctx.counterBaseline;
-    let unusable: string | undefined;
+    let unusable: Texts | undefined;
     if (base) {
       const before = base.counters[source.key];
       const current = atWindowEnd(base, source.key, c.deadlocks);
       const takenAt = Date.parse(base.takenAt);
-      if (!Number.isFinite(takenAt)) unusable = 'its time is unreadable';
-      else if (before === undefined) unusable = `it lacks ${source.name}`;
-      else if (current < before) unusable = `${source.name} went backwards (reset)`;
+      if (!Number.isFinite(takenAt)) unusable = UNUSABLE_SNAPSHOT.unreadableTime;
+      else if (before === undefined) unusable = UNUSABLE_SNAPSHOT.lacks(source.name);
+      else if (current < before)
+        unusable = { en: `${source.name} went backwards (reset)`, zh: `${source.name} 比快照时变小了（已被重置）` };
       else if (ctx.server.flavor === 'mysql' && enabledAt !== undefined && enabledAt > takenAt + CLOCK_SLACK_MS)
-        unusable = 'the metric was enabled after it';
+        unusable = { en: 'the metric was enabled after it', zh: '该指标在快照之后才启用' };
       else {
         const delta = current - before;
-        if (delta <= warnAbove) return [];
         const perDay = delta / Math.max(1, baselineSpanMs(base, ctx.now) / 1000 / DAY);
-        const critical = perDay > critPerDay;
+        const graded = gradeDeadlocks(delta, perDay, ctx.thresholds);
+        if (!graded) return [];
+        const period = baselineCoverageTexts(base);
         return [
           {
-            severity: critical ? 'critical' : 'warning',
+            severity: graded.severity,
             object: ctx.instance.name,
-            message: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${baselineCoverage(base)}, ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)`,
+            message: {
+              en: `${delta} InnoDB deadlock${delta === 1 ? '' : 's'} ${period.en}, ${rate(perDay).en}`,
+              zh: `${period.zh}发生 InnoDB 死锁 ${delta} 次，${rate(perDay).zh}`,
+            },
             value: delta,
-            threshold: critical ? critPerDay : warnAbove,
+            threshold: graded.limit,
             evidence: [{ counter: source.name, baseline: before, current, delta }],
           },
         ];
       }
     }
-    if (c.deadlocks <= warnAbove) return [];
     const seconds = c.counting_seconds ?? ctx.server.uptimeSeconds;
-    const started = new Date(ctx.now.getTime() - seconds * 1000);
-    const origin = ctx.server.flavor === 'mysql' ? 'metric enabled' : 'server start';
-    const period = started >= ctx.window.from ? `${origin}, within the window` : `${origin}; window start not covered`;
     const perDay = c.deadlocks / Math.max(1, seconds / DAY);
-    const critical = perDay > critPerDay;
-    const note = base && unusable ? ` (snapshot of ${base.takenAt} not used: ${unusable})` : '';
+    const graded = gradeDeadlocks(c.deadlocks, perDay, ctx.thresholds);
+    if (!graded) return [];
+    const started = new Date(ctx.now.getTime() - seconds * 1000);
+    const mysql = ctx.server.flavor === 'mysql';
+    const within = started >= ctx.window.from;
+    const origin = { en: mysql ? 'metric enabled' : 'server start', zh: mysql ? '指标启用时间' : '实例启动时间' };
+    const period = within
+      ? { en: `${origin.en}, within the window`, zh: `${origin.zh}，在窗口内` }
+      : { en: `${origin.en}; window start not covered`, zh: `${origin.zh}；未覆盖窗口起点` };
+    const note = base && unusable ? snapshotNotUsed(base, unusable) : { en: '', zh: '' };
     return [
       {
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object: ctx.instance.name,
-        message: `${c.deadlocks} InnoDB deadlock${c.deadlocks === 1 ? '' : 's'} since ${started.toISOString()} (${period}), ${perDay.toFixed(1)} per day (critical above ${critPerDay} per day)${note}`,
+        message: {
+          en: `${c.deadlocks} InnoDB deadlock${c.deadlocks === 1 ? '' : 's'} since ${started.toISOString()} (${period.en}), ${rate(perDay).en}${note.en}`,
+          zh: `自 ${started.toISOString()} 起（${period.zh}）发生 InnoDB 死锁 ${c.deadlocks} 次，${rate(perDay).zh}${note.zh}`,
+        },
         value: c.deadlocks,
-        threshold: critical ? critPerDay : warnAbove,
+        threshold: graded.limit,
       },
     ];
   },

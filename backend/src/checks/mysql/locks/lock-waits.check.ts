@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
+import { grade } from '../../grading.js';
 import { myQualified } from '../../quote.js';
 import { statementTable } from './statement-table.js';
 
@@ -130,8 +131,7 @@ ORDER BY t.trx_started LIMIT 50`,
     defaults: { warnSeconds: 5, critSeconds: 60 },
   },
   evaluate({ rowWaits, metadataWaits, openTransactions }, ctx) {
-    const { warnSeconds, critSeconds } = ctx.thresholds;
-    const severityOf = (wait: number): FindingDraft['severity'] => (wait > critSeconds ? 'critical' : 'warning');
+    const limits = { warn: ctx.thresholds.warnSeconds, crit: ctx.thresholds.critSeconds };
     const findings: FindingDraft[] = [];
 
     const byWaiter = new Map<string, typeof rowWaits>();
@@ -139,27 +139,45 @@ ORDER BY t.trx_started LIMIT 50`,
     for (const [thread, rows] of byWaiter) {
       const first = rows[0]!;
       const wait = first.wait_seconds ?? 0;
-      if (wait <= warnSeconds) continue;
+      const graded = grade(wait, limits, { inclusive: false });
+      if (!graded) continue;
       const table =
         first.lock_table ??
         (first.object_name
           ? myQualified(...[first.object_schema, first.object_name].filter((p): p is string => !!p))
           : undefined);
       const blockers = rows.filter((r) => r.blocking_thread !== null);
-      const blockedBy = blockers.length
-        ? blockers
-            .map(
-              (b) =>
-                `thread ${b.blocking_thread} (${b.blocking_user ?? 'unknown user'}, ${b.blocking_command ?? 'unknown'}, transaction open ${b.blocking_trx_seconds ?? '?'} s)`,
-            )
-            .join(', ')
-        : 'an unidentified transaction (lock views not readable: performance_schema off or a missing privilege)';
+      const blockedBy: Texts = blockers.length
+        ? {
+            en: blockers
+              .map(
+                (b) =>
+                  `thread ${b.blocking_thread} (${b.blocking_user ?? 'unknown user'}, ${b.blocking_command ?? 'unknown'}, transaction open ${b.blocking_trx_seconds ?? '?'} s)`,
+              )
+              .join(', '),
+            zh: blockers
+              .map(
+                (b) =>
+                  `线程 ${b.blocking_thread}（${b.blocking_user ?? '未知用户'}，${b.blocking_command ?? '未知'}，事务已打开 ${b.blocking_trx_seconds ?? '?'} 秒）`,
+              )
+              .join('、'),
+          }
+        : {
+            en: 'an unidentified transaction (lock views not readable: performance_schema off or a missing privilege)',
+            zh: '一个无法识别的事务（锁视图不可读：performance_schema 未开启或缺少权限）',
+          };
+      const mode = first.lock_mode;
+      const index = first.lock_index;
+      const query = first.waiting_query;
       findings.push({
-        severity: severityOf(wait),
+        severity: graded.severity,
         object: table ?? `thread ${thread}`,
-        message: `thread ${thread} has waited ${wait} s for a ${first.lock_mode ? `${first.lock_mode} ` : ''}row lock${table ? ` on ${table}` : ''}${first.lock_index ? ` (index ${first.lock_index})` : ''}, blocked by ${blockedBy}${first.waiting_query ? `: ${first.waiting_query}` : ''}`,
+        message: {
+          en: `thread ${thread} has waited ${wait} s for a ${mode ? `${mode} ` : ''}row lock${table ? ` on ${table}` : ''}${index ? ` (index ${index})` : ''}, blocked by ${blockedBy.en}${query ? `: ${query}` : ''}`,
+          zh: `线程 ${thread} 已等待${table ? ` ${table} 上的` : ''}${mode ? ` ${mode} ` : ''}行锁 ${wait} 秒${index ? `（索引 ${index}）` : ''}，被${blockedBy.zh}阻塞${query ? `：${query}` : ''}`,
+        },
         value: wait,
-        threshold: wait > critSeconds ? critSeconds : warnSeconds,
+        threshold: graded.limit,
         evidence: rows.map((r) => ({
           waiting_thread: r.waiting_thread,
           wait_seconds: r.wait_seconds,
@@ -177,26 +195,38 @@ ORDER BY t.trx_started LIMIT 50`,
     const waiting = new Set(metadataWaits.map((m) => m.thread_id));
     for (const m of metadataWaits) {
       const wait = m.wait_seconds ?? 0;
-      if (wait <= warnSeconds) continue;
+      const graded = grade(wait, limits, { inclusive: false });
+      if (!graded) continue;
       const table = m.object_name
         ? myQualified(...[m.object_schema, m.object_name].filter((p): p is string => !!p))
         : statementTable(m.statement, m.db);
       const suspects = openTransactions.filter((t) => !waiting.has(t.thread_id) && (t.age_seconds ?? 0) >= wait);
-      const held = suspects.length
-        ? `; transactions open longer than the wait: ${suspects
-            .slice(0, 5)
-            .map(
-              (t) =>
-                `thread ${t.thread_id} (${t.user_name ?? 'unknown user'}, ${t.command ?? 'unknown'}, ${t.age_seconds} s)`,
-            )
-            .join(', ')}`
-        : '';
+      const shown = suspects.slice(0, 5);
+      const held: Texts = shown.length
+        ? {
+            en: `; transactions open longer than the wait: ${shown
+              .map(
+                (t) =>
+                  `thread ${t.thread_id} (${t.user_name ?? 'unknown user'}, ${t.command ?? 'unknown'}, ${t.age_seconds} s)`,
+              )
+              .join(', ')}`,
+            zh: `；打开时间超过该等待的事务：${shown
+              .map(
+                (t) =>
+                  `线程 ${t.thread_id}（${t.user_name ?? '未知用户'}，${t.command ?? '未知'}，${t.age_seconds} 秒）`,
+              )
+              .join('、')}`,
+          }
+        : { en: '', zh: '' };
       findings.push({
-        severity: severityOf(wait),
+        severity: graded.severity,
         object: table ?? `thread ${m.thread_id}`,
-        message: `thread ${m.thread_id} (${m.user_name ?? 'unknown user'}@${m.client_host ?? 'unknown host'}) has been in "${m.state}" for ${wait} s${table ? ` on ${table}` : ''}: ${m.statement ?? '(statement not visible)'}${held}`,
+        message: {
+          en: `thread ${m.thread_id} (${m.user_name ?? 'unknown user'}@${m.client_host ?? 'unknown host'}) has been in "${m.state}" for ${wait} s${table ? ` on ${table}` : ''}: ${m.statement ?? '(statement not visible)'}${held.en}`,
+          zh: `线程 ${m.thread_id}（${m.user_name ?? '未知用户'}@${m.client_host ?? '未知主机'}）${table ? `在 ${table} 上` : ''}处于 "${m.state}" 状态已 ${wait} 秒：${m.statement ?? '（语句不可见）'}${held.zh}`,
+        },
         value: wait,
-        threshold: wait > critSeconds ? critSeconds : warnSeconds,
+        threshold: graded.limit,
         evidence: [
           {
             thread_id: m.thread_id,

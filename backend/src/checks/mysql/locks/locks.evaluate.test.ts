@@ -1,22 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import type { AnyCheck, CounterBaseline, Evaluation, ServerFacts } from '../../check.types.js';
+import {
+  toTexts,
+  type AnyCheck,
+  type CounterBaseline,
+  type Evaluation,
+  type Message,
+  type ServerFacts,
+} from '../../check.types.js';
 import { mysqlDeadlocks } from './deadlocks.check.js';
 import { mysqlLockWaits } from './lock-waits.check.js';
 import { statementTable } from './statement-table.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const WINDOW = { from: new Date('2026-11-17T12:00:00Z'), to: NOW };
 const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 30 * 86_400 };
 const MYSQL: ServerFacts = { ...MYSQL_8_0, uptimeSeconds: 30 * 86_400 };
 
-const { evaluate } = checkEvaluator({ server: MARIADB, window: WINDOW, now: NOW, instanceName: 'db1' });
+const { evaluate, findings } = checkEvaluator({
+  server: MARIADB,
+  window: WINDOW,
+  now: NOW,
+  instanceName: 'db1',
+  requireBothLanguages: true,
+});
 const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
   evaluate(check, raw, opts);
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 describe('statementTable', () => {
   it.each([
@@ -88,8 +99,11 @@ describe('mysql.lock-waits (MY-D10)', () => {
 
   it('names the blocker of a row-lock wait', () => {
     const [f] = findings(run(mysqlLockWaits, { rowWaits: [rowWait()] }));
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       'thread 464 has waited 12 s for a X row lock on `shop`.`or``ders` (index PRIMARY), blocked by thread 463 (app, Sleep, transaction open 40 s): UPDATE `shop`.`orders` SET v = v + 2 WHERE id = 1',
+    );
+    expect(toTexts(f!.message).zh).toBe(
+      '线程 464 已等待 `shop`.`or``ders` 上的 X 行锁 12 秒（索引 PRIMARY），被线程 463（app，Sleep，事务已打开 40 秒）阻塞：UPDATE `shop`.`orders` SET v = v + 2 WHERE id = 1',
     );
   });
 
@@ -113,14 +127,14 @@ describe('mysql.lock-waits (MY-D10)', () => {
       ),
     );
     expect(f).toMatchObject({ object: '`shop`.`or``ders`' });
-    expect(f!.message).toContain('blocked by an unidentified transaction (lock views not readable');
+    expect(en(f!.message)).toContain('blocked by an unidentified transaction (lock views not readable');
   });
 
   it('reports one finding per waiting thread with several blockers', () => {
     const e = findings(run(mysqlLockWaits, { rowWaits: [rowWait(), rowWait({ blocking_thread: '470' })] }));
     expect(e).toHaveLength(1);
-    expect(e[0]!.message).toContain('thread 463');
-    expect(e[0]!.message).toContain('thread 470');
+    expect(en(e[0]!.message)).toContain('thread 463');
+    expect(en(e[0]!.message)).toContain('thread 470');
   });
 
   it('reports a metadata-lock wait on the table of the statement, with open transactions as suspects', () => {
@@ -134,11 +148,11 @@ describe('mysql.lock-waits (MY-D10)', () => {
       }),
     );
     expect(f).toMatchObject({ severity: 'warning', object: '`shop`.`orders`', value: 7, threshold: 5 });
-    expect(f!.message).toContain(
+    expect(en(f!.message)).toContain(
       'thread 466 (deploy@10.0.0.3:55990) has been in "Waiting for table metadata lock" for 7 s on `shop`.`orders`',
     );
-    expect(f!.message).toContain('thread 465 (app, Sleep, 30 s)');
-    expect(f!.message).not.toContain('thread 480');
+    expect(en(f!.message)).toContain('thread 465 (app, Sleep, 30 s)');
+    expect(en(f!.message)).not.toContain('thread 480');
   });
 
   it('prefers performance_schema.metadata_locks names and falls back to the thread', () => {
@@ -198,14 +212,14 @@ describe('mysql.deadlocks (MY-D08)', () => {
       run(mysqlDeadlocks, { counter: [{ deadlocks: '3', status: 'enabled', counting_seconds: '600' }] }),
     );
     expect(e[0]).toMatchObject({ severity: 'warning' });
-    expect(e[0]!.message).toContain('(server start, within the window)');
+    expect(en(e[0]!.message)).toContain('(server start, within the window)');
   });
 
   it('labels the counter period', () => {
     const [f] = findings(
       run(mysqlDeadlocks, { counter: [{ deadlocks: '2', status: 'enabled', counting_seconds: String(30 * 86_400) }] }),
     );
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       '2 InnoDB deadlocks since 2026-10-25T12:00:00.000Z (server start; window start not covered), 0.1 per day (critical above 10 per day)',
     );
   });
@@ -218,7 +232,7 @@ describe('mysql.deadlocks (MY-D08)', () => {
         { server: MYSQL },
       ),
     );
-    expect(f!.message).toContain('metric enabled, within the window');
+    expect(en(f!.message)).toContain('metric enabled, within the window');
     expect(
       run(
         mysqlDeadlocks,
@@ -281,26 +295,29 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
 
   it('says that a late run counted up to the snapshot at the window end', () => {
     const [f] = findings(run(mysqlDeadlocks, mariadbRow('1500'), { counterBaseline: baseline({}, lateEnd(1002)) }));
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       '2 InnoDB deadlocks in the window since 2026-11-17T12:00:00.000Z until 2026-11-22T12:00:00.000Z (the snapshot at the window end; this run started later), 0.4 per day (critical above 10 per day)',
+    );
+    expect(toTexts(f!.message).zh).toBe(
+      '窗口内自 2026-11-17T12:00:00.000Z 起，至 2026-11-22T12:00:00.000Z（窗口终点处的快照；本次运行晚于窗口结束）发生 InnoDB 死锁 2 次，平均每天 0.4 次（每天超过 10 次为严重）',
     );
     expect(f!.evidence).toEqual([{ counter: 'Innodb_deadlocks', baseline: 1000, current: 1002, delta: 2 }]);
   });
 
   it('says what the delta covers, with the counter values as evidence', () => {
     const [f] = findings(run(mysqlDeadlocks, mariadbRow('1001'), { counterBaseline: baseline({}) }));
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       '1 InnoDB deadlock in the window since 2026-11-17T12:00:00.000Z, 0.1 per day (critical above 10 per day)',
     );
     expect(f!.evidence).toEqual([{ counter: 'Innodb_deadlocks', baseline: 1000, current: 1001, delta: 1 }]);
     const [g] = findings(run(mysqlDeadlocks, mariadbRow('1003'), { counterBaseline: baseline({}, inWindow) }));
-    expect(g!.message).toBe(
+    expect(en(g!.message)).toBe(
       '3 InnoDB deadlocks since 2026-11-24T06:00:00.000Z (first snapshot in the window; window start not covered), 3.0 per day (critical above 10 per day)',
     );
   });
 
   it('applies configured thresholds to the delta', () => {
-    const thresholds = { warnAbove: 5, critPerDay: 1 };
+    const thresholds = { warnCount: 5, critPerDay: 1 };
     expect(findings(run(mysqlDeadlocks, mariadbRow('1005'), { thresholds, counterBaseline: baseline({}) }))).toEqual(
       [],
     );
@@ -314,8 +331,11 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
       run(mysqlDeadlocks, mariadbRow('5'), { counterBaseline: baseline({ 'status.innodb_deadlocks': 9 }) }),
     );
     expect(f).toMatchObject({ severity: 'warning', value: 5 });
-    expect(f!.message).toBe(
+    expect(en(f!.message)).toBe(
       '5 InnoDB deadlocks since 2026-10-25T12:00:00.000Z (server start; window start not covered), 0.2 per day (critical above 10 per day) (snapshot of 2026-11-17T12:00:00.000Z not used: Innodb_deadlocks went backwards (reset))',
+    );
+    expect(toTexts(f!.message).zh).toBe(
+      '自 2026-10-25T12:00:00.000Z 起（实例启动时间；未覆盖窗口起点）发生 InnoDB 死锁 5 次，平均每天 0.2 次（每天超过 10 次为严重）（未采用 2026-11-17T12:00:00.000Z 的快照：Innodb_deadlocks 比快照时变小了（已被重置））',
     );
   });
 
@@ -326,8 +346,8 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
       }),
     );
     expect(f).toMatchObject({ severity: 'critical', value: 1001 });
-    expect(f!.message).toContain('(server start; window start not covered)');
-    expect(f!.message).toContain('not used: it lacks Innodb_deadlocks)');
+    expect(en(f!.message)).toContain('(server start; window start not covered)');
+    expect(en(f!.message)).toContain('not used: it lacks Innodb_deadlocks)');
   });
 
   it('reads the INNODB_METRICS counter on MySQL', () => {
@@ -350,8 +370,8 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
       ),
     );
     expect(f).toMatchObject({ severity: 'critical', value: 50 });
-    expect(f!.message).toContain('since 2026-11-24T11:00:00.000Z (metric enabled, within the window)');
-    expect(f!.message).toContain('not used: the metric was enabled after it)');
+    expect(en(f!.message)).toContain('since 2026-11-24T11:00:00.000Z (metric enabled, within the window)');
+    expect(en(f!.message)).toContain('not used: the metric was enabled after it)');
   });
 
   it('still skips a disabled metric', () => {

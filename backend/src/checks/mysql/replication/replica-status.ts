@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlVariant } from '../../check.types.js';
+import type { SqlVariant, Texts } from '../../check.types.js';
 
 /** Lists replication channels; MariaDB ≥ 10.0 has multi-source, MySQL ≥ 8.0.22 renamed the statement. */
 export const REPLICA_STATUS_SQL: readonly SqlVariant[] = [
@@ -8,7 +8,10 @@ export const REPLICA_STATUS_SQL: readonly SqlVariant[] = [
   { since: 80022, flavors: ['mysql'], sql: 'SHOW REPLICA STATUS' },
 ];
 
-export const NOT_A_REPLICA = 'server is not a replica (no replication channel configured)';
+export const NOT_A_REPLICA: Texts = {
+  en: 'server is not a replica (no replication channel configured)',
+  zh: '实例不是从库（未配置复制通道）',
+};
 
 /** One replication channel with the Slave_*∕Master_* and Replica_*∕Source_* column names folded together. */
 export interface ReplicaChannel {
@@ -73,8 +76,18 @@ export function channelObject(channel: string, instanceName: string): string {
   return channel === '' ? instanceName : `'${channel.replace(/'/g, "''")}'`;
 }
 
-/** `replication from db1:3306` or `replication channel 'east' from db1:3306`. */
-export function describeChannel(c: ReplicaChannel): string {
-  const from = c.sourceHost ? ` from ${c.sourceHost}${c.sourcePort ? `:${c.sourcePort}` : ''}` : '';
-  return c.channel === '' ? `replication${from}` : `replication channel '${c.channel}'${from}`;
+/** `replication from db1:3306` or `replication channel 'east' from db1:3306` (`复制通道 'east'（主库 db1:3306）`). */
+export function describeChannel(c: ReplicaChannel): Texts {
+  const source = c.sourceHost ? `${c.sourceHost}${c.sourcePort ? `:${c.sourcePort}` : ''}` : undefined;
+  const from = source ? ` from ${source}` : '';
+  const fromZh = source ? `（主库 ${source}）` : '';
+  return c.channel === ''
+    ? { en: `replication${from}`, zh: `复制${fromZh}` }
+    : { en: `replication channel '${c.channel}'${from}`, zh: `复制通道 '${c.channel}'${fromZh}` };
+}
+
+/** Every channel described, in each language. */
+export function describeChannels(channels: readonly ReplicaChannel[]): Texts {
+  const described = channels.map(describeChannel);
+  return { en: described.map((d) => d.en).join(', '), zh: described.map((d) => d.zh).join('、') };
 }

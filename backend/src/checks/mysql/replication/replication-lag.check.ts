@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 import type { FindingDraft } from '../../check.types.js';
 import {
   channelObject,
@@ -38,25 +39,33 @@ export const mysqlReplicationLag = defineCheck({
     const findings: FindingDraft[] = [];
     for (const c of channels) {
       const object = channelObject(c.channel, ctx.instance.name);
+      const channel = describeChannel(c);
       if (c.secondsBehind === null) {
         findings.push({
           severity: 'critical',
           object,
-          message: `${describeChannel(c)}: lag unknown (Seconds_Behind is NULL; IO thread ${c.ioRunning ?? 'unknown'}, SQL thread ${c.sqlRunning ?? 'unknown'})`,
+          message: {
+            en: `${channel.en}: lag unknown (Seconds_Behind is NULL; IO thread ${c.ioRunning ?? 'unknown'}, SQL thread ${c.sqlRunning ?? 'unknown'})`,
+            zh: `${channel.zh}：延迟未知（Seconds_Behind 为 NULL；IO 线程 ${c.ioRunning ?? '未知'}，SQL 线程 ${c.sqlRunning ?? '未知'}）`,
+          },
           threshold: critSeconds,
         });
         continue;
       }
       const lag = Math.max(0, c.secondsBehind - c.sqlDelay);
-      if (lag <= warnSeconds) continue;
-      const critical = lag > critSeconds;
-      const delay = c.sqlDelay > 0 ? ` beyond the configured delay of ${c.sqlDelay} s` : '';
+      const graded = grade(lag, { warn: warnSeconds, crit: critSeconds }, { inclusive: false });
+      if (!graded) continue;
+      const delayed = c.sqlDelay > 0;
+      const limit = thresholdText(graded.limit, UNITS.seconds);
       findings.push({
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object,
-        message: `${describeChannel(c)} is ${lag} s behind${delay} (threshold ${critical ? critSeconds : warnSeconds} s)`,
+        message: {
+          en: `${channel.en} is ${lag} s behind${delayed ? ` beyond the configured delay of ${c.sqlDelay} s` : ''} (${limit.en})`,
+          zh: `${channel.zh}延迟 ${lag} 秒${delayed ? `（已扣除配置的延迟复制 ${c.sqlDelay} 秒）` : ''}，${limit.zh}`,
+        },
         value: lag,
-        threshold: critical ? critSeconds : warnSeconds,
+        threshold: graded.limit,
         evidence: [
           { channel: c.channel, seconds_behind: c.secondsBehind, sql_delay: c.sqlDelay, sql_state: c.sqlState },
         ],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
 import { isReadOnlyValue } from '../../../targets/server-facts.js';
-import { describeChannel, NOT_A_REPLICA, REPLICA_STATUS_SQL, replicaChannelRow } from './replica-status.js';
+import { describeChannels, NOT_A_REPLICA, REPLICA_STATUS_SQL, replicaChannelRow } from './replica-status.js';
 
 const flag = z.union([z.string(), z.number()]).nullable().optional().transform(isReadOnlyValue);
 
@@ -40,7 +40,7 @@ export const mysqlReplicationRole = defineCheck({
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ flags, channels }, ctx) {
     const f = flags[0];
-    if (!f) return { skipped: 'the server did not report @@read_only' };
+    if (!f) return { skipped: { en: 'the server did not report @@read_only', zh: '实例未返回 @@read_only' } };
     const name = ctx.instance.name;
     const expected = ctx.instance.expectedRole;
     if (channels.length === 0) {
@@ -49,7 +49,10 @@ export const mysqlReplicationRole = defineCheck({
           {
             severity: 'warning',
             object: name,
-            message: `the inventory lists ${name} as a replica, but it has no replication channel`,
+            message: {
+              en: `the inventory lists ${name} as a replica, but it has no replication channel`,
+              zh: `资产清单将 ${name} 登记为从库，但它没有配置复制通道`,
+            },
           },
         ];
       }
@@ -58,7 +61,10 @@ export const mysqlReplicationRole = defineCheck({
           {
             severity: expected === 'primary' ? 'warning' : 'info',
             object: 'read_only',
-            message: `${name} has no replication channel${expected === 'primary' ? ' and is listed as primary' : ''}, but read_only = ON: applications cannot write to it`,
+            message: {
+              en: `${name} has no replication channel${expected === 'primary' ? ' and is listed as primary' : ''}, but read_only = ON: applications cannot write to it`,
+              zh: `${name} 没有复制通道${expected === 'primary' ? '且登记为主库' : ''}，但 read_only = ON：应用无法写入`,
+            },
             value: 'ON',
             threshold: 'OFF',
           },
@@ -66,13 +72,16 @@ export const mysqlReplicationRole = defineCheck({
       }
       return expected === 'primary' ? [] : { skipped: NOT_A_REPLICA };
     }
-    const sources = channels.map(describeChannel).join(', ');
+    const sources = describeChannels(channels);
     if (expected === 'primary') {
       return [
         {
           severity: 'warning',
           object: name,
-          message: `the inventory lists ${name} as primary, but it replicates (${sources})`,
+          message: {
+            en: `the inventory lists ${name} as primary, but it replicates (${sources.en})`,
+            zh: `资产清单将 ${name} 登记为主库，但它正在从其他实例复制（${sources.zh}）`,
+          },
         },
       ];
     }
@@ -81,7 +90,10 @@ export const mysqlReplicationRole = defineCheck({
         {
           severity: 'warning',
           object: 'read_only',
-          message: `replica ${name} (${sources}) accepts writes: read_only = OFF`,
+          message: {
+            en: `replica ${name} (${sources.en}) accepts writes: read_only = OFF`,
+            zh: `从库 ${name}（${sources.zh}）可写：read_only = OFF`,
+          },
           value: 'OFF',
           threshold: 'ON',
         },
@@ -92,7 +104,10 @@ export const mysqlReplicationRole = defineCheck({
         {
           severity: 'info',
           object: 'super_read_only',
-          message: `replica ${name} has read_only = ON but super_read_only = OFF: accounts with SUPER or CONNECTION_ADMIN can still write`,
+          message: {
+            en: `replica ${name} has read_only = ON but super_read_only = OFF: accounts with SUPER or CONNECTION_ADMIN can still write`,
+            zh: `从库 ${name} 已设置 read_only = ON，但 super_read_only = OFF：拥有 SUPER 或 CONNECTION_ADMIN 权限的账号仍可写入`,
+          },
           value: 'OFF',
           threshold: 'ON',
         },

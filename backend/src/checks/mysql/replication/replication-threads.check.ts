@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import {
   channelObject,
   describeChannel,
@@ -10,10 +10,30 @@ import {
 } from './replica-status.js';
 import type { ReplicaChannel } from './replica-status.js';
 
-const lastErrors = (c: ReplicaChannel): string[] => [
-  ...(c.lastIoErrno ? [`last IO error ${c.lastIoErrno}: ${c.lastIoError}`] : []),
-  ...(c.lastSqlErrno ? [`last SQL error ${c.lastSqlErrno}: ${c.lastSqlError}`] : []),
+const lastErrors = (c: ReplicaChannel): Texts[] => [
+  ...(c.lastIoErrno
+    ? [
+        {
+          en: `last IO error ${c.lastIoErrno}: ${c.lastIoError}`,
+          zh: `最近的 IO 错误 ${c.lastIoErrno}：${c.lastIoError}`,
+        },
+      ]
+    : []),
+  ...(c.lastSqlErrno
+    ? [
+        {
+          en: `last SQL error ${c.lastSqlErrno}: ${c.lastSqlError}`,
+          zh: `最近的 SQL 错误 ${c.lastSqlErrno}：${c.lastSqlError}`,
+        },
+      ]
+    : []),
 ];
+
+/** Parts joined per language: `a; b` / `a；b`. */
+const joined = (parts: readonly Texts[], en: string, zh: string): Texts => ({
+  en: parts.map((p) => p.en).join(en),
+  zh: parts.map((p) => p.zh).join(zh),
+});
 
 const evidenceOf = (c: ReplicaChannel) => ({
   channel: c.channel,
@@ -51,23 +71,36 @@ export const mysqlReplicationThreads = defineCheck({
     if (channels.length === 0) return { skipped: NOT_A_REPLICA };
     const findings: FindingDraft[] = [];
     for (const c of channels) {
-      const stopped = [
-        ...(c.ioRunning !== 'Yes' ? [`IO thread ${c.ioRunning ?? 'unknown'}`] : []),
-        ...(c.sqlRunning !== 'Yes' ? [`SQL thread ${c.sqlRunning ?? 'unknown'}`] : []),
+      const stopped: Texts[] = [
+        ...(c.ioRunning !== 'Yes'
+          ? [{ en: `IO thread ${c.ioRunning ?? 'unknown'}`, zh: `IO 线程 ${c.ioRunning ?? '未知'}` }]
+          : []),
+        ...(c.sqlRunning !== 'Yes'
+          ? [{ en: `SQL thread ${c.sqlRunning ?? 'unknown'}`, zh: `SQL 线程 ${c.sqlRunning ?? '未知'}` }]
+          : []),
       ];
       const errors = lastErrors(c);
+      const errorText = joined(errors, '; ', '；');
+      const channel = describeChannel(c);
       if (stopped.length > 0) {
+        const threads = joined(stopped, ', ', '，');
         findings.push({
           severity: 'critical',
           object: channelObject(c.channel, ctx.instance.name),
-          message: `${describeChannel(c)} is not running: ${stopped.join(', ')}${errors.length ? `; ${errors.join('; ')}` : ''}`,
+          message: {
+            en: `${channel.en} is not running: ${threads.en}${errors.length ? `; ${errorText.en}` : ''}`,
+            zh: `${channel.zh}未在运行：${threads.zh}${errors.length ? `；${errorText.zh}` : ''}`,
+          },
           evidence: [evidenceOf(c)],
         });
       } else if (errors.length > 0) {
         findings.push({
           severity: 'warning',
           object: channelObject(c.channel, ctx.instance.name),
-          message: `${describeChannel(c)} is running but recorded an error: ${errors.join('; ')}`,
+          message: {
+            en: `${channel.en} is running but recorded an error: ${errorText.en}`,
+            zh: `${channel.zh}正在运行，但记录了错误：${errorText.zh}`,
+          },
           evidence: [evidenceOf(c)],
         });
       }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import type { AnyCheck, Evaluation, ServerFacts } from '../../check.types.js';
+import { toTexts, type AnyCheck, type Evaluation, type Message, type ServerFacts } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
-import { REPLICA_STATUS_SQL } from './replica-status.js';
+import { NOT_A_REPLICA, REPLICA_STATUS_SQL } from './replica-status.js';
 import { mysqlReplicationLag } from './replication-lag.check.js';
 import { mysqlReplicationRole } from './replication-role.check.js';
 import { mysqlReplicationThreads } from './replication-threads.check.js';
+
+const en = (m: Message): string => toTexts(m).en;
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 /** Replica-side checks: the server under test is a read-only replica. */
@@ -13,7 +15,7 @@ const MARIADB: ServerFacts = { ...MARIADB_10_11, role: 'replica', readOnly: true
 const MYSQL: ServerFacts = { ...MYSQL_8_0, role: 'replica', readOnly: true, uptimeSeconds: 30 * 86_400 };
 
 /** Parses raw driver rows through the check's row schemas, then evaluates. */
-const { evaluate } = checkEvaluator({
+const { evaluate, findings } = checkEvaluator({
   server: MARIADB,
   window: { from: new Date(NOW.getTime() - 86_400_000), to: NOW },
   now: NOW,
@@ -21,11 +23,6 @@ const { evaluate } = checkEvaluator({
 });
 const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
   evaluate(check, raw, opts);
-
-const findings = (e: Evaluation) => {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-};
 
 /** `SHOW ALL SLAVES STATUS` on MariaDB 10.11 as mysql2 returns it (BIGINT columns as strings). */
 const mariadbChannel = (over: Record<string, unknown> = {}) => ({
@@ -110,15 +107,14 @@ describe('mysql.replication-role (MY-D02)', () => {
     ['no channel, listed as primary, writable', { read_only: 0 }, { expectedRole: 'primary' as const }, 'pass'],
   ])('%s → %s', (_name, flags, instance, outcome) => {
     const e = run(mysqlReplicationRole, { flags: [flags], channels: [] }, { instance });
-    if (outcome === 'skipped')
-      expect(e).toEqual({ skipped: 'server is not a replica (no replication channel configured)' });
+    if (outcome === 'skipped') expect(e).toEqual({ skipped: NOT_A_REPLICA });
     else expect(e).toEqual([]);
   });
 
   it('flags a replica that accepts writes', () => {
     const [f] = findings(run(mysqlReplicationRole, { flags: [{ read_only: '0' }], channels: [mariadbChannel()] }));
     expect(f).toMatchObject({ severity: 'warning', object: 'read_only', value: 'OFF' });
-    expect(f!.message).toContain('replication from 10.0.0.5:3306');
+    expect(en(f!.message)).toContain('replication from 10.0.0.5:3306');
   });
 
   it('passes a read-only MariaDB replica (super_read_only ignored on MariaDB)', () => {
@@ -162,7 +158,7 @@ describe('mysql.replication-role (MY-D02)', () => {
     const [asReplica] = findings(
       run(mysqlReplicationRole, { flags: [{ read_only: 0 }], channels: [] }, { instance: { expectedRole: 'replica' } }),
     );
-    expect(asReplica!.message).toContain('no replication channel');
+    expect(en(asReplica!.message)).toContain('no replication channel');
   });
 
   it('reports a read-only server without replication (warning when listed as primary)', () => {
@@ -187,7 +183,10 @@ describe('mysql.replication-role (MY-D02)', () => {
 describe('mysql.replication-threads (MY-D03)', () => {
   it('is skipped on a server without channels', () => {
     expect(run(mysqlReplicationThreads, { channels: [] })).toEqual({
-      skipped: 'server is not a replica (no replication channel configured)',
+      skipped: {
+        en: 'server is not a replica (no replication channel configured)',
+        zh: '实例不是从库（未配置复制通道）',
+      },
     });
   });
 
@@ -211,8 +210,8 @@ describe('mysql.replication-threads (MY-D03)', () => {
     const [f, ...rest] = findings(run(mysqlReplicationThreads, { channels: rows }));
     expect(rest).toHaveLength(0);
     expect(f).toMatchObject({ severity: 'critical', object: "'o''east'" });
-    expect(f!.message).toContain('SQL thread No');
-    expect(f!.message).toContain('last SQL error 1062');
+    expect(en(f!.message)).toContain('SQL thread No');
+    expect(en(f!.message)).toContain('last SQL error 1062');
   });
 
   it('reports a connecting IO thread on MySQL 8 (Replica_* columns) on the default channel as the instance', () => {
@@ -228,8 +227,8 @@ describe('mysql.replication-threads (MY-D03)', () => {
       ),
     );
     expect(f).toMatchObject({ severity: 'critical', object: 'db1' });
-    expect(f!.message).toContain('IO thread Connecting');
-    expect(f!.message).toContain('10.0.0.7:3306');
+    expect(en(f!.message)).toContain('IO thread Connecting');
+    expect(en(f!.message)).toContain('10.0.0.7:3306');
   });
 
   it('warns when both threads run but an error is recorded', () => {
@@ -260,6 +259,10 @@ describe('mysql.replication-lag (MY-D04)', () => {
       run(mysqlReplicationLag, { channels: [mysqlChannel({ Seconds_Behind_Source: '75' })] }, { server: MYSQL }),
     );
     expect(f).toMatchObject({ severity: 'warning', value: 75, threshold: 60 });
+    expect(f!.message).toEqual({
+      en: 'replication from 10.0.0.7:3306 is 75 s behind (threshold 60 s)',
+      zh: '复制（主库 10.0.0.7:3306）延迟 75 秒，阈值 60 秒',
+    });
   });
 
   it('treats an unknown lag (stopped SQL thread) as critical', () => {
@@ -269,7 +272,7 @@ describe('mysql.replication-lag (MY-D04)', () => {
       }),
     );
     expect(f).toMatchObject({ severity: 'critical' });
-    expect(f!.message).toContain('lag unknown');
+    expect(en(f!.message)).toContain('lag unknown');
   });
 
   it('subtracts a configured delay', () => {

@@ -1,0 +1,8 @@
+/**
+ * Threshold keys renamed to the one vocabulary (`warn<Subject?><Unit>` / `crit…`, `min…` / `max…`, full-word units):
+ * check id → old key → new key. The store migration rewrites stored overrides with it; defaults and comparisons did
+ * not change.
+ */
+export const MYSQL_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'mysql.deadlocks': { warnAbove: 'warnCount' },
+};
