@@ -7,7 +7,7 @@ import type { InspectCommandOptions } from './cli/inspect.command.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { DomainError, InputError } from './errors/domain-errors.js';
 import { CLI_ACTOR } from './http/actor.js';
-import { createLogger, scrubCredentials } from './logging/logger.js';
+import { createLogger, scrubCredentials, type Logger } from './logging/logger.js';
 import type { AppContext } from './runtime/context.js';
 import { VERSION } from './version.js';
 import type { Engine } from './targets/target-spec.js';
@@ -16,6 +16,24 @@ import type { Engine } from './targets/target-spec.js';
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
 const EXIT_USAGE = 2;
+
+let unhandledRejections = 0;
+
+/**
+ * A long-running process (serve, worker) logs a promise rejection nobody handled, with a running count, instead of
+ * dying of it (Node's default) or losing it; an exception nobody caught leaves the process in an unknown state, so it
+ * is logged and the process exits 1 for its supervisor to restart it. Tests fail on either line.
+ */
+function installProcessGuards(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    unhandledRejections++;
+    logger.error({ err: reason, count: unhandledRejections }, 'unhandled rejection');
+  });
+  process.on('uncaughtException', (err, origin) => {
+    logger.fatal({ err, origin }, 'uncaught exception');
+    process.exit(1);
+  });
+}
 
 function portOption(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number 0–65535');
@@ -55,6 +73,7 @@ export function buildProgram(): Command {
     .action(async (opts: { port?: string; host?: string; demo?: boolean; worker: boolean }) => {
       const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
       const logger = createLogger({ level: config.logLevel });
+      installProcessGuards(logger);
       const { createContext } = await import('./runtime/context.js');
       const { startServer } = await import('./runtime/serve.js');
       const ctx = await createContext(config, logger);
@@ -100,6 +119,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const config = configFrom({});
       const logger = createLogger({ level: config.logLevel });
+      installProcessGuards(logger);
       const { createContext } = await import('./runtime/context.js');
       const ctx = await createContext(config, logger);
       await ctx.startWorker();

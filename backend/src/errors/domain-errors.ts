@@ -57,3 +57,14 @@ export class UnavailableError extends DomainError {
 export class TargetUnreachableError extends DomainError {
   readonly code = 'target_unreachable';
 }
+
+/** The store (PostgreSQL, MongoDB) cannot be reached right now; the caller may try again shortly (HTTP 503). */
+export class StoreUnavailableError extends DomainError {
+  readonly code = 'store_unavailable';
+}
+
+/**
+ * A write hit a unique key that another writer took first (PostgreSQL 23505, MongoDB 11000), translated by the
+ * store so that callers need not know database error codes.
+ */
+export class DuplicateKeyError extends ConflictError {}

@@ -10,6 +10,7 @@ const STATUS: Record<string, number> = {
   conflict: 409,
   payload_too_large: 413,
   unavailable: 503,
+  store_unavailable: 503,
   target_unreachable: 502,
 };
 

@@ -42,7 +42,11 @@ export interface AppContext {
 
 export async function createContext(config: Config, logger: Logger): Promise<AppContext> {
   const sealer = await loadSealer(config.dataDir, config.secretKey);
-  const store = await openStore({ dataDir: config.dataDir, ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}) });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    logger,
+    ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}),
+  });
   const audit = new AuditLog(store.audit);
   const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit);
   const inspector = new InstanceInspector({

@@ -1,4 +1,5 @@
 import { Agenda, type Job, type JobParameters, type JobWithId, type NotificationChannel } from 'agenda';
+import { DuplicateKeyError, StoreUnavailableError } from '../errors/domain-errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Store } from '../store/store.js';
 import type { Schedule } from './schedule.model.js';
@@ -41,10 +42,11 @@ interface JobProcessorInternals {
   stop(): JobWithId[];
 }
 
-const isDuplicate = (err: unknown): boolean => {
-  const code = (err as { code?: unknown })?.code;
-  return code === '23505' || code === 11000;
-};
+// The store translates unique-key violations (an insert race lost to another process) into this.
+const isDuplicate = (err: unknown): boolean => err instanceof DuplicateKeyError;
+
+/** While the store is down every poll fails: say so once per this many ms, not at every poll. */
+const OUTAGE_LOG_EVERY_MS = 30_000;
 
 /** Agenda over the store's database: holds only the next occurrence of each active schedule, and immediate runs. */
 export class Scheduler {
@@ -83,7 +85,21 @@ export class Scheduler {
       defaultLockLimit: this.options.concurrency,
       defaultLockLifetime: this.options.lockLifetimeMs,
     });
-    this.agenda.on('error', (err: unknown) => this.logger.error({ err }, 'scheduler error'));
+    let outageLoggedAt = 0;
+    let quiet = 0;
+    this.agenda.on('error', (err: unknown) => {
+      if (!(err instanceof StoreUnavailableError)) {
+        this.logger.error({ err }, 'scheduler error');
+        return;
+      }
+      if (Date.now() - outageLoggedAt < OUTAGE_LOG_EVERY_MS) {
+        quiet++;
+        return;
+      }
+      this.logger.warn({ suppressed: quiet }, 'scheduler cannot reach the store; taking no jobs until it answers');
+      outageLoggedAt = Date.now();
+      quiet = 0;
+    });
   }
 
   get lockLifetimeMs(): number {

@@ -1,6 +1,8 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { AgendaBackend } from 'agenda';
 import { MongoClient } from 'mongodb';
+import type { Logger } from '../../logging/logger.js';
+import { summary } from '../store-availability.js';
 import type { Store, StoreKind } from '../store.js';
 import { MongoAuditRepository } from './audit.repository.mongo.js';
 import { MongoInspectionRepository } from './inspections.repository.mongo.js';
@@ -121,9 +123,14 @@ export class MongoStore implements Store {
  * Connects to MongoDB and returns the store (schema not yet migrated). The database is `options.dbName`, else the
  * one in the URL's path, else `dbpatrol`. Run MongoDB as a replica set (a single node is enough) for atomic imports.
  */
-export async function openMongoStore(url: string, options: { dbName?: string } = {}): Promise<MongoStore> {
+export async function openMongoStore(
+  url: string,
+  options: { dbName?: string; logger?: Pick<Logger, 'warn'> } = {},
+): Promise<MongoStore> {
   const dbName = options.dbName ?? mongoDbNameFromUrl(url) ?? DEFAULT_MONGO_DB;
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000, appName: 'dbpatrol' });
+  // The driver reconnects by itself; an 'error' it emits with no listener would end the process instead.
+  client.on('error', (err: Error) => options.logger?.warn({ err: summary(err) }, 'MongoDB client error'));
   try {
     await client.connect();
   } catch (err) {

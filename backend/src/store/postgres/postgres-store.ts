@@ -1,7 +1,7 @@
 import { dueNoticesOnly } from '../job-notifications.js';
 import pg from 'pg';
 import { InMemoryNotificationChannel, type AgendaBackend } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+import { PostgresBackend, PostgresNotificationChannel } from '@agendajs/postgres-backend';
 import type { Store, StoreKind } from '../store.js';
 import { PgAuditRepository } from './audit.repository.pg.js';
 import { PgInventoryRepository } from './inventory.repository.pg.js';
@@ -60,8 +60,11 @@ export class PostgresStore implements Store {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: 'dbpatrol-store',
+      // A store that does not answer (a partition, a hung server) must fail a call, not hang it.
+      connectionTimeoutMillis: 10_000,
     });
-    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    // An idle client's error (server restart) must not crash the process; the pool drops it and the next query
+    // connects anew.
     pool.on('error', () => undefined);
     this.kind = options.kind ?? 'postgres';
     this.description = options.description ?? describePgUrl(options.connectionString);
@@ -84,28 +87,25 @@ export class PostgresStore implements Store {
       pool: this.db.pool,
       tableName: AGENDA_TABLE,
       ensureSchema: false,
-      disableNotifications: this.singleProcess,
+      // The channel is made here instead, with reconnect pauses of our choosing.
+      disableNotifications: true,
     });
-    if (!this.singleProcess) {
-      const channel = backend.notificationChannel;
-      return {
-        name: backend.name,
-        repository: backend.repository,
-        ...(channel ? { notificationChannel: dueNoticesOnly(channel) } : {}),
-        ownsConnection: false,
-        connect: () => backend.connect(),
-        disconnect: () => backend.disconnect(),
-      };
-    }
-    // LISTEN/NOTIFY does not pass through PGlite's socket server; one process needs no cross-process channel.
-    return {
+    const base = {
       name: backend.name,
       repository: backend.repository,
-      notificationChannel: new InMemoryNotificationChannel(),
       ownsConnection: false,
       connect: () => backend.connect(),
       disconnect: () => backend.disconnect(),
     };
+    // LISTEN/NOTIFY does not pass through PGlite's socket server; one process needs no cross-process channel.
+    if (this.singleProcess) return { ...base, notificationChannel: new InMemoryNotificationChannel() };
+    // After a store restart the LISTEN session is re-opened every half second until it succeeds (the channel restarts
+    // its attempt count at each try, so the first pause is the only one that matters).
+    const channel = new PostgresNotificationChannel({
+      pool: this.db.pool,
+      reconnect: { enabled: true, initialDelayMs: 500, maxDelayMs: 5000 },
+    });
+    return { ...base, notificationChannel: dueNoticesOnly(channel) };
   }
 
   async migrate(): Promise<void> {
