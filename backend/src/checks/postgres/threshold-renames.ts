@@ -31,6 +31,13 @@ export const POSTGRES_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record
     mxidAgeWarn: 'warnMultixactAgeCount',
     mxidAgeCrit: 'critMultixactAgeCount',
   },
+  'postgres.replication-lag': {
+    lagBytesWarn: 'warnBytes',
+    lagBytesCrit: 'critBytes',
+    lagSecondsWarn: 'warnSeconds',
+    lagSecondsCrit: 'critSeconds',
+  },
+  'postgres.replication-slots': { inactiveRetainedRatio: 'warnRatio' },
   'postgres.blocked-sessions': { waitWarnSeconds: 'warnSeconds', waitCritSeconds: 'critSeconds' },
   'postgres.connection-saturation': { warnPct: 'warnPercent', critPct: 'critPercent' },
   'postgres.filesystem-free-space': { freeWarnPct: 'warnFreePercent', freeCritPct: 'critFreePercent' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft, Severity, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 
 const MiB = 1024 * 1024;
@@ -8,10 +8,10 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 const thresholdsSchema = z.object({
   /** application_name of every standby that must be streaming from this server. */
   expectedStandbys: z.array(z.string()),
-  lagBytesWarn: z.number().nonnegative(),
-  lagBytesCrit: z.number().nonnegative(),
-  lagSecondsWarn: z.number().nonnegative(),
-  lagSecondsCrit: z.number().nonnegative(),
+  warnBytes: z.number().nonnegative(),
+  critBytes: z.number().nonnegative(),
+  warnSeconds: z.number().nonnegative(),
+  critSeconds: z.number().nonnegative(),
 });
 type Thresholds = z.infer<typeof thresholdsSchema>;
 
@@ -20,32 +20,36 @@ interface LagVerdict {
   value: number;
   threshold: number;
   /** `16.0 MiB > 16.0 MiB` or `75 s > 60 s`. */
-  reason: string;
+  reason: Texts;
 }
 
 /** The worst limit the lag crosses, bytes before seconds at the same severity. */
 function judgeLag(bytes: number | null, seconds: number | null, t: Thresholds): LagVerdict | null {
   const limits: [Severity, 'bytes' | 'seconds', number][] = [
-    ['critical', 'bytes', t.lagBytesCrit],
-    ['critical', 'seconds', t.lagSecondsCrit],
-    ['warning', 'bytes', t.lagBytesWarn],
-    ['warning', 'seconds', t.lagSecondsWarn],
+    ['critical', 'bytes', t.critBytes],
+    ['critical', 'seconds', t.critSeconds],
+    ['warning', 'bytes', t.warnBytes],
+    ['warning', 'seconds', t.warnSeconds],
   ];
   for (const [severity, unit, limit] of limits) {
     const v = unit === 'bytes' ? bytes : seconds;
     if (v === null || v <= limit) continue;
-    return unit === 'bytes'
-      ? { severity, value: v, threshold: limit, reason: `${mib(v)} > ${mib(limit)}` }
-      : { severity, value: Math.round(v), threshold: limit, reason: `${Math.round(v)} s > ${limit} s` };
+    if (unit === 'bytes') {
+      const reason = `${mib(v)} > ${mib(limit)}`;
+      return { severity, value: v, threshold: limit, reason: { en: reason, zh: reason } };
+    }
+    const reason = { en: `${Math.round(v)} s > ${limit} s`, zh: `${Math.round(v)} 秒 > ${limit} 秒` };
+    return { severity, value: Math.round(v), threshold: limit, reason };
   }
   return null;
 }
 
-function describeLag(bytes: number | null, seconds: number | null): string {
-  const parts: string[] = [];
-  if (bytes !== null) parts.push(mib(bytes));
-  if (seconds !== null) parts.push(`${Math.round(seconds)} s`);
-  return parts.length ? parts.join(' / ') : 'an unknown amount';
+function describeLag(bytes: number | null, seconds: number | null): Texts {
+  const parts: Texts[] = [];
+  if (bytes !== null) parts.push({ en: mib(bytes), zh: mib(bytes) });
+  if (seconds !== null) parts.push({ en: `${Math.round(seconds)} s`, zh: `${Math.round(seconds)} 秒` });
+  if (parts.length === 0) return { en: 'an unknown amount', zh: '未知量' };
+  return { en: parts.map((p) => p.en).join(' / '), zh: parts.map((p) => p.zh).join(' / ') };
 }
 
 export const postgresReplicationLag = defineCheck({
@@ -114,16 +118,16 @@ LIMIT 500`,
     schema: thresholdsSchema,
     defaults: {
       expectedStandbys: [],
-      lagBytesWarn: 16 * MiB,
-      lagBytesCrit: 1024 * MiB,
-      lagSecondsWarn: 60,
-      lagSecondsCrit: 300,
+      warnBytes: 16 * MiB,
+      critBytes: 1024 * MiB,
+      warnSeconds: 60,
+      critSeconds: 300,
     },
   },
   evaluate({ senders, local }, ctx) {
     const t = ctx.thresholds;
     const self = local[0];
-    if (!self) return { skipped: 'the server did not report its recovery state' };
+    if (!self) return { skipped: { en: 'the server did not report its recovery state', zh: '服务器未返回其恢复状态' } };
     const findings: FindingDraft[] = [];
 
     const standbys = senders.filter((s) => s.state !== 'backup');
@@ -134,7 +138,10 @@ LIMIT 500`,
         findings.push({
           severity: 'warning',
           object,
-          message: `standby ${object} (${s.client_addr ?? 'local'}) is in state ${s.state ?? 'unknown'}, not streaming`,
+          message: {
+            en: `standby ${object} (${s.client_addr ?? 'local'}) is in state ${s.state ?? 'unknown'}, not streaming`,
+            zh: `备库 ${object}（${s.client_addr ?? '本地'}）处于 ${s.state ?? '未知'} 状态，而非 streaming`,
+          },
           value: s.state ?? 'unknown',
           threshold: 'streaming',
           evidence,
@@ -143,10 +150,14 @@ LIMIT 500`,
       }
       const verdict = judgeLag(s.lag_bytes, s.replay_lag_seconds, t);
       if (!verdict) continue;
+      const lag = describeLag(s.lag_bytes, s.replay_lag_seconds);
       findings.push({
         severity: verdict.severity,
         object,
-        message: `standby ${object} (${s.client_addr ?? 'local'}, ${s.sync_state ?? 'async'}) replays ${describeLag(s.lag_bytes, s.replay_lag_seconds)} behind (${verdict.reason})`,
+        message: {
+          en: `standby ${object} (${s.client_addr ?? 'local'}, ${s.sync_state ?? 'async'}) replays ${lag.en} behind (${verdict.reason.en})`,
+          zh: `备库 ${object}（${s.client_addr ?? '本地'}，${s.sync_state ?? 'async'}）回放落后 ${lag.zh}（${verdict.reason.zh}）`,
+        },
         value: verdict.value,
         threshold: verdict.threshold,
         evidence,
@@ -158,7 +169,10 @@ LIMIT 500`,
       findings.push({
         severity: 'critical',
         object: name,
-        message: `expected standby ${name} is not connected (pg_stat_replication has no walsender for it)`,
+        message: {
+          en: `expected standby ${name} is not connected (pg_stat_replication has no walsender for it)`,
+          zh: `预期的备库 ${name} 未连接（pg_stat_replication 中没有它的 walsender）`,
+        },
         evidence: standbys.map((s) => ({
           application_name: s.application_name,
           client_addr: s.client_addr,
@@ -176,8 +190,14 @@ LIMIT 500`,
           object: ctx.instance.name,
           message:
             self.receivers === 0
-              ? 'standby has no WAL receiver: it is not streaming from a primary (archive recovery only, or disconnected)'
-              : `standby WAL receiver is ${self.receiver_status}, not streaming`,
+              ? {
+                  en: 'standby has no WAL receiver: it is not streaming from a primary (archive recovery only, or disconnected)',
+                  zh: '备库没有 WAL 接收进程：未从主库流式复制（仅靠归档恢复，或已断开）',
+                }
+              : {
+                  en: `standby WAL receiver is ${self.receiver_status}, not streaming`,
+                  zh: `备库 WAL 接收进程处于 ${self.receiver_status} 状态，而非 streaming`,
+                },
           value: self.receiver_status ?? 'none',
           threshold: 'streaming',
           evidence,
@@ -188,10 +208,14 @@ LIMIT 500`,
       const seconds = caughtUp ? null : self.replay_delay_seconds;
       const verdict = judgeLag(self.replay_backlog_bytes, seconds, t);
       if (verdict) {
+        const lag = describeLag(self.replay_backlog_bytes, seconds);
         findings.push({
           severity: verdict.severity,
           object: ctx.instance.name,
-          message: `standby replay is ${describeLag(self.replay_backlog_bytes, seconds)} behind what it received${self.sender_host ? ` from ${self.sender_host}` : ''} (${verdict.reason})`,
+          message: {
+            en: `standby replay is ${lag.en} behind what it received${self.sender_host ? ` from ${self.sender_host}` : ''} (${verdict.reason.en})`,
+            zh: `备库回放落后于${self.sender_host ? `从 ${self.sender_host} ` : ''}已接收的 WAL ${lag.zh}（${verdict.reason.zh}）`,
+          },
           value: verdict.value,
           threshold: verdict.threshold,
           evidence,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText } from '../../grading.js';
 
 const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 
@@ -68,15 +69,17 @@ ${TAIL}`,
   thresholds: {
     schema: z.object({
       /** An inactive slot is flagged when it retains more than this multiple of max_wal_size. */
-      inactiveRetainedRatio: z.number().nonnegative(),
+      warnRatio: z.number().nonnegative(),
     }),
-    defaults: { inactiveRetainedRatio: 1 },
+    defaults: { warnRatio: 1 },
   },
   evaluate({ main }, ctx) {
     const findings: FindingDraft[] = [];
     for (const s of main) {
-      const kind =
-        s.slot_type === 'logical' && s.database ? `logical slot (database ${s.database})` : `${s.slot_type} slot`;
+      const kind: Texts =
+        s.slot_type === 'logical' && s.database
+          ? { en: `logical slot (database ${s.database})`, zh: `逻辑复制槽（数据库 ${s.database}）` }
+          : { en: `${s.slot_type} slot`, zh: s.slot_type === 'physical' ? '物理复制槽' : `${s.slot_type} 复制槽` };
       const evidence = [
         {
           slot_name: s.slot_name,
@@ -94,7 +97,10 @@ ${TAIL}`,
         findings.push({
           severity: 'critical',
           object: s.slot_name,
-          message: `${kind} ${s.slot_name} is invalidated (${s.wal_status === 'lost' ? 'wal_status lost: required WAL was removed' : s.invalidation_reason}); its consumer can no longer continue from it`,
+          message: {
+            en: `${kind.en} ${s.slot_name} is invalidated (${s.wal_status === 'lost' ? 'wal_status lost: required WAL was removed' : s.invalidation_reason}); its consumer can no longer continue from it`,
+            zh: `${kind.zh} ${s.slot_name} 已失效（${s.wal_status === 'lost' ? 'wal_status 为 lost：所需的 WAL 已被删除' : s.invalidation_reason}）；其消费端已无法从该槽继续`,
+          },
           value: s.invalidation_reason ?? 'lost',
           evidence,
         });
@@ -104,22 +110,30 @@ ${TAIL}`,
         findings.push({
           severity: 'warning',
           object: s.slot_name,
-          message: `${kind} ${s.slot_name} has wal_status unreserved: WAL it still needs will be removed at the next checkpoint (max_slot_wal_keep_size exceeded)`,
+          message: {
+            en: `${kind.en} ${s.slot_name} has wal_status unreserved: WAL it still needs will be removed at the next checkpoint (max_slot_wal_keep_size exceeded)`,
+            zh: `${kind.zh} ${s.slot_name} 的 wal_status 为 unreserved：它仍需要的 WAL 将在下一次检查点时被删除（已超过 max_slot_wal_keep_size）`,
+          },
           value: 'unreserved',
           evidence,
         });
         continue;
       }
       if (s.active || s.retained_bytes === null) continue;
-      const limit = ctx.thresholds.inactiveRetainedRatio * s.max_wal_size_bytes;
-      if (s.retained_bytes <= limit) continue;
-      const since = s.inactive_since ? `, inactive since ${s.inactive_since.toISOString()}` : '';
+      const ratio = ctx.thresholds.warnRatio;
+      const g = grade(s.retained_bytes, { warn: ratio * s.max_wal_size_bytes }, { inclusive: false });
+      if (!g) continue;
+      const at = s.inactive_since?.toISOString();
+      const limit = thresholdText(`${mib(g.limit)} = ${ratio} × max_wal_size`);
       findings.push({
-        severity: 'warning',
+        severity: g.severity,
         object: s.slot_name,
-        message: `inactive ${kind} ${s.slot_name} retains ${mib(s.retained_bytes)} of WAL${since} (threshold ${mib(limit)} = ${ctx.thresholds.inactiveRetainedRatio} × max_wal_size)`,
+        message: {
+          en: `inactive ${kind.en} ${s.slot_name} retains ${mib(s.retained_bytes)} of WAL${at ? `, inactive since ${at}` : ''} (${limit.en})`,
+          zh: `不活跃的${kind.zh} ${s.slot_name} 保留了 ${mib(s.retained_bytes)} 的 WAL${at ? `，自 ${at} 起不活跃` : ''}（${limit.zh}）`,
+        },
         value: s.retained_bytes,
-        threshold: limit,
+        threshold: g.limit,
         evidence,
       });
     }

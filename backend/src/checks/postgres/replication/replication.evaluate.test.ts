@@ -1,3 +1,4 @@
+import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { postgresReplicationLag } from './replication-lag.check.js';
@@ -6,7 +7,13 @@ import { postgresUnexpectedRole } from './unexpected-role.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
-const { evaluate, findings } = checkEvaluator({ server, window, now, instanceName: 'pg-prod-1' });
+const { evaluate, findings } = checkEvaluator({
+  server,
+  window,
+  now,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 const MiB = 1024 * 1024;
 
@@ -34,12 +41,17 @@ describe('postgres.unexpected-role', () => {
     const [f] = findings(
       evaluate(postgresUnexpectedRole, { main: [primary] }, { instance: { expectedRole: 'replica' } }),
     );
-    expect(f!.message).toBe('server is a primary (not in recovery) but the inventory expects a replica');
+    expect(f!.message).toEqual({
+      en: 'server is a primary (not in recovery) but the inventory expects a replica',
+      zh: '服务器是主库（未处于恢复状态），但资产清单登记的角色是备库（replica）',
+    });
     expect(f!.value).toBe('primary');
   });
 
   it('is skipped without a row', () => {
-    expect(evaluate(postgresUnexpectedRole, { main: [] })).toEqual({ skipped: expect.stringContaining('recovery') });
+    expect(evaluate(postgresUnexpectedRole, { main: [] })).toMatchObject({
+      skipped: { en: expect.stringContaining('recovery'), zh: expect.stringContaining('恢复') },
+    });
   });
 });
 
@@ -81,7 +93,10 @@ describe('postgres.replication-lag', () => {
     const [f] = findings(
       evaluate(postgresReplicationLag, { senders: [sender({ lag_bytes: String(20 * MiB) })], local: [primarySelf] }),
     );
-    expect(f!.message).toContain('20.0 MiB > 16.0 MiB');
+    expect(f!.message).toEqual({
+      en: 'standby standby1 (10.0.0.2, async) replays 20.0 MiB behind (20.0 MiB > 16.0 MiB)',
+      zh: '备库 standby1（10.0.0.2，async）回放落后 20.0 MiB（20.0 MiB > 16.0 MiB）',
+    });
     expect(f!.value).toBe(20 * MiB);
     expect(f!.threshold).toBe(16 * MiB);
   });
@@ -120,6 +135,23 @@ describe('postgres.replication-lag', () => {
     expect(out.map((f) => f.severity)).toEqual(severities);
     for (const f of out) expect(f.object).toBe('pg-prod-1');
   });
+
+  it.each([
+    ['warnBytes 1 MiB flags 2 MiB behind', { warnBytes: MiB }, { lag_bytes: String(2 * MiB) }, ['warning']],
+    [
+      'critBytes 10 MiB makes 20 MiB behind critical',
+      { critBytes: 10 * MiB },
+      { lag_bytes: String(20 * MiB) },
+      ['critical'],
+    ],
+    ['warnSeconds 120 clears 90 s behind', { warnSeconds: 120 }, { replay_lag_seconds: 90 }, []],
+    ['critSeconds 100 makes 120 s behind critical', { critSeconds: 100 }, { replay_lag_seconds: 120 }, ['critical']],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, over, severities) => {
+    const out = findings(
+      evaluate(postgresReplicationLag, { senders: [sender(over)], local: [primarySelf] }, { thresholds }),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severities);
+  });
 });
 
 describe('postgres.replication-slots', () => {
@@ -146,8 +178,8 @@ describe('postgres.replication-slots', () => {
       ['warning'],
     ],
     ['active, retains a lot', { active: true, retained_bytes: String(5000 * MiB) }, {}, []],
-    ['lowered ratio flags any retained WAL', { retained_bytes: '56' }, { inactiveRetainedRatio: 0 }, ['warning']],
-    ['nothing reserved yet', { retained_bytes: null, wal_status: null }, { inactiveRetainedRatio: 0 }, []],
+    ['lowered ratio flags any retained WAL', { retained_bytes: '56' }, { warnRatio: 0 }, ['warning']],
+    ['nothing reserved yet', { retained_bytes: null, wal_status: null }, { warnRatio: 0 }, []],
     ['lost', { wal_status: 'lost', retained_bytes: null }, {}, ['critical']],
     ['unreserved', { wal_status: 'unreserved', active: true }, {}, ['warning']],
     [
@@ -178,7 +210,20 @@ describe('postgres.replication-slots', () => {
     );
     expect(f!.value).toBe(3 * 1024 * MiB);
     expect(f!.threshold).toBe(1024 * MiB);
-    expect(f!.message).toContain('inactive logical slot (database app) dbp_slot retains 3072.0 MiB');
-    expect(f!.message).toContain('inactive since 2026-11-20T08:00:00.000Z');
+    expect(toTexts(f!.message).en).toContain('inactive logical slot (database app) dbp_slot retains 3072.0 MiB');
+    expect(toTexts(f!.message).en).toContain('inactive since 2026-11-20T08:00:00.000Z');
+    expect(toTexts(f!.message).zh).toBe(
+      '不活跃的逻辑复制槽（数据库 app） dbp_slot 保留了 3072.0 MiB 的 WAL，自 2026-11-20T08:00:00.000Z 起不活跃（阈值 1024.0 MiB = 1 × max_wal_size）',
+    );
+  });
+
+  it.each([
+    ['warnRatio 4 clears 3 × max_wal_size retained', { warnRatio: 4 }, 3 * 1024 * MiB, []],
+    ['warnRatio 0.5 flags 0.6 × max_wal_size retained', { warnRatio: 0.5 }, 0.6 * 1024 * MiB, ['warning']],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, retained, severities) => {
+    const out = findings(
+      evaluate(postgresReplicationSlots, { main: [slot({ retained_bytes: String(retained) })] }, { thresholds }),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severities);
   });
 });

@@ -41,16 +41,24 @@ LIMIT 1`,
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ main }, ctx) {
     const row = main[0];
-    if (!row) return { skipped: 'the server did not report whether it is in recovery' };
+    if (!row)
+      return {
+        skipped: { en: 'the server did not report whether it is in recovery', zh: '服务器未返回其是否处于恢复状态' },
+      };
     const actual = roleName(row.in_recovery);
     const expected = ctx.instance.expectedRole;
     if (!expected || expected === actual) return [];
-    const described = row.in_recovery ? 'a standby (in recovery)' : 'a primary (not in recovery)';
+    const described = row.in_recovery
+      ? { en: 'a standby (in recovery)', zh: '备库（处于恢复状态）' }
+      : { en: 'a primary (not in recovery)', zh: '主库（未处于恢复状态）' };
     return [
       {
         severity: 'critical',
         object: ctx.instance.name,
-        message: `server is ${described} but the inventory expects a ${expected}`,
+        message: {
+          en: `server is ${described.en} but the inventory expects a ${expected}`,
+          zh: `服务器是${described.zh}，但资产清单登记的角色是${expected === 'primary' ? '主库' : '备库'}（${expected}）`,
+        },
         value: actual,
         threshold: expected,
         evidence: [

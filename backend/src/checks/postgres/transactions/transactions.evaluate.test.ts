@@ -1,4 +1,3 @@
-import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { postgresLongTransactions } from './long-transactions.check.js';
