@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../http/api-router.js';
 import type { AuditRepository } from '../store/store.js';
+import { auditEntryOut } from './audit.schema.js';
 
 const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -8,18 +9,6 @@ const auditQuery = z.strictObject({
   actor: z.string().optional(),
   action: z.string().optional(),
   targetType: z.string().optional(),
-});
-
-const auditEntry = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.string(),
-  grafanaUser: z.string().optional(),
-  action: z.string(),
-  targetType: z.string(),
-  targetId: z.string().optional(),
-  targetName: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
 });
 
 export function registerAuditRoutes(api: ApiRouter, audit: AuditRepository): void {
@@ -30,7 +19,7 @@ export function registerAuditRoutes(api: ApiRouter, audit: AuditRepository): voi
     tag: 'audit',
     role: 'admin',
     query: auditQuery,
-    response: z.object({ items: z.array(auditEntry) }),
+    response: z.object({ items: z.array(auditEntryOut) }),
     handler: async ({ query }) => ({
       items: await audit.list({ ...query, ...(query.before ? { before: new Date(query.before).toISOString() } : {}) }),
     }),

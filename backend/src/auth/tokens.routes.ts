@@ -3,15 +3,7 @@ import { idParams, type ApiRouter } from '../http/api-router.js';
 import { nameSchema } from '../inventory/inventory.schema.js';
 import type { TokensService } from './tokens.service.js';
 import { ROLES } from '../http/roles.js';
-
-const tokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  lastUsedAt: z.string().optional(),
-});
+import { createdTokenOut, tokenOut } from './token.schema.js';
 
 export function registerTokenRoutes(api: ApiRouter, tokens: TokensService): void {
   api.add({
@@ -20,7 +12,7 @@ export function registerTokenRoutes(api: ApiRouter, tokens: TokensService): void
     summary: 'List API tokens (never their secrets)',
     tag: 'tokens',
     role: 'admin',
-    response: z.object({ items: z.array(tokenSchema) }),
+    response: z.object({ items: z.array(tokenOut) }),
     handler: async () => ({ items: await tokens.list() }),
   });
   api.add({
@@ -31,7 +23,7 @@ export function registerTokenRoutes(api: ApiRouter, tokens: TokensService): void
     role: 'admin',
     status: 201,
     body: z.strictObject({ name: nameSchema, role: z.enum(ROLES) }),
-    response: tokenSchema.extend({ token: z.string() }),
+    response: createdTokenOut,
     handler: ({ body, actor }) => tokens.create(actor, body),
   });
   api.add({
@@ -41,6 +33,7 @@ export function registerTokenRoutes(api: ApiRouter, tokens: TokensService): void
     tag: 'tokens',
     role: 'admin',
     params: idParams,
+    response: null,
     handler: ({ params, actor }) => tokens.delete(actor, params.id),
   });
 }

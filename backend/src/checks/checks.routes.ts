@@ -3,30 +3,9 @@ import type { AnyCheck } from './check.types.js';
 import { TIERS } from './check.types.js';
 import { idParams, type ApiRouter } from '../http/api-router.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
+import { thresholdOverrideOut } from '../thresholds/threshold.schema.js';
+import { checkOut } from './check.schema.js';
 
-const texts = z.object({ en: z.string(), zh: z.string() });
-const checkOut = z.object({
-  id: z.string(),
-  catalogRef: z.string(),
-  engine: z.enum(['mysql', 'postgres']),
-  flavors: z.array(z.string()),
-  category: z.string(),
-  tier: z.enum(TIERS),
-  window: z.enum(['state', 'events', 'delta', 'trend']),
-  scope: z.enum(['instance', 'database']),
-  title: texts,
-  description: texts,
-  remediation: texts,
-  thresholds: z.object({ defaults: z.record(z.string(), z.unknown()), schema: z.unknown() }),
-});
-const overrideOut = z.object({
-  checkId: z.string(),
-  scope: z.enum(['global', 'business', 'instance']),
-  scopeId: z.string(),
-  values: z.record(z.string(), z.unknown()),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
-});
 const scopeQuery = z.strictObject({
   scope: z.enum(['global', 'business', 'instance']).default('global'),
   scopeId: z.string().default(''),
@@ -95,7 +74,7 @@ export function registerCheckRoutes(api: ApiRouter, checks: readonly AnyCheck[],
     query: z.strictObject({ businessId: z.string().optional(), instanceId: z.string().optional() }),
     response: z.object({
       defaults: z.record(z.string(), z.unknown()),
-      overrides: z.array(overrideOut),
+      overrides: z.array(thresholdOverrideOut),
       effective: z.record(z.string(), z.unknown()),
     }),
     handler: async ({ params, query }) => {
@@ -120,7 +99,7 @@ export function registerCheckRoutes(api: ApiRouter, checks: readonly AnyCheck[],
       scopeId: z.string().default(''),
       values: z.record(z.string(), z.unknown()),
     }),
-    response: overrideOut,
+    response: thresholdOverrideOut,
     handler: ({ actor, params, body }) => thresholds.set(actor, params.id, body.scope, body.scopeId, body.values),
   });
   api.add({
@@ -131,6 +110,7 @@ export function registerCheckRoutes(api: ApiRouter, checks: readonly AnyCheck[],
     role: 'admin',
     params: idParams,
     query: scopeQuery,
+    response: null,
     handler: ({ actor, params, query }) => thresholds.remove(actor, params.id, query.scope, query.scopeId),
   });
 }

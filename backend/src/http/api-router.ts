@@ -16,8 +16,14 @@ export interface HandlerInput<P, Q, B> {
   res: Response;
 }
 
-/** One REST operation: its schemas validate input and also produce the OpenAPI document. */
-export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+/** What a route sends: a zod schema that is also its presenter, or `null` for no body (204 unless `status`). */
+export type ResponseSchema = z.ZodType | null;
+
+/** What a handler may return for its response schema; undefined when it has sent the response itself. */
+export type HandlerResult<R extends ResponseSchema> = R extends z.ZodType ? z.input<R> | undefined : void;
+
+/** One REST operation: its schemas validate input, present output and produce the OpenAPI document. */
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends ResponseSchema = ResponseSchema> {
   method: Method;
   /** Express path below /api/v1, e.g. `/instances/:id/test`. */
   path: string;
@@ -29,10 +35,15 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** Media types accepted besides JSON (documented only; parsing is set up in the app). */
   bodyMediaTypes?: string[];
-  response?: z.ZodType;
+  /**
+   * The presenter: the handler's result is parsed through it and unknown keys are dropped, so the client gets exactly
+   * what the OpenAPI document says. `null` declares a route that answers without a body.
+   */
+  response: R;
+  /** Another media type the handler may send itself (e.g. YAML) with the same schema; documented beside JSON. */
   responseMediaType?: string;
   status?: number;
-  handler: (input: HandlerInput<P, Q, B>) => Promise<unknown>;
+  handler: (input: HandlerInput<P, Q, B>) => Promise<HandlerResult<R>>;
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
@@ -45,12 +56,25 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteSpec = RouteSpec<any, any, any>;
+export type AnyRouteSpec = RouteSpec<any, any, any, any>;
+
+/**
+ * Parses a handler's result through the route's response schema. A result that does not fit is a bug on our side: it
+ * becomes a 500 (logged with the paths that failed, never the values), not a response that differs from the document.
+ */
+export function present(spec: Pick<AnyRouteSpec, 'method' | 'path' | 'response'>, result: unknown): unknown {
+  const schema = spec.response as ResponseSchema;
+  if (schema === null) return undefined;
+  const parsed = schema.safeParse(result);
+  if (parsed.success) return parsed.data;
+  const paths = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`).join('; ');
+  throw new Error(`response of ${spec.method.toUpperCase()} ${spec.path} does not fit its schema (${paths})`);
+}
 
 export class ApiRouter {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<P, Q, B>(spec: RouteSpec<P, Q, B>): void {
+  add<P, Q, B, R extends ResponseSchema>(spec: RouteSpec<P, Q, B, R>): void {
     this.routes.push(spec);
   }
 
@@ -66,10 +90,11 @@ export class ApiRouter {
         const params = parse(spec.params, req.params, 'params');
         const query = parse(spec.query, req.query ?? {}, 'query');
         const body = parse(spec.body, spec.body && req.body === undefined ? {} : req.body, 'body');
-        const result = await spec.handler({ params, query, body, actor, req, res });
+        const result: unknown = await spec.handler({ params, query, body, actor, req, res });
         if (res.headersSent) return;
-        if (result === undefined) res.status(spec.status ?? 204).end();
-        else res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(result);
+        const status = res.locals.status as number | undefined;
+        if (spec.response === null || result === undefined) res.status(status ?? spec.status ?? 204).end();
+        else res.status(status ?? spec.status ?? 200).json(present(spec, result));
       });
     }
     return router;

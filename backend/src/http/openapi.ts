@@ -45,18 +45,21 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Json {
   for (const spec of api.routes) {
     const path = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const status = String(spec.status ?? (spec.response ? 200 : 204));
+    const response = spec.response as z.ZodType | null;
     const op: Json = {
       summary: spec.summary,
       tags: [spec.tag],
       'x-required-role': spec.role,
       parameters: parameters(spec),
       responses: {
-        [status]: spec.response
+        [status]: response
           ? {
               description: 'OK',
-              content: {
-                [spec.responseMediaType ?? 'application/json']: { schema: toSchema(spec.response, 'output') },
-              },
+              content: Object.fromEntries(
+                [spec.responseMediaType, 'application/json']
+                  .filter((m): m is string => m !== undefined)
+                  .map((m) => [m, { schema: toSchema(response, 'output') }]),
+              ),
             }
           : { description: 'No content' },
         '400': errorResponse,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TIERS } from '../checks/check.types.js';
+import { selectorSchema } from '../inventory/inventory.schema.js';
 
 /** An inspection (run) as the API shows it: exactly these fields go out. */
 export const inspectionOut = z.object({
@@ -7,11 +8,14 @@ export const inspectionOut = z.object({
   requestId: z.string().optional(),
   scheduleId: z.string().optional(),
   fireAt: z.string().optional(),
-  trigger: z.record(z.string(), z.unknown()),
+  trigger: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('manual'), actor: z.string() }),
+    z.object({ kind: z.literal('schedule'), scheduleId: z.string(), scheduleName: z.string() }),
+  ]),
   tier: z.enum(TIERS),
   window: z.object({ from: z.string(), to: z.string() }),
   instanceIds: z.array(z.string()).optional(),
-  selector: z.record(z.string(), z.unknown()).optional(),
+  selector: selectorSchema.optional(),
   state: z.enum(['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'missed']),
   progress: z.array(
     z.object({

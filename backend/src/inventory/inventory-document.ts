@@ -20,6 +20,21 @@ export const inventoryDocument = z.strictObject({
   businesses: z.array(businessDoc),
 });
 
+/** The exported document: the import shape without passwords; whatever else a record carries is dropped. */
+export const inventoryExport = z.object({
+  version: z.literal(1),
+  businesses: z.array(
+    businessInput.strip().extend({
+      hosts: z.array(
+        hostInput
+          .omit({ businessId: true })
+          .strip()
+          .extend({ instances: z.array(instanceInput.omit({ hostId: true, password: true }).strip()) }),
+      ),
+    }),
+  ),
+});
+
 export type InventoryDocument = z.infer<typeof inventoryDocument>;
 export type InstanceDoc = z.infer<typeof instanceDoc>;
 

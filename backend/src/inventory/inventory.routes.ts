@@ -1,18 +1,23 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors/domain-errors.js';
-import { idParams, type ApiRouter } from '../http/api-router.js';
+import { idParams, present, type ApiRouter, type HandlerResult } from '../http/api-router.js';
 import { zodIssuesToDetails } from '../http/zod-issues.js';
 import { inventoryDocument } from './inventory-document.js';
+import { inventoryExport } from './inventory-document.js';
 import {
   businessInput,
+  businessOut,
   businessPatch,
+  connectionTestOut,
   engineSchema,
   hostInput,
+  hostOut,
   hostPatch,
+  importSummaryOut,
   instanceInput,
+  instanceOut,
   instancePatch,
-  tlsSchema,
 } from './inventory.schema.js';
 import type { InventoryService } from './inventory.service.js';
 import type { Actor } from '../http/actor.js';
@@ -34,64 +39,21 @@ const labelQuery = z
     return labels;
   });
 
-const labelsOut = z.record(z.string(), z.string());
-const stamps = { id: z.string(), createdAt: z.string(), updatedAt: z.string() };
-const businessOut = z.object({ ...stamps, name: z.string(), description: z.string().optional() });
-const hostOut = z.object({
-  ...stamps,
-  name: z.string(),
-  businessId: z.string(),
-  address: z.string(),
-  labels: labelsOut,
-});
-const instanceOut = z.object({
-  ...stamps,
-  name: z.string(),
-  hostId: z.string(),
-  engine: engineSchema,
-  port: z.number(),
-  user: z.string(),
-  passwordSet: z.boolean(),
-  database: z.string().optional(),
-  tls: tlsSchema.optional(),
-  labels: labelsOut,
-  backupEvidenceSql: z.string().optional(),
-  enabled: z.boolean(),
-});
-const testResult = z.union([
-  z.object({
-    ok: z.literal(true),
-    engine: engineSchema,
-    flavor: engineSchema,
-    version: z.string(),
-    role: z.enum(['primary', 'replica']),
-    uptimeSeconds: z.number(),
-    missingPrivileges: z.array(z.string()),
-  }),
-  z.object({ ok: z.literal(false), error: z.string() }),
-]);
-const summaryNames = z.object({ created: z.array(z.string()), updated: z.array(z.string()) });
-const importSummary = z.object({
-  dryRun: z.boolean(),
-  businesses: summaryNames,
-  hosts: summaryNames,
-  instances: summaryNames,
-});
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
-interface CrudSpec<I, U> {
+interface CrudSpec<I, U, O extends z.ZodType> {
   kind: string;
   plural: string;
   input: z.ZodType<I>;
   patch: z.ZodType<U>;
-  out: z.ZodType;
-  get: (id: string) => Promise<unknown>;
-  create: (actor: Actor, body: I) => Promise<unknown>;
-  update: (actor: Actor, id: string, body: U) => Promise<unknown>;
+  out: O;
+  get: (id: string) => Promise<HandlerResult<O>>;
+  create: (actor: Actor, body: I) => Promise<HandlerResult<O>>;
+  update: (actor: Actor, id: string, body: U) => Promise<HandlerResult<O>>;
   remove: (actor: Actor, id: string) => Promise<void>;
 }
 
-function crud<I, U>(api: ApiRouter, o: CrudSpec<I, U>): void {
+function crud<I, U, O extends z.ZodType>(api: ApiRouter, o: CrudSpec<I, U, O>): void {
   const tag = 'inventory';
   const { kind, plural } = o;
   api.add({
@@ -133,6 +95,7 @@ function crud<I, U>(api: ApiRouter, o: CrudSpec<I, U>): void {
     tag,
     role: 'admin',
     params: idParams,
+    response: null,
     handler: ({ actor, params }) => o.remove(actor, params.id),
   });
 }
@@ -228,7 +191,7 @@ export function registerInventoryRoutes(api: ApiRouter, inventory: InventoryServ
     tag,
     role: 'editor',
     params: idParams,
-    response: testResult,
+    response: connectionTestOut,
     handler: ({ actor, params }) => inventory.testInstance(actor, params.id),
   });
 
@@ -239,12 +202,14 @@ export function registerInventoryRoutes(api: ApiRouter, inventory: InventoryServ
     tag,
     role: 'admin',
     query: z.strictObject({ format: z.enum(['yaml', 'json']).default('yaml') }),
-    response: inventoryDocument,
+    response: inventoryExport,
     responseMediaType: 'application/yaml',
     handler: async ({ query, res }) => {
       const doc = await inventory.exportDocument();
       if (query.format === 'json') return doc;
-      res.type('application/yaml').send(stringifyYaml(doc));
+      res
+        .type('application/yaml')
+        .send(stringifyYaml(present({ method: 'get', path: '/inventory/export', response: inventoryExport }, doc)));
       return undefined;
     },
   });
@@ -257,7 +222,7 @@ export function registerInventoryRoutes(api: ApiRouter, inventory: InventoryServ
     query: z.strictObject({ dryRun: z.enum(['true', 'false']).default('false') }),
     body: z.unknown(),
     bodyMediaTypes: ['application/yaml'],
-    response: importSummary,
+    response: importSummaryOut,
     handler: async ({ actor, query, body }) => {
       const doc = inventoryDocument.safeParse(typeof body === 'string' ? parseYamlBody(body) : body);
       if (!doc.success) throw new InputError(zodIssuesToDetails(doc.error.issues));

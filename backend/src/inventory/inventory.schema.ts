@@ -80,6 +80,55 @@ export const instancePatch = z
   })
   .partial();
 
+const labelsOut = z.record(z.string(), z.string());
+const stamps = { id: z.string(), createdAt: z.string(), updatedAt: z.string() };
+/** A business as the API shows it. */
+export const businessOut = z.object({ ...stamps, name: z.string(), description: z.string().optional() });
+/** A host as the API shows it. */
+export const hostOut = z.object({
+  ...stamps,
+  name: z.string(),
+  businessId: z.string(),
+  address: z.string(),
+  labels: labelsOut,
+});
+/** An instance as the API shows it: never a password, only whether one is set. */
+export const instanceOut = z.object({
+  ...stamps,
+  name: z.string(),
+  hostId: z.string(),
+  engine: engineSchema,
+  port: z.number(),
+  user: z.string(),
+  passwordSet: z.boolean(),
+  database: z.string().optional(),
+  tls: tlsSchema.optional(),
+  labels: labelsOut,
+  backupEvidenceSql: z.string().optional(),
+  enabled: z.boolean(),
+});
+/** The result of `POST /instances/{id}/test`. */
+export const connectionTestOut = z.union([
+  z.object({
+    ok: z.literal(true),
+    engine: engineSchema,
+    flavor: engineSchema,
+    version: z.string(),
+    role: z.enum(['primary', 'replica']),
+    uptimeSeconds: z.number(),
+    missingPrivileges: z.array(z.string()),
+  }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+const summaryNames = z.object({ created: z.array(z.string()), updated: z.array(z.string()) });
+/** What an inventory import created and updated, by name. */
+export const importSummaryOut = z.object({
+  dryRun: z.boolean(),
+  businesses: summaryNames,
+  hosts: summaryNames,
+  instances: summaryNames,
+});
+
 export type Engine = z.infer<typeof engineSchema>;
 export type Labels = Record<string, string>;
 export type TlsSettings = z.infer<typeof tlsSchema>;

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { TIERS } from './check.types.js';
+
+const texts = z.object({ en: z.string(), zh: z.string() });
+/** A check of the catalog as the API shows it. */
+export const checkOut = z.object({
+  id: z.string(),
+  catalogRef: z.string(),
+  engine: z.enum(['mysql', 'postgres']),
+  flavors: z.array(z.string()),
+  category: z.string(),
+  tier: z.enum(TIERS),
+  window: z.enum(['state', 'events', 'delta', 'trend']),
+  scope: z.enum(['instance', 'database']),
+  title: texts,
+  description: texts,
+  remediation: texts,
+  thresholds: z.object({ defaults: z.record(z.string(), z.unknown()), schema: z.unknown() }),
+});
