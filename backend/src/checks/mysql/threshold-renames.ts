@@ -5,4 +5,10 @@
  */
 export const MYSQL_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'mysql.deadlocks': { warnAbove: 'warnCount' },
+  'mysql.auto-increment-exhaustion': { warningPercent: 'warnPercent', criticalPercent: 'critPercent' },
+  'mysql.large-tables': {
+    largeTableBytes: 'maxTableBytes',
+    largeTableRows: 'maxTableRows',
+    indexLargerMinBytes: 'minIndexBytes',
+  },
 };

@@ -36,7 +36,7 @@ const mine = (checkId: string) =>
 /** Thresholds low enough for the planted small tables to show the size-based checks work end to end. */
 function thresholds(c: AnyCheck): unknown {
   if (c.id === 'mysql.fragmented-tables') return { minFreePercent: 0, minFreeBytes: 0 };
-  if (c.id === 'mysql.large-tables') return { ...c.thresholds.defaults, indexLargerMinBytes: 0 };
+  if (c.id === 'mysql.large-tables') return { ...c.thresholds.defaults, minIndexBytes: 0 };
   return c.thresholds.defaults;
 }
 

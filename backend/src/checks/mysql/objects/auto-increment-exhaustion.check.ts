@@ -1,27 +1,9 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { myIdent, myQualified } from '../../quote.js';
-
-const SIGNED_BITS: Record<string, number> = {
-  tinyint: 7,
-  smallint: 15,
-  mediumint: 23,
-  int: 31,
-  integer: 31,
-  bigint: 63,
-};
-/** Largest integer a floating-point AUTO_INCREMENT column stores exactly (deprecated in MySQL 8.0.17). */
-const FLOAT_MAX: Record<string, bigint> = { float: 2n ** 24n, double: 2n ** 53n, real: 2n ** 53n };
-
-/** The largest value an AUTO_INCREMENT column of this type can take, or undefined for a type the check does not know. */
-export function autoIncrementMax(dataType: string, columnType: string): bigint | undefined {
-  const type = dataType.toLowerCase();
-  const bits = SIGNED_BITS[type];
-  if (bits !== undefined)
-    return /\bunsigned\b/i.test(columnType) ? 2n ** BigInt(bits + 1) - 1n : 2n ** BigInt(bits) - 1n;
-  return FLOAT_MAX[type];
-}
+import { autoIncrementMax } from './auto-increment-limits.js';
 
 const counter = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v));
 
@@ -74,27 +56,31 @@ LIMIT 500`,
   },
   thresholds: {
     schema: z
-      .object({ warningPercent: z.number().min(0).max(100), criticalPercent: z.number().min(0).max(100) })
-      .refine((t) => t.warningPercent <= t.criticalPercent, 'warningPercent must not exceed criticalPercent'),
-    defaults: { warningPercent: 75, criticalPercent: 90 },
+      .object({ warnPercent: z.number().min(0).max(100), critPercent: z.number().min(0).max(100) })
+      .refine((t) => t.warnPercent <= t.critPercent, 'warnPercent must not exceed critPercent'),
+    defaults: { warnPercent: 75, critPercent: 90 },
   },
   evaluate({ main }, ctx) {
-    const { warningPercent, criticalPercent } = ctx.thresholds;
+    const limits = { warn: ctx.thresholds.warnPercent, crit: ctx.thresholds.critPercent };
     const findings: FindingDraft[] = [];
     for (const r of main) {
       const max = autoIncrementMax(r.data_type, r.column_type);
       if (max === undefined || max <= 0n) continue;
       // Basis points in BigInt: BIGINT UNSIGNED counters do not fit a double exactly.
       const percent = Number((r.auto_increment * 10_000n) / max) / 100;
-      if (percent < warningPercent) continue;
+      const graded = grade(percent, limits);
+      if (!graded) continue;
       const table = myQualified(r.table_schema, r.table_name);
-      const critical = percent >= criticalPercent;
+      const column = myIdent(r.column_name);
       findings.push({
-        severity: critical ? 'critical' : 'warning',
+        severity: graded.severity,
         object: table,
-        message: `AUTO_INCREMENT column ${myIdent(r.column_name)} (${r.column_type}) of ${table} is at ${r.auto_increment} of ${max} (${percent.toFixed(2)} %, ≥ ${critical ? criticalPercent : warningPercent} %)`,
+        message: {
+          en: `AUTO_INCREMENT column ${column} (${r.column_type}) of ${table} is at ${r.auto_increment} of ${max} (${percent.toFixed(2)} %, ≥ ${graded.limit} %)`,
+          zh: `${table} 的自增列 ${column}（${r.column_type}）已到 ${r.auto_increment}，上限 ${max}（${percent.toFixed(2)}%，≥ ${graded.limit}%）`,
+        },
         value: percent,
-        threshold: critical ? criticalPercent : warningPercent,
+        threshold: graded.limit,
         evidence: [
           {
             column: r.column_name,

@@ -68,7 +68,10 @@ LIMIT 500`,
       findings.push({
         severity: 'info',
         object: table,
-        message: `table ${table} (${r.engine ?? 'unknown engine'}) has ${formatBytes(r.data_free)} free, ${percent.toFixed(1)} % of its ${formatBytes(size)} of data and indexes (> ${minFreePercent} % and > ${formatBytes(minFreeBytes)})`,
+        message: {
+          en: `table ${table} (${r.engine ?? 'unknown engine'}) has ${formatBytes(r.data_free)} free, ${percent.toFixed(1)} % of its ${formatBytes(size)} of data and indexes (> ${minFreePercent} % and > ${formatBytes(minFreeBytes)})`,
+          zh: `表 ${table}（${r.engine ?? '未知引擎'}）有 ${formatBytes(r.data_free)} 空闲空间，占其 ${formatBytes(size)} 数据和索引的 ${percent.toFixed(1)}%（> ${minFreePercent}% 且 > ${formatBytes(minFreeBytes)}）`,
+        },
         value: Math.round(percent * 10) / 10,
         threshold: minFreePercent,
         evidence: [{ engine: r.engine, dataLength: r.data_length, indexLength: r.index_length, dataFree: r.data_free }],

@@ -50,14 +50,14 @@ LIMIT 500`,
   },
   thresholds: {
     schema: z.object({
-      largeTableBytes: z.number().min(0),
-      largeTableRows: z.number().min(0),
-      indexLargerMinBytes: z.number().min(0),
+      maxTableBytes: z.number().min(0),
+      maxTableRows: z.number().min(0),
+      minIndexBytes: z.number().min(0),
     }),
-    defaults: { largeTableBytes: 10 * GiB, largeTableRows: 10_000_000, indexLargerMinBytes: GiB },
+    defaults: { maxTableBytes: 10 * GiB, maxTableRows: 10_000_000, minIndexBytes: GiB },
   },
   evaluate({ main }, ctx) {
-    const { largeTableBytes, largeTableRows, indexLargerMinBytes } = ctx.thresholds;
+    const { maxTableBytes, maxTableRows, minIndexBytes } = ctx.thresholds;
     const findings: FindingDraft[] = [];
     for (const r of main) {
       const table = myQualified(r.table_schema, r.table_name);
@@ -66,22 +66,31 @@ LIMIT 500`,
       const evidence = [
         { engine: r.engine, estimatedRows: r.table_rows, dataLength: r.data_length, indexLength: r.index_length },
       ];
-      if (size > largeTableBytes || rows > largeTableRows) {
-        const bySize = size > largeTableBytes;
+      if (size > maxTableBytes || rows > maxTableRows) {
+        const bySize = size > maxTableBytes;
+        const sizes = `${formatBytes(size)} (data ${formatBytes(r.data_length)}, indexes ${formatBytes(r.index_length)})`;
+        const sizesZh = `${formatBytes(size)}（数据 ${formatBytes(r.data_length)}，索引 ${formatBytes(r.index_length)}）`;
         findings.push({
           severity: 'info',
           object: table,
-          message: `table ${table} is very large: ${formatBytes(size)} (data ${formatBytes(r.data_length)}, indexes ${formatBytes(r.index_length)}), ~${rows} rows (> ${bySize ? formatBytes(largeTableBytes) : `${largeTableRows} rows`})`,
+          message: {
+            en: `table ${table} is very large: ${sizes}, ~${rows} rows (> ${bySize ? formatBytes(maxTableBytes) : `${maxTableRows} rows`})`,
+            zh: `表 ${table} 非常大：${sizesZh}，约 ${rows} 行（> ${bySize ? formatBytes(maxTableBytes) : `${maxTableRows} 行`}）`,
+          },
           value: bySize ? size : rows,
-          threshold: bySize ? largeTableBytes : largeTableRows,
+          threshold: bySize ? maxTableBytes : maxTableRows,
           evidence,
         });
       }
-      if (r.index_length > r.data_length && r.index_length >= indexLargerMinBytes) {
+      if (r.index_length > r.data_length && r.index_length >= minIndexBytes) {
+        const ratio = (r.index_length / Math.max(r.data_length, 1)).toFixed(1);
         findings.push({
           severity: 'warning',
           object: table,
-          message: `indexes of ${table} take ${formatBytes(r.index_length)}, more than its ${formatBytes(r.data_length)} of data (${(r.index_length / Math.max(r.data_length, 1)).toFixed(1)}×)`,
+          message: {
+            en: `indexes of ${table} take ${formatBytes(r.index_length)}, more than its ${formatBytes(r.data_length)} of data (${ratio}×)`,
+            zh: `表 ${table} 的索引占用 ${formatBytes(r.index_length)}，超过其数据量 ${formatBytes(r.data_length)}（${ratio}×）`,
+          },
           value: r.index_length,
           threshold: r.data_length,
           evidence,

@@ -1,16 +1,22 @@
 import { z } from 'zod';
+import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { myQualified } from '../../quote.js';
 
-const RISK: Record<string, string> = {
-  myisam: 'not crash-safe, table-level locks, no transactions',
-  aria: 'table-level locks, no transactions or foreign keys',
-  memory: 'contents lost on every restart, table-level locks',
-  heap: 'contents lost on every restart, table-level locks',
-  csv: 'no indexes, no transactions',
-  archive: 'no indexes, no updates',
-  merge: 'a MERGE of MyISAM tables: not crash-safe',
-  mrg_myisam: 'a MERGE of MyISAM tables: not crash-safe',
+const MERGE: Texts = {
+  en: 'a MERGE of MyISAM tables: not crash-safe',
+  zh: '由 MyISAM 表组成的 MERGE 表：不具备崩溃安全',
+};
+const IN_MEMORY: Texts = { en: 'contents lost on every restart, table-level locks', zh: '每次重启数据丢失，表级锁' };
+const RISK: Record<string, Texts> = {
+  myisam: { en: 'not crash-safe, table-level locks, no transactions', zh: '不具备崩溃安全，表级锁，不支持事务' },
+  aria: { en: 'table-level locks, no transactions or foreign keys', zh: '表级锁，不支持事务和外键' },
+  memory: IN_MEMORY,
+  heap: IN_MEMORY,
+  csv: { en: 'no indexes, no transactions', zh: '不支持索引和事务' },
+  archive: { en: 'no indexes, no updates', zh: '不支持索引和更新' },
+  merge: MERGE,
+  mrg_myisam: MERGE,
 };
 
 export const mysqlNonInnodbTables = defineCheck({
@@ -65,10 +71,14 @@ LIMIT 500`,
       .map((r) => {
         const table = myQualified(r.table_schema, r.table_name);
         const risk = RISK[r.engine.toLowerCase()];
+        const allowedList = ctx.thresholds.allowedEngines.join(', ');
         return {
           severity: 'warning' as const,
           object: table,
-          message: `table ${table} uses the ${r.engine} engine${risk ? ` (${risk})` : ''}; allowed: ${ctx.thresholds.allowedEngines.join(', ')}`,
+          message: {
+            en: `table ${table} uses the ${r.engine} engine${risk ? ` (${risk.en})` : ''}; allowed: ${allowedList}`,
+            zh: `表 ${table} 使用 ${r.engine} 引擎${risk ? `（${risk.zh}）` : ''}；允许的引擎：${allowedList}`,
+          },
           value: r.engine,
           evidence: [{ engine: r.engine, estimatedRows: r.table_rows, totalBytes: r.total_bytes }],
         };

@@ -37,6 +37,14 @@ WHERE d.definer LIKE '%@%' AND NOT EXISTS (
 ORDER BY d.object_schema, d.object_type, d.object_name
 LIMIT 500`;
 
+const KIND_ZH: Record<string, string> = {
+  procedure: '存储过程',
+  function: '函数',
+  view: '视图',
+  trigger: '触发器',
+  event: '事件',
+};
+
 export const mysqlOrphanDefiners = defineCheck({
   id: 'mysql.orphan-definers',
   catalogRef: 'MY-W09',
@@ -86,19 +94,31 @@ export const mysqlOrphanDefiners = defineCheck({
     if (accounts.length === 0) {
       const table =
         ctx.server.flavor === 'mariadb' && ctx.server.versionNum >= 100400 ? 'mysql.global_priv' : 'mysql.user';
-      return { skipped: `cannot read the account list: grant SELECT ON ${table} to the monitoring account` };
+      return {
+        skipped: {
+          en: `cannot read the account list: grant SELECT ON ${table} to the monitoring account`,
+          zh: `无法读取账号列表：请为监控账号授予 SELECT ON ${table} 权限`,
+        },
+      };
     }
     return orphans.map((r) => {
       const object = myQualified(r.object_schema, r.object_name);
       const account = myAccount(r.definer_user, r.definer_host);
       const invoker = r.security_type.toUpperCase() === 'INVOKER';
       const kind = r.object_type.toLowerCase();
+      const kindZh = KIND_ZH[kind] ?? kind;
       return {
         severity: invoker ? ('info' as const) : ('warning' as const),
         object,
         message: invoker
-          ? `${kind} ${object} (SQL SECURITY INVOKER) has DEFINER ${account}, which does not exist; it still runs, but a dump of it cannot be reloaded without SUPER or SET_USER_ID`
-          : `${kind} ${object} has DEFINER ${account}, which does not exist: using it fails with ERROR 1449`,
+          ? {
+              en: `${kind} ${object} (SQL SECURITY INVOKER) has DEFINER ${account}, which does not exist; it still runs, but a dump of it cannot be reloaded without SUPER or SET_USER_ID`,
+              zh: `${kindZh} ${object}（SQL SECURITY INVOKER）的 DEFINER ${account} 不存在；它仍可执行，但其导出（dump）在没有 SUPER 或 SET_USER_ID 权限时无法重新导入`,
+            }
+          : {
+              en: `${kind} ${object} has DEFINER ${account}, which does not exist: using it fails with ERROR 1449`,
+              zh: `${kindZh} ${object} 的 DEFINER ${account} 不存在：调用时会报 ERROR 1449`,
+            },
         value: account,
         evidence: [{ type: r.object_type, definer: r.definer, securityType: r.security_type }],
       };

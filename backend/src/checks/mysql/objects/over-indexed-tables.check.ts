@@ -68,7 +68,10 @@ LIMIT 500`,
       findings.push({
         severity: 'info',
         object: table,
-        message: `table ${table} has ${r.index_count} indexes (> ${maxIndexes})`,
+        message: {
+          en: `table ${table} has ${r.index_count} indexes (> ${maxIndexes})`,
+          zh: `表 ${table} 有 ${r.index_count} 个索引（> ${maxIndexes}）`,
+        },
         value: r.index_count,
         threshold: maxIndexes,
       });
@@ -79,7 +82,10 @@ LIMIT 500`,
       findings.push({
         severity: 'info',
         object: table,
-        message: `table ${table} has ${r.column_count} columns (> ${maxColumns})`,
+        message: {
+          en: `table ${table} has ${r.column_count} columns (> ${maxColumns})`,
+          zh: `表 ${table} 有 ${r.column_count} 列（> ${maxColumns}）`,
+        },
         value: r.column_count,
         threshold: maxColumns,
       });

@@ -1,140 +1,14 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { myIdent, myQualified } from '../../quote.js';
-
-/** One part of an index key: a column (or, on MySQL ≥ 8.0.13, a parenthesised expression), its prefix length and order. */
-export interface KeyPart {
-  name: string;
-  subPart: string;
-  order: string;
-}
-
-/** An index as the check compares it. */
-export interface IndexDef {
-  name: string;
-  unique: boolean;
-  type: string;
-  parts: KeyPart[];
-}
-
-/** A foreign key as seen from one table (the child's columns, or the parent's referenced columns). */
-export interface ForeignKeyUse {
-  constraint: string;
-  columns: string[];
-  /** The child table, qualified, when this table is the referenced (parent) side. */
-  referencedBy?: string;
-}
-
-export interface RedundantIndex {
-  index: IndexDef;
-  coveredBy: IndexDef;
-  kind: 'duplicate' | 'left-prefix';
-  foreignKeys: ForeignKeyUse[];
-}
-
-/**
- * Decodes the `<length>:<name>:<sub_part>:<order>` tokens the query builds with GROUP_CONCAT; names are
- * length-prefixed because a column name may contain any separator. Returns undefined for a truncated or malformed
- * list (GROUP_CONCAT stops at group_concat_max_len, 1024 bytes by default on MySQL).
- */
-export function parseKeyParts(encoded: string, expectedCount: number): KeyPart[] | undefined {
-  // Code points, not UTF-16 units, to count the way CHAR_LENGTH does.
-  const chars = Array.from(encoded);
-  const parts: KeyPart[] = [];
-  let i = 0;
-  const readUntil = (stop: string): string | undefined => {
-    let out = '';
-    while (i < chars.length && chars[i] !== stop) out += chars[i++];
-    return i < chars.length || stop === ',' ? out : undefined;
-  };
-  while (i < chars.length) {
-    const length = readUntil(':');
-    if (length === undefined || !/^\d+$/.test(length)) return undefined;
-    i++;
-    const n = Number(length);
-    if (i + n > chars.length) return undefined;
-    const name = chars.slice(i, i + n).join('');
-    i += n;
-    if (chars[i] !== ':') return undefined;
-    i++;
-    const subPart = readUntil(':');
-    if (subPart === undefined || !/^\d*$/.test(subPart)) return undefined;
-    i++;
-    const order = readUntil(',') ?? '';
-    parts.push({ name, subPart, order });
-    if (i < chars.length) {
-      i++;
-      if (i === chars.length) return undefined;
-    }
-  }
-  return parts.length === expectedCount ? parts : undefined;
-}
-
-const isPrimary = (ix: IndexDef) => ix.name.toUpperCase() === 'PRIMARY';
-const partKey = (p: KeyPart) => `${p.name.toLowerCase()}\u0000${p.subPart}\u0000${p.order}`;
-const sameParts = (a: KeyPart[], b: KeyPart[]) =>
-  a.length === b.length && a.every((p, i) => partKey(p) === partKey(b[i]!));
-const isLeftPrefix = (a: KeyPart[], b: KeyPart[]) =>
-  a.length < b.length && a.every((p, i) => partKey(p) === partKey(b[i]!));
-/** FULLTEXT keys match whatever the column order. */
-const sortedKey = (ix: IndexDef) => ix.parts.map(partKey).sort().join('\u0001');
-/** Keep PRIMARY first, then unique indexes, then the first by name. */
-const keepRank = (ix: IndexDef) => (isPrimary(ix) ? 0 : ix.unique ? 1 : 2);
-const preferKeep = (a: IndexDef, b: IndexDef) =>
-  keepRank(a) - keepRank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-/**
- * Redundant indexes of one table, by pt-duplicate-key-checker's rules: an exact duplicate (same type, same key parts)
- * goes and the PRIMARY, unique or first-named one stays; a non-unique B-tree index whose key parts are a left prefix
- * of another B-tree index is redundant; a unique index is never redundant to a longer one (its constraint would be
- * lost), and PRIMARY is never dropped.
- */
-export function findRedundantIndexes(
-  indexes: readonly IndexDef[],
-  foreignKeys: readonly ForeignKeyUse[] = [],
-): RedundantIndex[] {
-  const out: RedundantIndex[] = [];
-  const dropped = new Set<string>();
-  const sorted = [...indexes].sort(preferKeep);
-  for (const ix of sorted) {
-    if (isPrimary(ix) || dropped.has(ix.name)) continue;
-    const fulltext = ix.type.toUpperCase() === 'FULLTEXT';
-    const twin = sorted.find(
-      (other) =>
-        other !== ix &&
-        !dropped.has(other.name) &&
-        other.type === ix.type &&
-        preferKeep(other, ix) < 0 &&
-        (fulltext ? sortedKey(other) === sortedKey(ix) : sameParts(other.parts, ix.parts)),
-    );
-    let coveredBy: IndexDef | undefined = twin;
-    let kind: RedundantIndex['kind'] = 'duplicate';
-    if (!coveredBy && !ix.unique && ix.type.toUpperCase() === 'BTREE') {
-      const longer = sorted
-        .filter((other) => other !== ix && other.type.toUpperCase() === 'BTREE' && isLeftPrefix(ix.parts, other.parts))
-        .sort((a, b) => b.parts.length - a.parts.length || preferKeep(a, b));
-      coveredBy = longer[0];
-      kind = 'left-prefix';
-    }
-    if (!coveredBy) continue;
-    dropped.add(ix.name);
-    const names = ix.parts.map((p) => p.name.toLowerCase());
-    const supported = foreignKeys.filter(
-      (fk) => fk.columns.length <= names.length && fk.columns.every((c, i) => c.toLowerCase() === names[i]),
-    );
-    out.push({ index: ix, coveredBy, kind, foreignKeys: supported });
-  }
-  return out;
-}
-
-const describeParts = (parts: KeyPart[]) =>
-  parts
-    .map(
-      (p) =>
-        `${p.name.startsWith('(') ? p.name : myIdent(p.name)}${p.subPart ? `(${p.subPart})` : ''}${p.order === 'D' ? ' DESC' : ''}`,
-    )
-    .join(', ');
+import {
+  describeParts,
+  findRedundantIndexes,
+  parseKeyParts,
+  type ForeignKeyUse,
+  type IndexDef,
+} from './index-redundancy.js';
 
 const SYSTEM = `('mysql', 'information_schema', 'performance_schema', 'sys')`;
 const MAX_INDEX_ROWS = 5000;
@@ -260,24 +134,32 @@ export const mysqlRedundantIndexes = defineCheck({
       // An index whose key parts could not be read might be the one that covers another, so such tables are not judged.
       if (t.unreadable.length > 0 || t.indexes.length < 2) continue;
       for (const r of findRedundantIndexes(t.indexes, fkUses.get(key))) {
-        const what =
+        const cover = `${myIdent(r.coveredBy.name)}`;
+        const coverParts = describeParts(r.coveredBy.parts);
+        const what: Texts =
           r.kind === 'duplicate'
-            ? `duplicates ${myIdent(r.coveredBy.name)} (${describeParts(r.coveredBy.parts)})`
-            : `is a left prefix of ${myIdent(r.coveredBy.name)} (${describeParts(r.coveredBy.parts)})`;
-        const fkNote = r.foreignKeys.length
-          ? `; it supports foreign key ${r.foreignKeys
-              .map(
-                (f) =>
-                  `${myIdent(f.constraint)} (${f.columns.map(myIdent).join(', ')})${f.referencedBy ? ` from ${f.referencedBy}` : ''}`,
-              )
-              .join(
-                ', ',
-              )}: ${myIdent(r.coveredBy.name)} can serve it too, but check before dropping (InnoDB refuses with ERROR 1553 when no other index can)`
-          : '';
+            ? { en: `duplicates ${cover} (${coverParts})`, zh: `与 ${cover}（${coverParts}）重复` }
+            : { en: `is a left prefix of ${cover} (${coverParts})`, zh: `是 ${cover}（${coverParts}）的最左前缀` };
+        const fks = r.foreignKeys.map((f) => ({
+          name: myIdent(f.constraint),
+          columns: f.columns.map(myIdent).join(', '),
+          from: f.referencedBy,
+        }));
+        const fkNote: Texts = fks.length
+          ? {
+              en: `; it supports foreign key ${fks.map((f) => `${f.name} (${f.columns})${f.from ? ` from ${f.from}` : ''}`).join(', ')}: ${cover} can serve it too, but check before dropping (InnoDB refuses with ERROR 1553 when no other index can)`,
+              zh: `；它支撑外键 ${fks.map((f) => `${f.name}（${f.columns}）${f.from ? `，来自 ${f.from}` : ''}`).join('、')}：${cover} 也能支撑，但删除前请确认（没有其他索引可用时 InnoDB 会以 ERROR 1553 拒绝）`,
+            }
+          : { en: '', zh: '' };
+        const index = `${myIdent(r.index.name)} (${describeParts(r.index.parts)})`;
+        const indexZh = `${myIdent(r.index.name)}（${describeParts(r.index.parts)}）`;
         findings.push({
           severity: 'warning',
           object: key,
-          message: `index ${myIdent(r.index.name)} (${describeParts(r.index.parts)}) on ${key} ${what}${fkNote}`,
+          message: {
+            en: `index ${index} on ${key} ${what.en}${fkNote.en}`,
+            zh: `${key} 上的索引 ${indexZh}${what.zh}${fkNote.zh}`,
+          },
           evidence: [
             {
               index: r.index.name,
@@ -297,7 +179,10 @@ export const mysqlRedundantIndexes = defineCheck({
       findings.push({
         severity: 'info',
         object: ctx.instance.name,
-        message: `only the first ${MAX_INDEX_ROWS} indexes (up to ${lastTable ?? 'the last table'}, in schema and table order) were compared; tables after it were not checked`,
+        message: {
+          en: `only the first ${MAX_INDEX_ROWS} indexes (up to ${lastTable ?? 'the last table'}, in schema and table order) were compared; tables after it were not checked`,
+          zh: `只比较了前 ${MAX_INDEX_ROWS} 个索引（按库名、表名排序，截至 ${lastTable ?? '最后一张表'}）；其后的表未检查`,
+        },
         value: MAX_INDEX_ROWS,
       });
     }

@@ -53,7 +53,10 @@ LIMIT 500`,
       .map((r) => ({
         severity: 'warning' as const,
         object: myIdent(r.schema_name),
-        message: `schema ${myIdent(r.schema_name)} defaults to ${r.schema_charset} (${r.schema_collation}), the server to ${r.server_charset} (${r.server_collation})`,
+        message: {
+          en: `schema ${myIdent(r.schema_name)} defaults to ${r.schema_charset} (${r.schema_collation}), the server to ${r.server_charset} (${r.server_collation})`,
+          zh: `库 ${myIdent(r.schema_name)} 的默认字符集为 ${r.schema_charset}（${r.schema_collation}），实例默认为 ${r.server_charset}（${r.server_collation}）`,
+        },
         value: r.schema_charset,
         threshold: r.server_charset,
         evidence: [

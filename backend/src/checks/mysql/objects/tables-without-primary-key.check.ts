@@ -54,10 +54,14 @@ LIMIT 500`,
     return main.map((r) => {
       const table = myQualified(r.table_schema, r.table_name);
       const rows = r.table_rows === null ? '' : `, ~${r.table_rows} rows`;
+      const rowsZh = r.table_rows === null ? '' : `，约 ${r.table_rows} 行`;
       return {
         severity: 'warning' as const,
         object: table,
-        message: `table ${table} (${r.engine ?? 'unknown engine'}${rows}) has no primary key and no unique key on NOT NULL columns`,
+        message: {
+          en: `table ${table} (${r.engine ?? 'unknown engine'}${rows}) has no primary key and no unique key on NOT NULL columns`,
+          zh: `表 ${table}（${r.engine ?? '未知引擎'}${rowsZh}）没有主键，也没有建在 NOT NULL 列上的唯一键`,
+        },
         ...(r.table_rows !== null ? { value: r.table_rows } : {}),
         evidence: [{ engine: r.engine, estimatedRows: r.table_rows }],
       };

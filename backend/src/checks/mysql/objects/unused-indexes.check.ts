@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { myIdent, myQualified } from '../../quote.js';
 
@@ -102,35 +102,58 @@ LIMIT 500`,
     if (psOn && psReadable && psInstrumented) source = 'performance_schema';
     else if (userstatOn) source = 'userstat';
     else {
-      const ps = !psOn
-        ? 'performance_schema is OFF'
+      const ps: Texts = !psOn
+        ? { en: 'performance_schema is OFF', zh: 'performance_schema 未开启（OFF）' }
         : !psReadable
-          ? 'performance_schema is ON but not readable by this account (grant SELECT ON performance_schema.*)'
-          : "performance_schema is ON but the instrument 'wait/io/table/sql/handler' is disabled";
-      const fallback = mariadb
-        ? userstat.length === 0
-          ? ' and the userstat variable could not be read'
-          : ' and userstat is OFF (SET GLOBAL userstat = 1 fills information_schema.INDEX_STATISTICS)'
-        : '';
-      return { skipped: `no index usage source: ${ps}${fallback}` };
+          ? {
+              en: 'performance_schema is ON but not readable by this account (grant SELECT ON performance_schema.*)',
+              zh: 'performance_schema 已开启，但监控账号无权读取（请授予 SELECT ON performance_schema.*）',
+            }
+          : {
+              en: "performance_schema is ON but the instrument 'wait/io/table/sql/handler' is disabled",
+              zh: "performance_schema 已开启，但 instrument 'wait/io/table/sql/handler' 未启用",
+            };
+      const fallback: Texts = !mariadb
+        ? { en: '', zh: '' }
+        : userstat.length === 0
+          ? { en: ' and the userstat variable could not be read', zh: '，且无法读取 userstat 变量' }
+          : {
+              en: ' and userstat is OFF (SET GLOBAL userstat = 1 fills information_schema.INDEX_STATISTICS)',
+              zh: '，且 userstat 未开启（SET GLOBAL userstat = 1 后会填充 information_schema.INDEX_STATISTICS）',
+            };
+      return {
+        skipped: {
+          en: `no index usage source: ${ps.en}${fallback.en}`,
+          zh: `没有索引使用情况的数据来源：${ps.zh}${fallback.zh}`,
+        },
+      };
     }
 
     const upDays = ctx.server.uptimeSeconds / DAY;
     if (upDays < ctx.thresholds.minUptimeDays) {
       return {
-        skipped: `server up only ${upDays.toFixed(1)} days; index usage counters (${source}) restart with the server and need ${ctx.thresholds.minUptimeDays} days`,
+        skipped: {
+          en: `server up only ${upDays.toFixed(1)} days; index usage counters (${source}) restart with the server and need ${ctx.thresholds.minUptimeDays} days`,
+          zh: `实例仅运行了 ${upDays.toFixed(1)} 天；索引使用计数（${source}）随实例重启清零，需要运行满 ${ctx.thresholds.minUptimeDays} 天`,
+        },
       };
     }
     const since = new Date(ctx.now.getTime() - ctx.server.uptimeSeconds * 1000).toISOString();
-    const sourceNote =
+    const sourceNote: Texts =
       source === 'performance_schema'
-        ? `performance_schema since ${since} (server start)`
-        : `information_schema.INDEX_STATISTICS since userstat was enabled or last flushed (server up since ${since})`;
+        ? { en: `performance_schema since ${since} (server start)`, zh: `performance_schema（自 ${since} 实例启动起）` }
+        : {
+            en: `information_schema.INDEX_STATISTICS since userstat was enabled or last flushed (server up since ${since})`,
+            zh: `information_schema.INDEX_STATISTICS（自 userstat 开启或上次清空起；实例自 ${since} 起运行）`,
+          };
     const rows = source === 'performance_schema' ? psUnused : userstatUnused;
     return rows.map((r): FindingDraft => ({
       severity: 'info',
       object: myQualified(r.table_schema, r.table_name),
-      message: `index ${myIdent(r.index_name)} on ${myQualified(r.table_schema, r.table_name)} has not been read according to ${sourceNote}; check replicas before dropping`,
+      message: {
+        en: `index ${myIdent(r.index_name)} on ${myQualified(r.table_schema, r.table_name)} has not been read according to ${sourceNote.en}; check replicas before dropping`,
+        zh: `根据 ${sourceNote.zh}，${myQualified(r.table_schema, r.table_name)} 上的索引 ${myIdent(r.index_name)} 未被读取过；删除前请确认各从库上也没有使用`,
+      },
       evidence: [{ index: r.index_name, source, since }],
     }));
   },
