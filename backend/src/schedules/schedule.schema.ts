@@ -65,13 +65,30 @@ const specFields = {
 const needsTarget = (s: { instanceIds?: unknown; selector?: unknown }) =>
   s.instanceIds !== undefined || s.selector !== undefined;
 
-export const scheduleCreateSchema = z
-  .strictObject({ ...specFields, enabled: z.boolean().default(true) })
-  .refine(needsTarget, { message: 'give instanceIds or a selector', path: ['instanceIds'] })
-  .refine((s) => !(s.instanceIds && s.selector), {
-    message: 'give instanceIds or a selector, not both',
-    path: ['selector'],
-  });
+const scheduleCreateObject = z.strictObject({ ...specFields, enabled: z.boolean().default(true) });
+
+/** Create and preview bodies name their instances one way: ids or a selector. */
+const withOneTarget = <T extends z.ZodType<{ instanceIds?: unknown; selector?: unknown }>>(schema: T) =>
+  schema
+    .refine(needsTarget, { message: 'give instanceIds or a selector', path: ['instanceIds'] })
+    .refine((s) => !(s.instanceIds && s.selector), {
+      message: 'give instanceIds or a selector, not both',
+      path: ['selector'],
+    });
+
+export const scheduleCreateSchema = withOneTarget(scheduleCreateObject);
+
+/** How many occurrences a preview of an unsaved schedule lists. */
+export const PREVIEW_COUNT = { default: 5, max: 50 } as const;
+const previewCount = z
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be ≥ 1')
+  .max(PREVIEW_COUNT.max, `must be ≤ ${PREVIEW_COUNT.max}`);
+
+/** `POST /schedules/preview`: the create form as it stands (nothing is saved), optionally with `count`. */
+export const schedulePreviewSchema = withOneTarget(scheduleCreateObject.extend({ count: previewCount.optional() }));
+export const schedulePreviewQuery = z.strictObject({ count: z.coerce.number().pipe(previewCount).optional() });
 
 export const schedulePatchSchema = z
   .strictObject({

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { idParams, type ApiRouter } from '../http/api-router.js';
 import { inspectionOut } from '../inspections/inspection.schema.js';
-import { occurrenceOut, scheduleCreateSchema, scheduleOut, schedulePatchSchema } from './schedule.schema.js';
+import { InputError } from '../errors/domain-errors.js';
+import {
+  occurrenceOut,
+  PREVIEW_COUNT,
+  scheduleCreateSchema,
+  scheduleOut,
+  schedulePatchSchema,
+  schedulePreviewQuery,
+  schedulePreviewSchema,
+} from './schedule.schema.js';
 import type { SchedulesService } from './schedules.service.js';
 
 export function registerScheduleRoutes(api: ApiRouter, schedules: SchedulesService): void {
@@ -40,6 +49,24 @@ export function registerScheduleRoutes(api: ApiRouter, schedules: SchedulesServi
     handler: ({ actor, body }) => {
       const { enabled, ...spec } = body;
       return schedules.create(actor, spec, enabled);
+    },
+  });
+  api.add({
+    method: 'post',
+    path: '/schedules/preview',
+    summary:
+      'The next N occurrences (default 5, at most 50) of an unsaved schedule: the create body, count in the query or body',
+    tag,
+    role: 'editor',
+    query: schedulePreviewQuery,
+    body: schedulePreviewSchema,
+    response: z.object({ items: z.array(occurrenceOut) }),
+    handler: async ({ query, body }) => {
+      const { count: bodyCount, enabled: _enabled, ...spec } = body;
+      if (query.count !== undefined && bodyCount !== undefined && query.count !== bodyCount) {
+        throw InputError.field('count', 'give it in the query or the body, not both');
+      }
+      return { items: schedules.previewSpec(spec, query.count ?? bodyCount ?? PREVIEW_COUNT.default) };
     },
   });
   api.add({

@@ -169,6 +169,11 @@ export class SchedulesService {
     return previewOccurrences(s, this.now(), count);
   }
 
+  /** The occurrences an unsaved schedule would have, computed as for a saved one. */
+  previewSpec(spec: Pick<ScheduleSpec, 'frequency' | 'time' | 'timezone' | 'windowDays'>, count: number): Occurrence[] {
+    return previewOccurrences(spec, this.now(), count);
+  }
+
   /** Version first (fences occurrences already queued or running), then the queue follows the new state. */
   private async transition(current: Schedule, next: Schedule): Promise<Schedule> {
     const saved = await this.store.schedules.update(
