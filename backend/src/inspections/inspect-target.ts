@@ -1,5 +1,4 @@
 import { toTexts } from '../checks/check.types.js';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type {
   AnyCheck,
@@ -14,6 +13,7 @@ import type {
 } from '../checks/check.types.js';
 import { tierIncludes } from '../checks/check.types.js';
 import { pickSqlVariant } from '../checks/sql-variant.js';
+import { hashReport } from '../reports/content-hash.js';
 import { classifyQueryError } from '../targets/query-error.js';
 import type { Engine, ServerFacts, Target } from '../targets/target-spec.js';
 import type { CheckOutcome, Finding, InspectionReport } from '../reports/report.types.js';
@@ -206,13 +206,6 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
     fingerprints,
   };
   return { ...report, contentHash: hashReport(report) };
-}
-
-/** SHA-256 over the report's content (everything but timings), so identical inspections hash alike. */
-export function hashReport(report: Omit<InspectionReport, 'contentHash'>): string {
-  const { startedAt: _s, finishedAt: _f, durationMs: _d, checks, ...rest } = report;
-  const stable = { ...rest, checks: checks.map(({ durationMs: _ms, ...c }) => c) };
-  return createHash('sha256').update(JSON.stringify(stable)).digest('hex');
 }
 
 async function runCheck(
