@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { pgQualified } from '../../quote.js';
 
 /** PostgreSQL's parse_bool: any unambiguous prefix of true/false/yes/no, on/off, 1/0, case-insensitive. */
@@ -23,7 +24,7 @@ function disabledBy(options: readonly string[] | null): string | undefined {
 
 const thresholdsSchema = z.object({
   /** Dead tuples must exceed this share of live + dead… */
-  deadPct: z.number().nonnegative(),
+  warnDeadPercent: z.number().nonnegative(),
   /** …and this count. */
   minDeadTuples: z.number().nonnegative(),
 });
@@ -81,7 +82,7 @@ LIMIT 500`,
       }),
     },
   },
-  thresholds: { schema: thresholdsSchema, defaults: { deadPct: 20, minDeadTuples: 10_000 } },
+  thresholds: { schema: thresholdsSchema, defaults: { warnDeadPercent: 20, minDeadTuples: 10_000 } },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const findings: FindingDraft[] = [];
@@ -99,12 +100,16 @@ LIMIT 500`,
       ];
       const total = r.live_tuples + r.dead_tuples;
       const pct = total > 0 ? (100 * r.dead_tuples) / total : 0;
-      if (r.dead_tuples > t.minDeadTuples && pct > t.deadPct) {
-        const last = r.last_autovacuum ?? r.last_vacuum;
+      const g = r.dead_tuples > t.minDeadTuples ? grade(pct, { warn: t.warnDeadPercent }, { inclusive: false }) : null;
+      if (g) {
+        const last = (r.last_autovacuum ?? r.last_vacuum)?.toISOString();
         findings.push({
-          severity: 'warning',
+          severity: g.severity,
           object: table,
-          message: `table ${table} has ${r.dead_tuples} dead tuples, ${pct.toFixed(1)} % of all (> ${t.minDeadTuples} and > ${t.deadPct} %); last vacuumed ${last ? last.toISOString() : 'never'}`,
+          message: {
+            en: `table ${table} has ${r.dead_tuples} dead tuples, ${pct.toFixed(1)} % of all (> ${t.minDeadTuples} and > ${t.warnDeadPercent} %); last vacuumed ${last ?? 'never'}`,
+            zh: `表 ${table} 有 ${r.dead_tuples} 个死元组，占全部元组的 ${pct.toFixed(1)}%（> ${t.minDeadTuples} 且 > ${t.warnDeadPercent}%）；最近一次清理：${last ?? '从未'}`,
+          },
           value: r.dead_tuples,
           threshold: t.minDeadTuples,
           evidence,
@@ -113,16 +118,20 @@ LIMIT 500`,
       const heapOff = disabledBy(r.options);
       const toastOff = disabledBy(r.toast_options);
       if (heapOff || toastOff) {
-        const where =
+        const where: Texts =
           heapOff && toastOff
-            ? `table ${table} and its TOAST table`
+            ? { en: `table ${table} and its TOAST table`, zh: `表 ${table} 及其 TOAST 表` }
             : heapOff
-              ? `table ${table}`
-              : `the TOAST table of ${table}`;
+              ? { en: `table ${table}`, zh: `表 ${table}` }
+              : { en: `the TOAST table of ${table}`, zh: `表 ${table} 的 TOAST 表` };
+        const settings = [heapOff, toastOff && `toast.${toastOff}`].filter(Boolean).join(', ');
         findings.push({
           severity: 'warning',
           object: table,
-          message: `autovacuum is disabled for ${where} (${[heapOff, toastOff && `toast.${toastOff}`].filter(Boolean).join(', ')})`,
+          message: {
+            en: `autovacuum is disabled for ${where.en} (${settings})`,
+            zh: `${where.zh}禁用了 autovacuum（${settings}）`,
+          },
           value: 'autovacuum_enabled=false',
           evidence,
         });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Severity } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { pgIdent, pgQualified } from '../../quote.js';
 
 const thresholdsSchema = z.object({
@@ -59,17 +59,21 @@ LIMIT 500`,
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const count = main.length;
-    const severity: Severity | null = count >= t.critCount ? 'critical' : count >= t.warnCount ? 'warning' : null;
-    if (!severity) return [];
+    const g = grade(count, { warn: t.warnCount, crit: t.critCount });
+    if (!g) return [];
     return main.map((r) => {
       const table = pgQualified(r.schema_name, r.table_name);
       const object = `${pgIdent(r.trigger_name)} ON ${table}`;
+      const fn = pgQualified(r.function_schema, r.function_name);
       return {
-        severity,
+        severity: g.severity,
         object,
-        message: `trigger ${pgIdent(r.trigger_name)} on ${table} (function ${pgQualified(r.function_schema, r.function_name)}) is disabled; ${count} disabled in this database (≥ ${severity === 'critical' ? t.critCount : t.warnCount})`,
+        message: {
+          en: `trigger ${pgIdent(r.trigger_name)} on ${table} (function ${fn}) is disabled; ${count} disabled in this database (≥ ${g.limit})`,
+          zh: `表 ${table} 上的触发器 ${pgIdent(r.trigger_name)}（函数 ${fn}）已被禁用；本库共有 ${count} 个被禁用的触发器（≥ ${g.limit}）`,
+        },
         value: count,
-        threshold: severity === 'critical' ? t.critCount : t.warnCount,
+        threshold: g.limit,
         evidence: [{ ...r }],
       };
     });

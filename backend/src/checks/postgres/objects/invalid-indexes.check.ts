@@ -57,14 +57,23 @@ LIMIT 500`,
       const index = pgQualified(r.schema_name, r.index_name);
       const table = pgQualified(r.schema_name, r.table_name);
       const why = r.partitioned
-        ? 'not every partition has an attached index'
+        ? { en: 'not every partition has an attached index', zh: '并非每个分区都挂接了索引' }
         : r.ready
-          ? 'the planner ignores it but every write still maintains it'
-          : 'it is neither used nor maintained (build failed before it became ready)';
+          ? {
+              en: 'the planner ignores it but every write still maintains it',
+              zh: '优化器不会使用它，但每次写入仍要维护它',
+            }
+          : {
+              en: 'it is neither used nor maintained (build failed before it became ready)',
+              zh: '它既不被使用也不被维护（创建在就绪前失败）',
+            };
       return {
         severity: 'warning' as const,
         object: index,
-        message: `index ${index} on ${table} is INVALID: ${why}`,
+        message: {
+          en: `index ${index} on ${table} is INVALID: ${why.en}`,
+          zh: `表 ${table} 上的索引 ${index} 处于 INVALID 状态：${why.zh}`,
+        },
         ...(r.index_bytes !== null ? { value: r.index_bytes } : {}),
         evidence: [{ ...r }],
       };

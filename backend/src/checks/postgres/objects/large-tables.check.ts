@@ -8,10 +8,10 @@ const GiB = 1024 * 1024 * 1024;
 /** `8 KiB`, `12.5 MiB`, `3.2 GiB`. */
 
 const thresholdsSchema = z.object({
-  largeBytes: z.number().nonnegative(),
-  veryLargeBytes: z.number().nonnegative(),
-  wideColumns: z.number().int().nonnegative(),
-  veryWideColumns: z.number().int().nonnegative(),
+  minLargeBytes: z.number().nonnegative(),
+  minVeryLargeBytes: z.number().nonnegative(),
+  minWideColumns: z.number().int().nonnegative(),
+  minVeryWideColumns: z.number().int().nonnegative(),
 });
 
 export const postgresLargeTables = defineCheck({
@@ -65,7 +65,7 @@ ORDER BY 1, 2`,
   },
   thresholds: {
     schema: thresholdsSchema,
-    defaults: { largeBytes: 50 * GiB, veryLargeBytes: 100 * GiB, wideColumns: 50, veryWideColumns: 200 },
+    defaults: { minLargeBytes: 50 * GiB, minVeryLargeBytes: 100 * GiB, minWideColumns: 50, minVeryWideColumns: 200 },
   },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
@@ -73,26 +73,32 @@ ORDER BY 1, 2`,
     for (const r of main) {
       const table = pgQualified(r.schema_name, r.table_name);
       const evidence = [{ ...r }];
-      if (r.total_bytes !== null && r.total_bytes >= t.largeBytes) {
-        const very = r.total_bytes >= t.veryLargeBytes;
-        const limit = very ? t.veryLargeBytes : t.largeBytes;
+      if (r.total_bytes !== null && r.total_bytes >= t.minLargeBytes) {
+        const very = r.total_bytes >= t.minVeryLargeBytes;
+        const limit = very ? t.minVeryLargeBytes : t.minLargeBytes;
         findings.push({
           severity: 'info',
           object: table,
-          message: `table ${table} is ${very ? 'very ' : ''}large: ${formatBytes(r.total_bytes)} with indexes and TOAST (≥ ${formatBytes(limit)})`,
+          message: {
+            en: `table ${table} is ${very ? 'very ' : ''}large: ${formatBytes(r.total_bytes)} with indexes and TOAST (≥ ${formatBytes(limit)})`,
+            zh: `表 ${table} ${very ? '非常' : '较'}大：含索引和 TOAST 共 ${formatBytes(r.total_bytes)}（≥ ${formatBytes(limit)}）`,
+          },
           value: r.total_bytes,
           threshold: limit,
           evidence,
         });
       }
-      if (r.columns >= t.wideColumns) {
-        const very = r.columns >= t.veryWideColumns;
-        const limit = very ? t.veryWideColumns : t.wideColumns;
-        const dropped = r.dropped_columns > 0 ? ` plus ${r.dropped_columns} dropped` : '';
+      if (r.columns >= t.minWideColumns) {
+        const very = r.columns >= t.minVeryWideColumns;
+        const limit = very ? t.minVeryWideColumns : t.minWideColumns;
+        const dropped = r.dropped_columns > 0;
         findings.push({
           severity: 'info',
           object: table,
-          message: `table ${table} is ${very ? 'very ' : ''}wide: ${r.columns} columns${dropped} (≥ ${limit})`,
+          message: {
+            en: `table ${table} is ${very ? 'very ' : ''}wide: ${r.columns} columns${dropped ? ` plus ${r.dropped_columns} dropped` : ''} (≥ ${limit})`,
+            zh: `表 ${table} 列数${very ? '非常' : '较'}多：${r.columns} 列${dropped ? `，另有 ${r.dropped_columns} 个已删除的列` : ''}（≥ ${limit}）`,
+          },
           value: r.columns,
           threshold: limit,
           evidence,

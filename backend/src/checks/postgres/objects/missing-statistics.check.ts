@@ -7,9 +7,9 @@ const thresholdsSchema = z.object({
   /** A never-analyzed table is reported from this many (estimated) rows. */
   minRows: z.number().nonnegative(),
   /** An analyzed table is stale when rows modified since its last analyze reach this share of its rows… */
-  staleModifiedPct: z.number().nonnegative(),
+  staleModifiedPercent: z.number().nonnegative(),
   /** …and this count. */
-  staleMinModified: z.number().nonnegative(),
+  staleModifiedCount: z.number().nonnegative(),
 });
 
 export const postgresMissingStatistics = defineCheck({
@@ -62,7 +62,7 @@ LIMIT 500`,
   },
   thresholds: {
     schema: thresholdsSchema,
-    defaults: { minRows: 1000, staleModifiedPct: 20, staleMinModified: 10_000 },
+    defaults: { minRows: 1000, staleModifiedPercent: 20, staleModifiedCount: 10_000 },
   },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
@@ -75,7 +75,10 @@ LIMIT 500`,
         findings.push({
           severity: 'warning',
           object: table,
-          message: `table ${table} has about ${r.estimated_rows} rows and has never been analyzed (≥ ${t.minRows} rows)`,
+          message: {
+            en: `table ${table} has about ${r.estimated_rows} rows and has never been analyzed (≥ ${t.minRows} rows)`,
+            zh: `表 ${table} 约有 ${r.estimated_rows} 行，从未执行过 ANALYZE（≥ ${t.minRows} 行）`,
+          },
           value: r.estimated_rows,
           threshold: t.minRows,
           evidence,
@@ -83,13 +86,17 @@ LIMIT 500`,
         continue;
       }
       const pct = r.estimated_rows > 0 ? (100 * r.modified_since_analyze) / r.estimated_rows : 100;
-      if (r.modified_since_analyze < t.staleMinModified || pct < t.staleModifiedPct) continue;
+      if (r.modified_since_analyze < t.staleModifiedCount || pct < t.staleModifiedPercent) continue;
+      const at = r.last_analyzed.toISOString();
       findings.push({
         severity: 'info',
         object: table,
-        message: `statistics of ${table} are stale: ${r.modified_since_analyze} rows modified since the last analyze at ${r.last_analyzed.toISOString()}, ${pct.toFixed(0)} % of its ${r.estimated_rows} rows (≥ ${t.staleMinModified} and ≥ ${t.staleModifiedPct} %)`,
+        message: {
+          en: `statistics of ${table} are stale: ${r.modified_since_analyze} rows modified since the last analyze at ${at}, ${pct.toFixed(0)} % of its ${r.estimated_rows} rows (≥ ${t.staleModifiedCount} and ≥ ${t.staleModifiedPercent} %)`,
+          zh: `表 ${table} 的统计信息已过时：自上次 ANALYZE（${at}）以来修改了 ${r.modified_since_analyze} 行，占其 ${r.estimated_rows} 行的 ${pct.toFixed(0)}%（≥ ${t.staleModifiedCount} 且 ≥ ${t.staleModifiedPercent}%）`,
+        },
         value: r.modified_since_analyze,
-        threshold: t.staleMinModified,
+        threshold: t.staleModifiedCount,
         evidence,
       });
     }

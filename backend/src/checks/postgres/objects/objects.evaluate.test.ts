@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, QuerySpec } from '../../check.types.js';
+import type { AnyCheck, Evaluation } from '../../check.types.js';
+import { toTexts } from '../../check.types.js';
+import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { postgresAutovacuumLag } from './autovacuum-lag.check.js';
 import { postgresDisabledTriggers } from './disabled-triggers.check.js';
 import { postgresInvalidIndexes } from './invalid-indexes.check.js';
@@ -19,39 +20,16 @@ const daysAgo = (d: number) => new Date(NOW.getTime() - d * DAY);
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
-/** Parses raw driver rows through the check's own row schemas, then evaluates with defaults merged with `overrides`. */
-function evaluate(
-  check: AnyCheck,
-  raw: Record<string, unknown[]>,
-  overrides: Record<string, unknown> = {},
-): Evaluation {
-  const rows: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
-    rows[name] = z.array(q.row).parse(raw[name] ?? []);
-  }
-  return check.evaluate(rows, {
-    server: {
-      engine: 'postgres',
-      flavor: 'postgres',
-      version: '15.20',
-      versionNum: 150020,
-      versionString: '15.20',
-      role: 'primary',
-      uptimeSeconds: 3600,
-      readOnly: false,
-    },
-    window: { from: daysAgo(7), to: NOW },
-    now: NOW,
-    instance: { name: 'pg-prod-1' },
-    database: 'app',
-    thresholds: { ...(check.thresholds.defaults as Record<string, unknown>), ...overrides },
-  });
-}
-
-function findings(e: Evaluation): FindingDraft[] {
-  if (!Array.isArray(e)) throw new Error(`expected findings, got ${JSON.stringify(e)}`);
-  return e;
-}
+const { evaluate: run, findings } = checkEvaluator({
+  server,
+  window: { from: daysAgo(7), to: NOW },
+  now: NOW,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
+/** Evaluates with the check's defaults merged with `thresholds`. */
+const evaluate = (check: AnyCheck, raw: Record<string, unknown[]>, thresholds: Record<string, unknown> = {}) =>
+  run(check, raw, { thresholds });
 /** `severity object` per finding, the shape most cases assert. */
 const verdicts = (e: Evaluation) => findings(e).map((f) => `${f.severity} ${f.object}`);
 
@@ -82,12 +60,12 @@ describe('postgres.invalid-indexes', () => {
         main: [row(), row({ ready: false }), row({ partitioned: true, index_bytes: null })],
       }),
     );
-    expect(ready?.message).toBe(
+    expect(toTexts(ready!.message).en).toBe(
       'index "app"."orders_ref_ccnew" on "app"."Orders" is INVALID: the planner ignores it but every write still maintains it',
     );
     expect(ready?.value).toBe(827392);
-    expect(notReady?.message).toMatch(/neither used nor maintained/);
-    expect(partitioned?.message).toMatch(/not every partition has an attached index/);
+    expect(toTexts(notReady!.message).en).toMatch(/neither used nor maintained/);
+    expect(toTexts(partitioned!.message).en).toMatch(/not every partition has an attached index/);
     expect(partitioned?.value).toBeUndefined();
   });
 });
@@ -147,19 +125,35 @@ describe('postgres.unused-indexes', () => {
     expect(verdicts(evaluate(postgresUnusedIndexes, { stats: statsRows, main }))).toEqual(expected);
   });
 
+  it.each([
+    ['warnBytes 10 MiB makes a 60 MiB index (0.6 % of 10 GiB) a warning', { warnBytes: 10 * MiB }, 60 * MiB, 'warning'],
+    [
+      'warnDatabasePercent 50 keeps a 200 MiB index of a 10 GiB database info',
+      { warnDatabasePercent: 50 },
+      200 * MiB,
+      'info',
+    ],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, bytes, severity) => {
+    const out = findings(evaluate(postgresUnusedIndexes, { stats: [stats()], main: [idx('ev_a', bytes)] }, thresholds));
+    expect(out.map((f) => f.severity)).toEqual([severity]);
+  });
+
   it('skips with the reason while the statistics are younger than the threshold', () => {
     const e = evaluate(postgresUnusedIndexes, {
       stats: [stats({ stats_reset: daysAgo(10), postmaster_start: daysAgo(100) })],
       main: [idx('ev_a', 2 * MiB)],
     });
     expect(e).toEqual({
-      skipped: `index usage statistics cover only 10.0 days (since ${daysAgo(10).toISOString()} (statistics reset)); unused indexes are judged after 30 days`,
+      skipped: {
+        en: `index usage statistics cover only 10.0 days (since ${daysAgo(10).toISOString()} (statistics reset)); unused indexes are judged after 30 days`,
+        zh: expect.any(String),
+      },
     });
   });
 
   it('says since when the index has not been scanned', () => {
     const [f] = findings(evaluate(postgresUnusedIndexes, { stats: [stats()], main: [idx('ev_a', 2 * MiB)] }));
-    expect(f?.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       `index "app"."ev_a" on "app"."events" (2.0 MiB, 0.02 % of the database) has not been scanned since ${daysAgo(40).toISOString()} (server start), 40 days`,
     );
     expect(f?.value).toBe(2 * MiB);
@@ -194,7 +188,7 @@ describe('postgres.redundant-indexes', () => {
       ],
     });
     expect(verdicts(e)).toEqual(['warning "app"."o_cust"']);
-    expect(findings(e)[0]?.message).toBe(
+    expect(toTexts(findings(e)[0]!.message).en).toBe(
       'index "app"."o_cust" (16 KiB) on "app"."orders" (customer_id) is a left prefix of "app"."o_cust_created" (customer_id, created_at) and 1 more',
     );
     expect(findings(e)[0]?.evidence).toHaveLength(2);
@@ -207,7 +201,7 @@ describe('postgres.redundant-indexes', () => {
         pair('o_cust_2', 'o_cust', { same_columns: true, covering_columns: 'customer_id' }),
       ],
     });
-    expect(findings(e)[0]?.message).toMatch(
+    expect(toTexts(findings(e)[0]!.message).en).toMatch(
       /^index "app"."o_cust_2" \(16 KiB\) on "app"."orders" duplicates "app"."o_cust" and 1 more$/,
     );
   });
@@ -216,7 +210,7 @@ describe('postgres.redundant-indexes', () => {
     const e = evaluate(postgresRedundantIndexes, {
       main: [pair('uq_code', 'code_key', { same_columns: true, is_unique: true, backs_constraint: true })],
     });
-    expect(findings(e)[0]?.message).toMatch(/it backs a constraint, drop that instead$/);
+    expect(toTexts(findings(e)[0]!.message).en).toMatch(/it backs a constraint, drop that instead$/);
   });
 
   it('passes without rows', () => {
@@ -243,7 +237,7 @@ describe('postgres.unindexed-foreign-keys', () => {
   });
   it('names the constraint, its columns and the referenced table', () => {
     const [f] = findings(evaluate(postgresUnindexedForeignKeys, { main: [fk('25000')] }));
-    expect(f?.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       'foreign key "fk ""order""" on "app"."order lines" ("order_id", "Line No") → "app"."orders" has no index leading with its columns; the table has about 25000 rows',
     );
     expect(f).toMatchObject({ value: 25000, threshold: 1000 });
@@ -276,15 +270,29 @@ describe('postgres.table-bloat', () => {
   ])('%s', (_name, main, expected) => {
     expect(verdicts(evaluate(postgresTableBloat, { main }))).toEqual(expected);
   });
+  it.each([
+    [
+      'minBloatPercent 5 lets 2 GiB at 10 % through',
+      { minBloatPercent: 5 },
+      [t('c', 20 * GiB, 2 * GiB)],
+      ['warning "app"."c"'],
+    ],
+    ['minBloatPercent 40 holds back 1.5 GiB at 30 %', { minBloatPercent: 40 }, [t('a', 5 * GiB, 1.5 * GiB)], []],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, main, expected) => {
+    expect(verdicts(evaluate(postgresTableBloat, { main: [...main] }, thresholds))).toEqual(expected);
+  });
+
   it('skips when no table has statistics it may read', () => {
     expect(evaluate(postgresTableBloat, { main: [t('g', 10 * GiB, 9 * GiB, true)] })).toEqual({
-      skipped:
-        'no table has complete statistics visible to this role (1 checked); run ANALYZE or grant SELECT so pg_stats shows them',
+      skipped: {
+        en: 'no table has complete statistics visible to this role (1 checked); run ANALYZE or grant SELECT so pg_stats shows them',
+        zh: expect.any(String),
+      },
     });
   });
   it('reports size and share', () => {
     const [f] = findings(evaluate(postgresTableBloat, { main: [t('a', 5 * GiB, 1.5 * GiB)] }));
-    expect(f?.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       'table "app"."a" has an estimated 1.5 GiB of bloat, 30.0 % of its 5.0 GiB (≥ 1.0 GiB and ≥ 20 %)',
     );
     expect(f).toMatchObject({ value: 1.5 * GiB, threshold: GiB });
@@ -343,12 +351,38 @@ describe('postgres.autovacuum-lag', () => {
         ],
       }),
     );
-    expect(lag?.message).toBe(
+    expect(toTexts(lag!.message).zh).toBe(
+      '表 "app"."queue" 有 15000 个死元组，占全部元组的 75.0%（> 10000 且 > 20%）；最近一次清理：2026-11-01T00:00:00.000Z',
+    );
+    expect(toTexts(off!.message).zh).toBe(
+      '表 "app"."queue" 及其 TOAST 表禁用了 autovacuum（autovacuum_enabled=no, toast.autovacuum_enabled=f）',
+    );
+    expect(toTexts(lag!.message).en).toBe(
       'table "app"."queue" has 15000 dead tuples, 75.0 % of all (> 10000 and > 20 %); last vacuumed 2026-11-01T00:00:00.000Z',
     );
-    expect(off?.message).toBe(
+    expect(toTexts(off!.message).en).toBe(
       'autovacuum is disabled for table "app"."queue" and its TOAST table (autovacuum_enabled=no, toast.autovacuum_enabled=f)',
     );
+  });
+});
+
+describe('postgres.autovacuum-lag thresholds', () => {
+  const t = (dead: string, live: string) => ({
+    schema_name: 'app',
+    table_name: 'queue',
+    live_tuples: live,
+    dead_tuples: dead,
+    options: null,
+    toast_options: null,
+    last_autovacuum: null,
+    last_vacuum: null,
+    autovacuum_count: '0',
+  });
+  it.each([
+    ['warnDeadPercent 10 flags 15 % dead', { warnDeadPercent: 10 }, t('15000', '85000'), ['warning "app"."queue"']],
+    ['warnDeadPercent 80 clears 75 % dead', { warnDeadPercent: 80 }, t('15000', '5000'), []],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, row, expected) => {
+    expect(verdicts(evaluate(postgresAutovacuumLag, { main: [row] }, thresholds))).toEqual(expected);
   });
 });
 
@@ -443,14 +477,26 @@ describe('postgres.sequence-exhaustion', () => {
     const [f] = findings(
       evaluate(postgresSequenceExhaustion, { main: [seq({ last_value: '2100000000', ...int4Column })] }),
     );
-    expect(f?.message).toBe(
+    expect(toTexts(f!.message).en).toBe(
       `column "app"."orders"."id" (integer) is fed by sequence "app"."orders_id_seq" (bigint) whose last value 2100000000 has used 97.8 % of the column type's range (limit 2147483647) (≥ 95 %)`,
     );
     expect(f).toMatchObject({ value: 97.79, threshold: 95 });
   });
+  it.each([
+    ['warnPercent 50 flags a sequence at 70 %', { warnPercent: 50 }, '70', ['warning "app"."s"']],
+    ['critPercent 60 makes it critical', { critPercent: 60 }, '70', ['critical "app"."s"']],
+    ['warnPercent 95 clears 90 %', { warnPercent: 95, critPercent: 99 }, '90', []],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, last, expected) => {
+    const small = seq({ sequence_name: 's', data_type: 'integer', max_value: '100', last_value: last });
+    expect(verdicts(evaluate(postgresSequenceExhaustion, { main: [small] }, thresholds))).toEqual(expected);
+  });
+
   it('skips when the role cannot read any sequence that could be judged', () => {
     expect(evaluate(postgresSequenceExhaustion, { main: [seq({ readable: false, last_value: null })] })).toEqual({
-      skipped: '1 sequence(s) cannot be read by this role (needs USAGE or SELECT on them); their usage is unknown',
+      skipped: {
+        en: '1 sequence(s) cannot be read by this role (needs USAGE or SELECT on them); their usage is unknown',
+        zh: expect.any(String),
+      },
     });
   });
 });
@@ -485,9 +531,19 @@ describe('postgres.missing-statistics', () => {
   ])('%s', (_name, main, expected) => {
     expect(verdicts(evaluate(postgresMissingStatistics, { main }))).toEqual(expected);
   });
+  it.each([
+    ['staleModifiedPercent 10 reports 15 % modified', { staleModifiedPercent: 10 }, '15000', ['info "app"."imports"']],
+    ['staleModifiedCount 40000 holds back 30 000 modified', { staleModifiedCount: 40_000 }, '30000', []],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, modified, expected) => {
+    const row = t({ estimated_rows: '100000', modified_since_analyze: modified, last_analyzed: daysAgo(3) });
+    expect(verdicts(evaluate(postgresMissingStatistics, { main: [row] }, thresholds))).toEqual(expected);
+  });
+
   it('says the table was never analyzed', () => {
     const [f] = findings(evaluate(postgresMissingStatistics, { main: [t({})] }));
-    expect(f?.message).toBe('table "app"."imports" has about 2000 rows and has never been analyzed (≥ 1000 rows)');
+    expect(toTexts(f!.message).en).toBe(
+      'table "app"."imports" has about 2000 rows and has never been analyzed (≥ 1000 rows)',
+    );
   });
 });
 
@@ -555,10 +611,36 @@ describe('postgres.large-tables', () => {
   ])('%s', (_name, main, expected) => {
     expect(verdicts(evaluate(postgresLargeTables, { main }))).toEqual(expected);
   });
+  it.each([
+    ['minLargeBytes 5 GiB reports a 10 GiB table', { minLargeBytes: 5 * GiB }, t('a', 10 * GiB, 12), 'large'],
+    [
+      'minVeryLargeBytes 8 GiB calls it very large',
+      { minLargeBytes: 5 * GiB, minVeryLargeBytes: 8 * GiB },
+      t('a', 10 * GiB, 12),
+      'very large',
+    ],
+    ['minWideColumns 10 reports 12 columns', { minWideColumns: 10 }, t('a', GiB, 12), 'wide'],
+    [
+      'minVeryWideColumns 11 calls them very wide',
+      { minWideColumns: 10, minVeryWideColumns: 11 },
+      t('a', GiB, 12),
+      'very wide',
+    ],
+  ] as const)('renamed thresholds: %s', (_name, thresholds, row, label) => {
+    const [f, ...rest] = findings(evaluate(postgresLargeTables, { main: [row] }, thresholds));
+    expect(rest).toEqual([]);
+    expect(toTexts(f!.message).en).toContain(`is ${label}:`);
+  });
+
   it('labels the second level and counts dropped columns', () => {
     const [size, width] = findings(evaluate(postgresLargeTables, { main: [t('d', 120 * GiB, 250, 7)] }));
-    expect(size?.message).toBe('table "app"."d" is very large: 120.0 GiB with indexes and TOAST (≥ 100.0 GiB)');
-    expect(width?.message).toBe('table "app"."d" is very wide: 250 columns plus 7 dropped (≥ 200)');
+    expect(toTexts(size!.message).en).toBe(
+      'table "app"."d" is very large: 120.0 GiB with indexes and TOAST (≥ 100.0 GiB)',
+    );
+    expect(width!.message).toEqual({
+      en: 'table "app"."d" is very wide: 250 columns plus 7 dropped (≥ 200)',
+      zh: '表 "app"."d" 列数非常多：250 列，另有 7 个已删除的列（≥ 200）',
+    });
     expect(width).toMatchObject({ value: 250, threshold: 200 });
   });
 });

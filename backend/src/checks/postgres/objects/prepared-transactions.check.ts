@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Severity } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -51,17 +51,20 @@ LIMIT 500`,
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     return main.flatMap((r) => {
-      const severity: Severity | null =
-        r.age_seconds >= t.critSeconds ? 'critical' : r.age_seconds >= t.warnSeconds ? 'warning' : null;
-      if (!severity) return [];
-      const limit = severity === 'critical' ? t.critSeconds : t.warnSeconds;
+      const g = grade(r.age_seconds, { warn: t.warnSeconds, crit: t.critSeconds });
+      if (!g) return [];
+      const age = Math.round(r.age_seconds);
+      const since = r.prepared.toISOString();
       return [
         {
-          severity,
+          severity: g.severity,
           object: literal(r.gid),
-          message: `transaction ${literal(r.gid)} (xid ${r.xid}, owner ${r.owner}, database ${r.database}) has been prepared since ${r.prepared.toISOString()}, ${Math.round(r.age_seconds)} s (≥ ${limit} s)`,
-          value: Math.round(r.age_seconds),
-          threshold: limit,
+          message: {
+            en: `transaction ${literal(r.gid)} (xid ${r.xid}, owner ${r.owner}, database ${r.database}) has been prepared since ${since}, ${age} s (≥ ${g.limit} s)`,
+            zh: `预备事务 ${literal(r.gid)}（xid ${r.xid}，属主 ${r.owner}，数据库 ${r.database}）自 ${since} 起处于预备状态，已 ${age} 秒（≥ ${g.limit} 秒）`,
+          },
+          value: age,
+          threshold: g.limit,
           evidence: [{ ...r, prepared: r.prepared.toISOString() }],
         },
       ];

@@ -104,15 +104,21 @@ LIMIT 500`,
       const cover = duplicateOf ?? first;
       const coverName = pgQualified(cover.schema_name, cover.covering_index);
       const what = duplicateOf
-        ? `duplicates ${coverName}`
-        : `(${first.index_columns}) is a left prefix of ${coverName} (${cover.covering_columns})`;
-      const others = rows.length > 1 ? ` and ${rows.length - 1} more` : '';
-      const sized = first.index_bytes !== null ? ` (${formatBytes(first.index_bytes)})` : '';
-      const constraint = first.backs_constraint ? '; it backs a constraint, drop that instead' : '';
+        ? { en: `duplicates ${coverName}`, zh: `与 ${coverName} 重复` }
+        : {
+            en: `(${first.index_columns}) is a left prefix of ${coverName} (${cover.covering_columns})`,
+            zh: `（${first.index_columns}）是 ${coverName}（${cover.covering_columns}）的最左前缀`,
+          };
+      const more = rows.length - 1;
+      const sized = first.index_bytes !== null ? formatBytes(first.index_bytes) : null;
+      const constraint = first.backs_constraint;
       findings.push({
         severity: 'warning',
         object: index,
-        message: `index ${index}${sized} on ${table} ${what}${others}${constraint}`,
+        message: {
+          en: `index ${index}${sized ? ` (${sized})` : ''} on ${table} ${what.en}${more > 0 ? ` and ${more} more` : ''}${constraint ? '; it backs a constraint, drop that instead' : ''}`,
+          zh: `表 ${table} 上的索引 ${index}${sized ? `（${sized}）` : ''}${what.zh}${more > 0 ? `，另有 ${more} 个` : ''}${constraint ? '；它支撑着一个约束，应删除该约束而非直接删索引' : ''}`,
+        },
         ...(first.index_bytes !== null ? { value: first.index_bytes } : {}),
         evidence: rows.map((r) => ({
           covering_index: pgQualified(r.schema_name, r.covering_index),

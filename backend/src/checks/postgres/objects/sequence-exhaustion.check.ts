@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { pgQualified } from '../../quote.js';
 
 const row = z.object({
@@ -91,13 +92,12 @@ LIMIT 500`,
     },
   },
   thresholds: {
-    schema: z.object({ warnPct: z.number().min(0).max(100), critPct: z.number().min(0).max(100) }),
-    defaults: { warnPct: 85, critPct: 95 },
+    schema: z.object({ warnPercent: z.number().min(0).max(100), critPercent: z.number().min(0).max(100) }),
+    defaults: { warnPercent: 85, critPercent: 95 },
   },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
-    const grade = (pct: number): Severity | null =>
-      pct >= t.critPct ? 'critical' : pct >= t.warnPct ? 'warning' : null;
+    const limits = { warn: t.warnPercent, crit: t.critPercent };
     const findings: FindingDraft[] = [];
     const seen = new Set<string>();
     let unreadable = 0;
@@ -123,15 +123,18 @@ LIMIT 500`,
         const low = ascending ? min : columnLimit;
         const high = ascending ? columnLimit : max;
         const pct = usedPct(last, ascending, low, high);
-        const severity = grade(pct);
-        if (severity) {
+        const g = grade(pct, limits);
+        if (g) {
           const column = pgQualified(r.table_schema ?? r.schema_name, r.table_name ?? '', r.column_name ?? '');
           findings.push({
-            severity,
+            severity: g.severity,
             object: column,
-            message: `column ${column} (${r.column_type}) is fed by sequence ${sequence} (${r.data_type}) whose last value ${r.last_value} has used ${pct.toFixed(1)} % of the column type's range (limit ${columnLimit}) (≥ ${severity === 'critical' ? t.critPct : t.warnPct} %)`,
+            message: {
+              en: `column ${column} (${r.column_type}) is fed by sequence ${sequence} (${r.data_type}) whose last value ${r.last_value} has used ${pct.toFixed(1)} % of the column type's range (limit ${columnLimit}) (≥ ${g.limit} %)`,
+              zh: `列 ${column}（${r.column_type}）的取值来自序列 ${sequence}（${r.data_type}），其当前值 ${r.last_value} 已用去该列类型取值范围的 ${pct.toFixed(1)}%（上限 ${columnLimit}）（≥ ${g.limit}%）`,
+            },
             value: Number(pct.toFixed(2)),
-            threshold: severity === 'critical' ? t.critPct : t.warnPct,
+            threshold: g.limit,
             evidence: evidenceOf(r, pct),
           });
         }
@@ -140,20 +143,27 @@ LIMIT 500`,
       if (seen.has(sequence) || r.cycle) continue;
       seen.add(sequence);
       const pct = usedPct(last, ascending, min, max);
-      const severity = grade(pct);
-      if (!severity) continue;
+      const g = grade(pct, limits);
+      if (!g) continue;
+      const feeds = r.column_name ? pgQualified(r.table_schema ?? '', r.table_name ?? '', r.column_name) : null;
       findings.push({
-        severity,
+        severity: g.severity,
         object: sequence,
-        message: `sequence ${sequence} (${r.data_type}, no CYCLE) is at ${r.last_value}, ${pct.toFixed(1)} % of its range ${ascending ? `up to MAXVALUE ${r.max_value}` : `down to MINVALUE ${r.min_value}`} (≥ ${severity === 'critical' ? t.critPct : t.warnPct} %)${r.column_name ? ` and feeds ${pgQualified(r.table_schema ?? '', r.table_name ?? '', r.column_name)}` : ''}`,
+        message: {
+          en: `sequence ${sequence} (${r.data_type}, no CYCLE) is at ${r.last_value}, ${pct.toFixed(1)} % of its range ${ascending ? `up to MAXVALUE ${r.max_value}` : `down to MINVALUE ${r.min_value}`} (≥ ${g.limit} %)${feeds ? ` and feeds ${feeds}` : ''}`,
+          zh: `序列 ${sequence}（${r.data_type}，无 CYCLE）当前值为 ${r.last_value}，已用去其取值范围的 ${pct.toFixed(1)}%（${ascending ? `上限 MAXVALUE ${r.max_value}` : `下限 MINVALUE ${r.min_value}`}）（≥ ${g.limit}%）${feeds ? `，为 ${feeds} 提供取值` : ''}`,
+        },
         value: Number(pct.toFixed(2)),
-        threshold: severity === 'critical' ? t.critPct : t.warnPct,
+        threshold: g.limit,
         evidence: evidenceOf(r, pct),
       });
     }
     if (findings.length === 0 && unreadable > 0) {
       return {
-        skipped: `${unreadable} sequence(s) cannot be read by this role (needs USAGE or SELECT on them); their usage is unknown`,
+        skipped: {
+          en: `${unreadable} sequence(s) cannot be read by this role (needs USAGE or SELECT on them); their usage is unknown`,
+          zh: `当前角色无法读取 ${unreadable} 个序列（需要其 USAGE 或 SELECT 权限），其使用情况未知`,
+        },
       };
     }
     return findings;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { pgQualified } from '../../quote.js';
 import { formatBytes } from '../../format.js';
 
@@ -12,7 +13,7 @@ const thresholdsSchema = z.object({
   warnBytes: z.number().nonnegative(),
   critBytes: z.number().nonnegative(),
   /** Both severities also need at least this share of the table to be bloat. */
-  minPct: z.number().nonnegative(),
+  minBloatPercent: z.number().nonnegative(),
 });
 
 /*
@@ -89,29 +90,35 @@ LIMIT 500`,
       }),
     },
   },
-  thresholds: { schema: thresholdsSchema, defaults: { warnBytes: 1 * GiB, critBytes: 5 * GiB, minPct: 20 } },
+  thresholds: { schema: thresholdsSchema, defaults: { warnBytes: 1 * GiB, critBytes: 5 * GiB, minBloatPercent: 20 } },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const judged = main.filter((r) => !r.is_na);
     if (main.length > 0 && judged.length === 0) {
       return {
-        skipped: `no table has complete statistics visible to this role (${main.length} checked); run ANALYZE or grant SELECT so pg_stats shows them`,
+        skipped: {
+          en: `no table has complete statistics visible to this role (${main.length} checked); run ANALYZE or grant SELECT so pg_stats shows them`,
+          zh: `当前角色看不到任何表的完整统计信息（共检查 ${main.length} 个表）；请执行 ANALYZE 或授予 SELECT 权限，使 pg_stats 可见`,
+        },
       };
     }
     const findings: FindingDraft[] = [];
     for (const r of judged) {
       const pct = r.table_bytes > 0 ? (100 * r.bloat_bytes) / r.table_bytes : 0;
-      if (pct < t.minPct) continue;
-      const severity = r.bloat_bytes >= t.critBytes ? 'critical' : r.bloat_bytes >= t.warnBytes ? 'warning' : null;
-      if (!severity) continue;
+      if (pct < t.minBloatPercent) continue;
+      const g = grade(r.bloat_bytes, { warn: t.warnBytes, crit: t.critBytes });
+      if (!g) continue;
       const table = pgQualified(r.schema_name, r.table_name);
-      const limit = severity === 'critical' ? t.critBytes : t.warnBytes;
+      const [bloat, size, limit] = [formatBytes(r.bloat_bytes), formatBytes(r.table_bytes), formatBytes(g.limit)];
       findings.push({
-        severity,
+        severity: g.severity,
         object: table,
-        message: `table ${table} has an estimated ${formatBytes(r.bloat_bytes)} of bloat, ${pct.toFixed(1)} % of its ${formatBytes(r.table_bytes)} (≥ ${formatBytes(limit)} and ≥ ${t.minPct} %)`,
+        message: {
+          en: `table ${table} has an estimated ${bloat} of bloat, ${pct.toFixed(1)} % of its ${size} (≥ ${limit} and ≥ ${t.minBloatPercent} %)`,
+          zh: `表 ${table} 估计有 ${bloat} 的膨胀空间，占其 ${size} 的 ${pct.toFixed(1)}%（≥ ${limit} 且 ≥ ${t.minBloatPercent}%）`,
+        },
         value: r.bloat_bytes,
-        threshold: limit,
+        threshold: g.limit,
         evidence: [{ ...r, bloat_pct: Number(pct.toFixed(1)) }],
       });
     }

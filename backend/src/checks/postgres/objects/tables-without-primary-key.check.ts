@@ -42,7 +42,10 @@ ORDER BY 1, 2 LIMIT 500`,
     return main.map((r) => ({
       severity: 'warning' as const,
       object: pgQualified(r.schema_name, r.table_name),
-      message: `table ${pgQualified(r.schema_name, r.table_name)} has no primary key`,
+      message: {
+        en: `table ${pgQualified(r.schema_name, r.table_name)} has no primary key`,
+        zh: `表 ${pgQualified(r.schema_name, r.table_name)} 没有主键`,
+      },
       ...(r.estimated_rows >= 0 ? { value: r.estimated_rows } : {}),
     }));
   },

@@ -77,7 +77,10 @@ LIMIT 500`,
         return {
           severity: 'info' as const,
           object: table,
-          message: `foreign key ${pgIdent(r.constraint_name)} on ${table} (${columns}) → ${pgQualified(r.referenced_schema, r.referenced_table)} has no index leading with its columns; the table has about ${r.estimated_rows} rows`,
+          message: {
+            en: `foreign key ${pgIdent(r.constraint_name)} on ${table} (${columns}) → ${pgQualified(r.referenced_schema, r.referenced_table)} has no index leading with its columns; the table has about ${r.estimated_rows} rows`,
+            zh: `表 ${table} 上的外键 ${pgIdent(r.constraint_name)}（${columns}）→ ${pgQualified(r.referenced_schema, r.referenced_table)} 没有以其列开头的索引；该表约有 ${r.estimated_rows} 行`,
+          },
           value: r.estimated_rows,
           threshold: ctx.thresholds.minRows,
           evidence: [{ ...r }],

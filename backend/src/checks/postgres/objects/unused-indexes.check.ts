@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgQualified } from '../../quote.js';
 import { formatBytes } from '../../format.js';
@@ -14,9 +14,9 @@ const thresholdsSchema = z.object({
   /** Smaller unused indexes are not reported. */
   minIndexBytes: z.number().nonnegative(),
   /** Warning (not info) when the index is at least this share of the database… */
-  warnDatabasePct: z.number().nonnegative(),
+  warnDatabasePercent: z.number().nonnegative(),
   /** …and at least this large. */
-  warnMinBytes: z.number().nonnegative(),
+  warnBytes: z.number().nonnegative(),
 });
 
 const candidateColumns = `s.schemaname AS schema_name, s.relname AS table_name, s.indexrelname AS index_name,
@@ -93,14 +93,20 @@ LIMIT 500`,
   },
   thresholds: {
     schema: thresholdsSchema,
-    defaults: { minStatsAgeDays: 30, minIndexBytes: 1 * MiB, warnDatabasePct: 0.5, warnMinBytes: 100 * MiB },
+    defaults: { minStatsAgeDays: 30, minIndexBytes: 1 * MiB, warnDatabasePercent: 0.5, warnBytes: 100 * MiB },
   },
   evaluate({ stats, main }, ctx) {
     const t = ctx.thresholds;
     const db = stats[0];
-    if (!db) return { skipped: 'pg_stat_database has no row for this database' };
+    if (!db)
+      return {
+        skipped: { en: 'pg_stat_database has no row for this database', zh: 'pg_stat_database 中没有本数据库的记录' },
+      };
     const since = db.stats_reset ?? db.postmaster_start;
-    const sinceLabel = `${since.toISOString()} (${db.stats_reset ? 'statistics reset' : 'server start'})`;
+    const sinceLabel: Texts = {
+      en: `${since.toISOString()} (${db.stats_reset ? 'statistics reset' : 'server start'})`,
+      zh: `${since.toISOString()}（${db.stats_reset ? '统计信息重置' : '服务器启动'}）`,
+    };
     const statsDays = (ctx.now.getTime() - since.getTime()) / DAY_MS;
     const statsOldEnough = statsDays >= t.minStatsAgeDays;
 
@@ -108,22 +114,33 @@ LIMIT 500`,
     for (const r of main) {
       const bytes = r.index_bytes ?? 0;
       if (bytes < t.minIndexBytes) continue;
-      let idle: string;
+      let idle: Texts;
       if (r.idx_scan === 0) {
         if (!statsOldEnough) continue;
-        idle = `has not been scanned since ${sinceLabel}, ${Math.floor(statsDays)} days`;
+        idle = {
+          en: `has not been scanned since ${sinceLabel.en}, ${Math.floor(statsDays)} days`,
+          zh: `自 ${sinceLabel.zh} 以来 ${Math.floor(statsDays)} 天未被扫描过`,
+        };
       } else {
         if (!r.last_idx_scan) continue;
         const idleDays = (ctx.now.getTime() - r.last_idx_scan.getTime()) / DAY_MS;
         if (idleDays < t.minStatsAgeDays) continue;
-        idle = `was last scanned at ${r.last_idx_scan.toISOString()}, ${Math.floor(idleDays)} days ago`;
+        const at = r.last_idx_scan.toISOString();
+        idle = {
+          en: `was last scanned at ${at}, ${Math.floor(idleDays)} days ago`,
+          zh: `最近一次扫描在 ${at}，已过去 ${Math.floor(idleDays)} 天`,
+        };
       }
       const pct = db.database_bytes > 0 ? (100 * bytes) / db.database_bytes : 0;
       const index = pgQualified(r.schema_name, r.index_name);
+      const table = pgQualified(r.schema_name, r.table_name);
       findings.push({
-        severity: pct >= t.warnDatabasePct && bytes >= t.warnMinBytes ? 'warning' : 'info',
+        severity: pct >= t.warnDatabasePercent && bytes >= t.warnBytes ? 'warning' : 'info',
         object: index,
-        message: `index ${index} on ${pgQualified(r.schema_name, r.table_name)} (${formatBytes(bytes)}, ${pct.toFixed(2)} % of the database) ${idle}`,
+        message: {
+          en: `index ${index} on ${table} (${formatBytes(bytes)}, ${pct.toFixed(2)} % of the database) ${idle.en}`,
+          zh: `表 ${table} 上的索引 ${index}（${formatBytes(bytes)}，占数据库的 ${pct.toFixed(2)}%）${idle.zh}`,
+        },
         value: bytes,
         threshold: t.minIndexBytes,
         evidence: [{ ...r, database_bytes: db.database_bytes, stats_since: since.toISOString() }],
@@ -131,7 +148,10 @@ LIMIT 500`,
     }
     if (findings.length === 0 && !statsOldEnough) {
       return {
-        skipped: `index usage statistics cover only ${statsDays.toFixed(1)} days (since ${sinceLabel}); unused indexes are judged after ${t.minStatsAgeDays} days`,
+        skipped: {
+          en: `index usage statistics cover only ${statsDays.toFixed(1)} days (since ${sinceLabel.en}); unused indexes are judged after ${t.minStatsAgeDays} days`,
+          zh: `索引使用统计仅覆盖 ${statsDays.toFixed(1)} 天（自 ${sinceLabel.zh} 起）；满 ${t.minStatsAgeDays} 天后才判断未使用的索引`,
+        },
       };
     }
     return findings;
