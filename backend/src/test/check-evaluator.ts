@@ -9,7 +9,9 @@ import type {
   Message,
   QuerySpec,
   ServerFacts,
+  Texts,
 } from '../checks/check.types.js';
+import { toTexts } from '../checks/check.types.js';
 
 export interface EvaluateOptions {
   /** Merged over the check's defaults. */
@@ -22,6 +24,8 @@ export interface EvaluateOptions {
   server?: ServerFacts;
   now?: Date;
   window?: InspectionWindow;
+  /** The database a `database`-scoped check is evaluated for. */
+  database?: string;
 }
 
 /** The PostgreSQL server most table tests pretend to talk to (the version installed here). */
@@ -95,13 +99,19 @@ export function checkEvaluator(base: {
         thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
         ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
         ...(opts.baseline ? { baseline: opts.baseline } : {}),
+        ...(opts.database ? { database: opts.database } : {}),
       }),
     );
   };
   const findings = (e: Evaluation): FindingDraft[] => {
     if (Array.isArray(e)) return e;
     if ('findings' in e) return e.findings;
-    throw new Error(`skipped: ${e.skipped}`);
+    throw new Error(`skipped: ${JSON.stringify(e.skipped)}`);
   };
-  return { evaluate, findings };
+  /** The skip reason in both languages; throws when the check did not skip. */
+  const skipped = (e: Evaluation): Texts => {
+    if (!Array.isArray(e) && 'skipped' in e) return toTexts(e.skipped);
+    throw new Error(`not skipped: ${JSON.stringify(e)}`);
+  };
+  return { evaluate, findings, skipped };
 }
