@@ -71,28 +71,27 @@ export function guardStore(inner: Store, options: GuardOptions = {}): GuardedSto
     });
   };
 
-  return {
-    kind: inner.kind,
-    description: inner.description,
-    singleProcess: inner.singleProcess,
+  // Every repository the store has, present and future, goes through the guard: a proxy, not a list to keep in step.
+  const own: Partial<Record<keyof GuardedStore, unknown>> = {
     availability,
-    inventory: guard(inner.inventory),
-    tokens: guard(inner.tokens),
-    audit: guard(inner.audit),
-    thresholds: guard(inner.thresholds),
-    reports: guard(inner.reports),
-    schedules: guard(inner.schedules),
-    inspections: guard(inner.inspections),
-    snapshots: guard(inner.snapshots),
-    jobs: guard(inner.jobs),
-    migrate: () => inner.migrate(),
     ping: () => settle(inner.ping(), () => inner.ping(), 'scoped'),
     agendaBackend: () => guardAgendaBackend(inner.agendaBackend(), guard, logger),
-    async close() {
+    close: async () => {
       availability.close();
       await inner.close();
     },
   };
+  const repositories = new Map<PropertyKey, unknown>();
+  return new Proxy(inner, {
+    get(t, prop) {
+      if (Object.prototype.hasOwnProperty.call(own, prop)) return own[prop as keyof GuardedStore];
+      const value: unknown = Reflect.get(t, prop, t);
+      if (typeof value === 'function') return (value as (...args: unknown[]) => unknown).bind(t);
+      if (typeof value !== 'object' || value === null) return value;
+      if (!repositories.has(prop)) repositories.set(prop, guard(value));
+      return repositories.get(prop);
+    },
+  }) as GuardedStore;
 }
 
 function duplicate(err: unknown): DuplicateKeyError {

@@ -204,7 +204,11 @@ function describeOutage(kind: string, open: () => Promise<OutageFixture>) {
       let unavailable = 0;
       const probe = async (method: string, route: string, body?: unknown) => {
         const t0 = Date.now();
-        const res = await api.call(method, route, body);
+        const res = await api.call(method, route, body).catch((err: unknown) => {
+          throw new Error(
+            `the API did not answer during the outage (alive: ${api.alive}): ${String(err)}\n${api.tail()}`,
+          );
+        });
         slowest = Math.max(slowest, Date.now() - t0);
         const key = `${method} ${route.split('?')[0]} ${res.status}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
