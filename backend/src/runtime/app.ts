@@ -9,6 +9,7 @@ import type { InventoryService } from '../inventory/inventory.service.js';
 import type { AnyCheck } from '../checks/check.types.js';
 import { registerCheckRoutes } from '../checks/checks.routes.js';
 import { registerReportRoutes } from '../reports/reports.routes.js';
+import { registerGrafanaRoutes } from '../grafana/grafana.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { registerInspectionRoutes } from '../inspections/inspections.routes.js';
 import type { InspectionRunsService } from '../inspections/inspection-runs.service.js';
@@ -45,6 +46,7 @@ export function buildApiRouter(deps: AppDeps): ApiRouter {
   registerReportRoutes(api, deps.store.reports);
   registerInspectionRoutes(api, deps.inspections);
   registerScheduleRoutes(api, deps.schedules);
+  registerGrafanaRoutes(api, deps);
   return api;
 }
 

@@ -7,6 +7,16 @@ import type { Schedule, ScheduleStatus } from '../schedules/schedule.model.js';
 import type { Inspection, InspectionState, InstanceProgress } from '../inspections/inspection.model.js';
 import type { AgendaBackend } from 'agenda';
 import type { CounterSnapshot } from '../snapshots/snapshot.model.js';
+import type {
+  AnalyticsScope,
+  FindingFilter,
+  FindingRow,
+  InstanceSeries,
+  LatestScope,
+  OutcomeRow,
+  ReportTotals,
+  SeverityBucket,
+} from '../grafana/report-analytics.types.js';
 
 export interface HostFilter {
   businessId?: string;
@@ -156,6 +166,26 @@ export interface SnapshotRepository {
   prune(before: string): Promise<number>;
 }
 
+/** Aggregates over reports, runs and snapshots for the Grafana datasource; the database does the aggregation. */
+export interface ReportAnalyticsRepository {
+  /** Average score per instance and time bucket of `bucketMs` (epoch-aligned). */
+  scoreSeries(scope: AnalyticsScope, bucketMs: number): Promise<InstanceSeries[]>;
+  /** Findings by severity per time bucket, summed over instances, each from its newest report in the bucket. */
+  findingCountSeries(scope: AnalyticsScope, bucketMs: number): Promise<SeverityBucket[]>;
+  /** Findings of each instance's newest report in scope, ordered by severity (worst first), instance, check. */
+  latestFindings(scope: LatestScope, filter: FindingFilter): Promise<FindingRow[]>;
+  /** Check outcomes over each instance's newest report in scope, one row per check. */
+  latestOutcomes(scope: LatestScope, checkIds?: readonly string[]): Promise<OutcomeRow[]>;
+  /** Runs created or due in `[from, to)` (missed occurrences by their fire time), newest first. */
+  runsBetween(from: string, to: string, options: { tier?: string; limit: number }): Promise<Inspection[]>;
+  /**
+   * Increase of a cumulative counter per instance and bucket from consecutive snapshots of one server lifetime;
+   * `counter` may hold `*` for one name segment (`db.*.deadlocks`), matching counters are summed.
+   */
+  counterSeries(scope: Omit<AnalyticsScope, 'tier'>, counter: string, bucketMs: number): Promise<InstanceSeries[]>;
+  totals(): Promise<ReportTotals>;
+}
+
 /** Direct upkeep of Agenda's job rows that Agenda's own API can only do by scanning them all. */
 export interface JobMaintenance {
   /** Versions of the occurrences still pending (not run yet), by schedule id: one indexed read for the reconciler. */
@@ -180,6 +210,7 @@ export interface Store {
   readonly inspections: InspectionRepository;
   readonly snapshots: SnapshotRepository;
   readonly jobs: JobMaintenance;
+  readonly reportAnalytics: ReportAnalyticsRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

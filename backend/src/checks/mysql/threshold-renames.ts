@@ -11,4 +11,5 @@ export const MYSQL_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<st
     largeTableRows: 'maxTableRows',
     indexLargerMinBytes: 'minIndexBytes',
   },
+  'mysql.version-eol': { eolNoticeDays: 'minEolNoticeDays', patchesBehindWarn: 'warnPatchesBehindCount' },
 };

@@ -11,7 +11,9 @@ import { mysqlAccountsWithoutPassword } from './security/accounts-without-passwo
 import { mysqlAuditLogging } from './security/audit-logging.check.js';
 import { MYSQL_RELEASE_SERIES, splitMysqlVersion } from './security/eol-versions.js';
 import { mysqlLoginFailureLockout } from './security/login-failure-lockout.check.js';
-import { isLocalHost, loopbackOnly, mysqlOverOpenHosts } from './security/over-open-hosts.check.js';
+import { isLocalHost } from './security/accounts.js';
+import { mysqlOverOpenHosts } from './security/over-open-hosts.check.js';
+import { loopbackOnly } from './security/server-variables.js';
 import { mysqlPasswordPolicy } from './security/password-policy.check.js';
 import { mysqlPrivilegeDrift } from './security/privilege-drift.check.js';
 import { mysqlRiskyFeatures } from './security/risky-features.check.js';

@@ -141,6 +141,19 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
         );
     },
   },
+  {
+    version: 7,
+    name: 'report analytics for the Grafana datasource',
+    async up(db) {
+      await db.collection(COLLECTIONS.reports).createIndexes([
+        { key: { startedAt: 1, instanceId: 1, tier: 1, score: 1 }, name: 'analytics_by_time' },
+        { key: { instanceId: 1, startedAt: -1, _id: -1 }, name: 'analytics_latest' },
+      ]);
+      await db
+        .collection(COLLECTIONS.inspections)
+        .createIndex({ fireAt: 1 }, { name: 'by_fire_at', partialFilterExpression: { fireAt: { $exists: true } } });
+    },
+  },
 ];
 
 async function runStep(m: MongoMigration, db: Db): Promise<void> {

@@ -12,6 +12,7 @@ import { MongoInventoryRepository } from './inventory.repository.mongo.js';
 import { AGENDA_COLLECTION, runMongoMigrations } from './migrations.mongo.js';
 import { MongoDatabase } from './mongo-database.js';
 import { MongoReportRepository } from './reports.repository.mongo.js';
+import { MongoReportAnalyticsRepository } from './report-analytics.repository.mongo.js';
 import { MongoScheduleRepository } from './schedules.repository.mongo.js';
 import { MongoThresholdRepository } from './thresholds.repository.mongo.js';
 import { MongoTokenRepository } from './tokens.repository.mongo.js';
@@ -79,6 +80,7 @@ export class MongoStore implements Store {
   readonly inspections: MongoInspectionRepository;
   readonly snapshots: MongoSnapshotRepository;
   readonly jobs: MongoJobMaintenance;
+  readonly reportAnalytics: MongoReportAnalyticsRepository;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
 
@@ -95,6 +97,7 @@ export class MongoStore implements Store {
     this.inspections = new MongoInspectionRepository(this.database);
     this.snapshots = new MongoSnapshotRepository(this.database.db);
     this.jobs = new MongoJobMaintenance(this.database.db);
+    this.reportAnalytics = new MongoReportAnalyticsRepository(this.database.db);
   }
 
   /**

@@ -170,6 +170,50 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX agenda_jobs_snapshot_key ON agenda_jobs ((data->>'slot')) WHERE name = 'snapshots:collect';
     `,
   },
+  {
+    version: 5,
+    name: 'report analytics for the Grafana datasource',
+    // Counts as columns and findings as rows, so dashboards aggregate narrow index entries instead of documents.
+    sql: `
+      ALTER TABLE reports
+        ADD COLUMN findings_critical integer GENERATED ALWAYS AS (COALESCE((summary->'counts'->>'critical')::integer, 0)) STORED,
+        ADD COLUMN findings_warning integer GENERATED ALWAYS AS (COALESCE((summary->'counts'->>'warning')::integer, 0)) STORED,
+        ADD COLUMN findings_info integer GENERATED ALWAYS AS (COALESCE((summary->'counts'->>'info')::integer, 0)) STORED;
+      CREATE INDEX reports_analytics_idx ON reports(started_at)
+        INCLUDE (instance_id, tier, score, findings_critical, findings_warning, findings_info);
+      CREATE INDEX reports_instance_time_idx ON reports(instance_id, started_at DESC, id DESC);
+      CREATE TABLE report_findings (
+        report_id text NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+        ordinal integer NOT NULL,
+        check_id text NOT NULL,
+        catalog_ref text NOT NULL,
+        category text NOT NULL,
+        severity text NOT NULL,
+        object text NOT NULL,
+        message text NOT NULL,
+        value text,
+        threshold text,
+        PRIMARY KEY (report_id, ordinal)
+      );
+      CREATE FUNCTION report_findings_fill() RETURNS trigger LANGUAGE plpgsql AS $fill$
+      BEGIN
+        INSERT INTO report_findings(report_id, ordinal, check_id, catalog_ref, category, severity, object, message,
+          value, threshold)
+        SELECT NEW.id, f.ordinal, f.e->>'checkId', COALESCE(f.e->>'catalogRef', ''), COALESCE(f.e->>'category', ''),
+          f.e->>'severity', COALESCE(f.e->>'object', ''), COALESCE(f.e->>'message', ''), f.e->>'value', f.e->>'threshold'
+        FROM jsonb_array_elements(COALESCE(NEW.document->'findings', '[]'::jsonb)) WITH ORDINALITY AS f(e, ordinal);
+        RETURN NULL;
+      END
+      $fill$;
+      CREATE TRIGGER reports_findings_fill AFTER INSERT ON reports FOR EACH ROW EXECUTE FUNCTION report_findings_fill();
+      INSERT INTO report_findings(report_id, ordinal, check_id, catalog_ref, category, severity, object, message, value,
+        threshold)
+      SELECT r.id, f.ordinal, f.e->>'checkId', COALESCE(f.e->>'catalogRef', ''), COALESCE(f.e->>'category', ''),
+        f.e->>'severity', COALESCE(f.e->>'object', ''), COALESCE(f.e->>'message', ''), f.e->>'value', f.e->>'threshold'
+      FROM reports r, jsonb_array_elements(COALESCE(r.document->'findings', '[]'::jsonb)) WITH ORDINALITY AS f(e, ordinal);
+      CREATE INDEX inspections_fire_at_idx ON inspections(fire_at) WHERE fire_at IS NOT NULL;
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x64627061; // 'dbpa': serialises concurrent starters

@@ -9,6 +9,7 @@ import { AGENDA_TABLE, runMigrations } from './migrations.js';
 import { PgDatabase } from './pg-database.js';
 import { PgInspectionRepository } from './inspections.repository.pg.js';
 import { PgReportRepository } from './reports.repository.pg.js';
+import { PgReportAnalyticsRepository } from './report-analytics.repository.pg.js';
 import { PgScheduleRepository } from './schedules.repository.pg.js';
 import { PgSnapshotRepository } from './snapshots.repository.pg.js';
 import { PgJobMaintenance } from './jobs.maintenance.pg.js';
@@ -52,6 +53,7 @@ export class PostgresStore implements Store {
   readonly inspections: PgInspectionRepository;
   readonly snapshots: PgSnapshotRepository;
   readonly jobs: PgJobMaintenance;
+  readonly reportAnalytics: PgReportAnalyticsRepository;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
@@ -78,6 +80,7 @@ export class PostgresStore implements Store {
     this.inspections = new PgInspectionRepository(this.db);
     this.snapshots = new PgSnapshotRepository(this.db);
     this.jobs = new PgJobMaintenance(this.db);
+    this.reportAnalytics = new PgReportAnalyticsRepository(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { myAccount } from '../../quote.js';
-import { GLOBAL_PRIV_SQL } from './over-open-hosts.check.js';
+import { GLOBAL_PRIV_SQL } from './accounts.js';
 
 /**
  * Plugins that check a password stored on the server; an empty string there means an empty password. Socket, PAM,
@@ -113,17 +114,24 @@ ORDER BY User, Host LIMIT 500`,
           )
         : [top];
       const emptyPassword = ways.filter((w) => w.empty && PASSWORD_PLUGINS.has(w.plugin));
-      const reasons: string[] = [];
-      if (a.user === '')
-        reasons.push(
-          `is anonymous: any user name is accepted from ${a.host === '' || a.host === '%' ? 'any host' : `'${a.host}'`}`,
-        );
+      const reasons: Texts[] = [];
+      if (a.user === '') {
+        const anyHost = a.host === '' || a.host === '%';
+        reasons.push({
+          en: `is anonymous: any user name is accepted from ${anyHost ? 'any host' : `'${a.host}'`}`,
+          zh: `是匿名账号：接受来自${anyHost ? '任意主机' : `主机 '${a.host}' `}的任意用户名`,
+        });
+      }
       if (emptyPassword.length > 0) {
         const plugin = emptyPassword[0]!.plugin || 'mysql_native_password';
+        const via = ways.map((w) => w.plugin || 'mysql_native_password').join(' OR ');
         reasons.push(
           ways.length > 1
-            ? `accepts an empty password through its ${plugin} alternative (IDENTIFIED VIA ${ways.map((w) => w.plugin || 'mysql_native_password').join(' OR ')})`
-            : `accepts an empty password (${plugin})`,
+            ? {
+                en: `accepts an empty password through its ${plugin} alternative (IDENTIFIED VIA ${via})`,
+                zh: `可通过其 ${plugin} 认证方式使用空密码登录（IDENTIFIED VIA ${via}）`,
+              }
+            : { en: `accepts an empty password (${plugin})`, zh: `接受空密码（${plugin}）` },
         );
       }
       if (reasons.length === 0) continue;
@@ -131,7 +139,10 @@ ORDER BY User, Host LIMIT 500`,
       findings.push({
         severity: 'critical' as const,
         object,
-        message: `${object} ${reasons.join(' and ')}`,
+        message: {
+          en: `${object} ${reasons.map((r) => r.en).join(' and ')}`,
+          zh: `${object} ${reasons.map((r) => r.zh).join('，并且')}`,
+        },
         evidence: [
           {
             user: a.user,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-import { isOn, variableRow, variablesByName } from './over-open-hosts.check.js';
+import { isOn, variableRow, variablesByName } from './server-variables.js';
 
 export const mysqlAuditLogging = defineCheck({
   id: 'mysql.audit-logging-off',
@@ -52,7 +52,10 @@ WHERE PLUGIN_NAME IN ('SERVER_AUDIT', 'audit_log') ORDER BY PLUGIN_NAME`,
         {
           severity: 'warning',
           object: 'server_audit_logging',
-          message: 'the server_audit plugin is loaded but server_audit_logging=OFF: nothing is audited',
+          message: {
+            en: 'the server_audit plugin is loaded but server_audit_logging=OFF: nothing is audited',
+            zh: '已加载 server_audit 插件，但 server_audit_logging=OFF：不会记录任何审计日志',
+          },
         },
       ];
     }
@@ -62,7 +65,10 @@ WHERE PLUGIN_NAME IN ('SERVER_AUDIT', 'audit_log') ORDER BY PLUGIN_NAME`,
           {
             severity: 'warning',
             object: 'audit_log_disable',
-            message: 'the audit_log plugin is loaded but audit_log_disable=ON',
+            message: {
+              en: 'the audit_log plugin is loaded but audit_log_disable=ON',
+              zh: '已加载 audit_log 插件，但 audit_log_disable=ON：审计日志已被关闭',
+            },
           },
         ];
       }
@@ -71,7 +77,10 @@ WHERE PLUGIN_NAME IN ('SERVER_AUDIT', 'audit_log') ORDER BY PLUGIN_NAME`,
           {
             severity: 'warning',
             object: 'audit_log_policy',
-            message: 'the audit_log plugin is loaded but audit_log_policy=NONE: nothing is audited',
+            message: {
+              en: 'the audit_log plugin is loaded but audit_log_policy=NONE: nothing is audited',
+              zh: '已加载 audit_log 插件，但 audit_log_policy=NONE：不会记录任何审计日志',
+            },
           },
         ];
       }
@@ -83,7 +92,10 @@ WHERE PLUGIN_NAME IN ('SERVER_AUDIT', 'audit_log') ORDER BY PLUGIN_NAME`,
       {
         severity: 'warning',
         object: ctx.instance.name,
-        message: `no audit log is active${loaded ? `: ${loaded}` : ' (no server_audit or audit_log plugin)'}; logins and privileged statements leave no trace`,
+        message: {
+          en: `no audit log is active${loaded ? `: ${loaded}` : ' (no server_audit or audit_log plugin)'}; logins and privileged statements leave no trace`,
+          zh: `未启用任何审计日志${loaded ? `：${loaded}` : '（没有 server_audit 或 audit_log 插件）'}；登录和特权操作不会留下记录`,
+        },
       },
     ];
   },

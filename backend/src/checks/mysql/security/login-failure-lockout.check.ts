@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
 import { myAccount } from '../../quote.js';
-import { variableRow, variablesByName } from './over-open-hosts.check.js';
+import { variableRow, variablesByName } from './server-variables.js';
 
 /** max_password_errors' default and maximum: lockout never triggers. */
 const MARIADB_LOCKOUT_OFF = 4294967295;
@@ -74,18 +74,25 @@ FROM mysql.user WHERE account_locked <> 'Y' ORDER BY User, Host LIMIT 1000`,
           {
             severity: 'warning',
             object: ctx.instance.name,
-            message: `MariaDB ${ctx.server.version} has no login-failure lockout (max_password_errors needs 10.4.2)`,
+            message: {
+              en: `MariaDB ${ctx.server.version} has no login-failure lockout (max_password_errors needs 10.4.2)`,
+              zh: `MariaDB ${ctx.server.version} 不支持登录失败锁定（max_password_errors 需要 10.4.2 及以上版本）`,
+            },
           },
         ];
       }
       const limit = Number(raw);
       const exempt = 'accounts with SUPER or CONNECTION ADMIN and localhost connections are never blocked';
+      const exemptZh = '拥有 SUPER 或 CONNECTION ADMIN 权限的账号以及本机连接永远不会被锁定';
       if (limit >= MARIADB_LOCKOUT_OFF) {
         return [
           {
             severity: 'warning',
             object: 'max_password_errors',
-            message: `max_password_errors=${raw} (the default): failed logins never block an account (threshold ${maxAttempts}; even when set, ${exempt})`,
+            message: {
+              en: `max_password_errors=${raw} (the default): failed logins never block an account (threshold ${maxAttempts}; even when set, ${exempt})`,
+              zh: `max_password_errors=${raw}（默认值）：登录失败永远不会锁定账号（阈值 ${maxAttempts}；即使设置了，${exemptZh}）`,
+            },
             value: limit,
             threshold: maxAttempts,
           },
@@ -96,7 +103,10 @@ FROM mysql.user WHERE account_locked <> 'Y' ORDER BY User, Host LIMIT 1000`,
           {
             severity: 'warning',
             object: 'max_password_errors',
-            message: `max_password_errors=${limit}: an account is blocked only after ${limit} wrong passwords (threshold ${maxAttempts}; ${exempt})`,
+            message: {
+              en: `max_password_errors=${limit}: an account is blocked only after ${limit} wrong passwords (threshold ${maxAttempts}; ${exempt})`,
+              zh: `max_password_errors=${limit}：密码连续错误 ${limit} 次后才会锁定账号（阈值 ${maxAttempts}；${exemptZh}）`,
+            },
             value: limit,
             threshold: maxAttempts,
           },
@@ -113,18 +123,28 @@ FROM mysql.user WHERE account_locked <> 'Y' ORDER BY User, Host LIMIT 1000`,
       pluginActive || componentLoaded
         ? `connection_control is loaded but its failed_connections_threshold is ${threshold ?? 'unset'}`
         : 'connection_control is not installed';
+    const controlStateZh =
+      pluginActive || componentLoaded
+        ? `已加载 connection_control，但其 failed_connections_threshold 为 ${threshold ?? '未设置'}`
+        : '未安装 connection_control';
     if (ctx.server.versionNum < 80019) {
       return [
         {
           severity: 'warning',
           object: ctx.instance.name,
-          message: `no login-failure handling: ${controlState}, and per-account FAILED_LOGIN_ATTEMPTS needs MySQL 8.0.19`,
+          message: {
+            en: `no login-failure handling: ${controlState}, and per-account FAILED_LOGIN_ATTEMPTS needs MySQL 8.0.19`,
+            zh: `没有登录失败处理：${controlStateZh}，且按账号设置的 FAILED_LOGIN_ATTEMPTS 需要 MySQL 8.0.19 及以上版本`,
+          },
         },
       ];
     }
     if (accounts.length === 0) {
       return {
-        skipped: `${controlState}; per-account FAILED_LOGIN_ATTEMPTS could not be read (needs SELECT on mysql.user)`,
+        skipped: {
+          en: `${controlState}; per-account FAILED_LOGIN_ATTEMPTS could not be read (needs SELECT on mysql.user)`,
+          zh: `${controlStateZh}；无法读取各账号的 FAILED_LOGIN_ATTEMPTS（需要 mysql.user 的 SELECT 权限）`,
+        },
       };
     }
     const unprotected = accounts.filter((a) => a.failed_login_attempts <= 0 || a.failed_login_attempts > maxAttempts);
@@ -133,7 +153,10 @@ FROM mysql.user WHERE account_locked <> 'Y' ORDER BY User, Host LIMIT 1000`,
       {
         severity: 'warning',
         object: ctx.instance.name,
-        message: `${unprotected.length} of ${accounts.length} unlocked accounts have no FAILED_LOGIN_ATTEMPTS (or more than ${maxAttempts}) and ${controlState}`,
+        message: {
+          en: `${unprotected.length} of ${accounts.length} unlocked accounts have no FAILED_LOGIN_ATTEMPTS (or more than ${maxAttempts}) and ${controlState}`,
+          zh: `${accounts.length} 个未锁定账号中有 ${unprotected.length} 个未设置 FAILED_LOGIN_ATTEMPTS（或大于 ${maxAttempts}），且${controlStateZh}`,
+        },
         value: unprotected.length,
         evidence: unprotected
           .slice(0, 20)

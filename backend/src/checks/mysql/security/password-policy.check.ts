@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { variableRow, variablesByName } from './over-open-hosts.check.js';
+import { variableRow, variablesByName } from './server-variables.js';
 
 /** Plugins (MariaDB; MySQL 5.7's validate_password) that reject weak passwords; password_reuse_check only stops reuse. */
 const COMPLEXITY_PLUGINS = ['simple_password_check', 'cracklib_password_check', 'validate_password'];
@@ -71,13 +71,16 @@ WHERE PLUGIN_TYPE IN ('PASSWORD VALIDATION', 'VALIDATE PASSWORD') ORDER BY PLUGI
     const { minPasswordLength, maxPasswordLifetimeDays } = ctx.thresholds;
 
     if (validators.length === 0) {
-      const reuse = active.includes('password_reuse_check')
-        ? ' (password_reuse_check is active but only prevents reuse)'
-        : '';
+      const reuseOnly = active.includes('password_reuse_check');
+      const reuse = reuseOnly ? ' (password_reuse_check is active but only prevents reuse)' : '';
+      const reuseZh = reuseOnly ? '（password_reuse_check 已启用，但它只能防止重复使用旧密码）' : '';
       findings.push({
         severity: 'warning',
         object: ctx.instance.name,
-        message: `no password complexity validator is active${reuse}: weak and empty passwords are accepted`,
+        message: {
+          en: `no password complexity validator is active${reuse}: weak and empty passwords are accepted`,
+          zh: `未启用任何密码复杂度校验插件${reuseZh}：弱密码和空密码都能设置成功`,
+        },
         evidence: plugins.map((p) => ({ plugin: p.name, status: p.status })),
       });
     } else {
@@ -87,7 +90,10 @@ WHERE PLUGIN_TYPE IN ('PASSWORD VALIDATION', 'VALIDATE PASSWORD') ORDER BY PLUGI
           findings.push({
             severity: 'warning',
             object: name,
-            message: `${validators.join(', ')} accepts passwords of ${length} characters (${name}=${length}, threshold ${minPasswordLength})`,
+            message: {
+              en: `${validators.join(', ')} accepts passwords of ${length} characters (${name}=${length}, threshold ${minPasswordLength})`,
+              zh: `${validators.join(', ')} 允许长度仅为 ${length} 个字符的密码（${name}=${length}，阈值 ${minPasswordLength}）`,
+            },
             value: length,
             threshold: minPasswordLength,
           });
@@ -100,13 +106,19 @@ WHERE PLUGIN_TYPE IN ('PASSWORD VALIDATION', 'VALIDATE PASSWORD') ORDER BY PLUGI
       findings.push({
         severity: 'warning',
         object: ctx.instance.name,
-        message: `default_password_lifetime is not available on ${ctx.server.flavor} ${ctx.server.version} (MySQL 5.7.4+, MariaDB 10.4.3+): passwords never expire`,
+        message: {
+          en: `default_password_lifetime is not available on ${ctx.server.flavor} ${ctx.server.version} (MySQL 5.7.4+, MariaDB 10.4.3+): passwords never expire`,
+          zh: `${ctx.server.flavor} ${ctx.server.version} 不支持 default_password_lifetime（需要 MySQL 5.7.4+ 或 MariaDB 10.4.3+）：密码永不过期`,
+        },
       });
     } else if (Number(lifetime) === 0) {
       findings.push({
         severity: 'warning',
         object: 'default_password_lifetime',
-        message: `default_password_lifetime=0: passwords never expire (threshold ${maxPasswordLifetimeDays} days)`,
+        message: {
+          en: `default_password_lifetime=0: passwords never expire (threshold ${maxPasswordLifetimeDays} days)`,
+          zh: `default_password_lifetime=0：密码永不过期（阈值 ${maxPasswordLifetimeDays} 天）`,
+        },
         value: 0,
         threshold: maxPasswordLifetimeDays,
       });
@@ -114,7 +126,10 @@ WHERE PLUGIN_TYPE IN ('PASSWORD VALIDATION', 'VALIDATE PASSWORD') ORDER BY PLUGI
       findings.push({
         severity: 'warning',
         object: 'default_password_lifetime',
-        message: `passwords expire only after ${lifetime} days (default_password_lifetime, threshold ${maxPasswordLifetimeDays} days)`,
+        message: {
+          en: `passwords expire only after ${lifetime} days (default_password_lifetime, threshold ${maxPasswordLifetimeDays} days)`,
+          zh: `密码要 ${lifetime} 天后才过期（default_password_lifetime，阈值 ${maxPasswordLifetimeDays} 天）`,
+        },
         value: Number(lifetime),
         threshold: maxPasswordLifetimeDays,
       });

@@ -9,7 +9,7 @@ import {
   compactPrivileges,
   expandPrivileges,
   globalPrivileges,
-} from './over-open-hosts.check.js';
+} from './accounts.js';
 
 const MAX_ACCOUNTS = 5000;
 const MAX_DYNAMIC = 20000;
@@ -159,7 +159,12 @@ FROM mysql.global_grants ORDER BY USER, HOST, PRIV LIMIT ${MAX_DYNAMIC + 1}`,
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ accounts, dynamic, grants }, ctx) {
     if (accounts.length > MAX_ACCOUNTS || dynamic.length > MAX_DYNAMIC || grants.length > MAX_ACCOUNTS) {
-      return { skipped: `more than ${MAX_ACCOUNTS} accounts: privilege fingerprints are not computed` };
+      return {
+        skipped: {
+          en: `more than ${MAX_ACCOUNTS} accounts: privilege fingerprints are not computed`,
+          zh: `账号数超过 ${MAX_ACCOUNTS} 个：不计算权限指纹`,
+        },
+      };
     }
     const key = (user: string, host: string) => JSON.stringify([user, host]);
     const dynamicOf = new Map<string, string[]>();
@@ -181,7 +186,8 @@ FROM mysql.global_grants ORDER BY USER, HOST, PRIV LIMIT ${MAX_DYNAMIC + 1}`,
       fingerprints[object] = fingerprint(global, dyn, grantsOf.get(key(a.user, a.host)));
       display.set(object, global.join(', '));
     }
-    if (!ctx.baseline) return { skipped: 'no earlier inspection to compare with', fingerprints };
+    if (!ctx.baseline)
+      return { skipped: { en: 'no earlier inspection to compare with', zh: '没有可供比较的上一次巡检' }, fingerprints };
 
     const findings: FindingDraft[] = [];
     for (const [object, value] of Object.entries(fingerprints)) {
@@ -203,14 +209,20 @@ FROM mysql.global_grants ORDER BY USER, HOST, PRIV LIMIT ${MAX_DYNAMIC + 1}`,
         findings.push({
           severity: gained.length > 0 ? 'warning' : 'info',
           object,
-          message: `new account ${object} since the previous inspection, global privileges: ${current}`,
+          message: {
+            en: `new account ${object} since the previous inspection, global privileges: ${current}`,
+            zh: `自上次巡检以来新增账号 ${object}，全局权限：${current}`,
+          },
           evidence,
         });
       } else if (gained.length > 0) {
         findings.push({
           severity: 'warning',
           object,
-          message: `${object} gained global privileges: ${gained.join(', ')} (now ${current})`,
+          message: {
+            en: `${object} gained global privileges: ${gained.join(', ')} (now ${current})`,
+            zh: `${object} 新增了全局权限：${gained.join(', ')}（现为 ${current}）`,
+          },
           evidence,
         });
       } else {
@@ -218,10 +230,11 @@ FROM mysql.global_grants ORDER BY USER, HOST, PRIV LIMIT ${MAX_DYNAMIC + 1}`,
           lost.length > 0
             ? `lost global privileges ${lost.join(', ')}`
             : 'database, table, routine or role grants changed';
+        const whatZh = lost.length > 0 ? `失去了全局权限 ${lost.join(', ')}` : '库、表、存储程序或角色授权有变化';
         findings.push({
           severity: 'info',
           object,
-          message: `${object}: ${what} since the previous inspection`,
+          message: { en: `${object}: ${what} since the previous inspection`, zh: `${object}：自上次巡检以来${whatZh}` },
           evidence,
         });
       }
@@ -231,7 +244,10 @@ FROM mysql.global_grants ORDER BY USER, HOST, PRIV LIMIT ${MAX_DYNAMIC + 1}`,
         findings.push({
           severity: 'info',
           object,
-          message: `account ${object} was removed since the previous inspection`,
+          message: {
+            en: `account ${object} was removed since the previous inspection`,
+            zh: `自上次巡检以来账号 ${object} 已被删除`,
+          },
         });
       }
     }

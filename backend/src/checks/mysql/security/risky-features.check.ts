@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { myIdent } from '../../quote.js';
-import { isOn } from './over-open-hosts.check.js';
+import { isOn } from './server-variables.js';
 
 const flag = z.union([z.string(), z.number()]).transform((v) => isOn(String(v)));
 
@@ -67,52 +67,66 @@ WHERE PRIVILEGE_TYPE = 'SHOW DATABASES'
   thresholds: { schema: z.object({}), defaults: {} },
   evaluate({ settings, testDatabases, visibility }, ctx) {
     const s = settings[0];
-    if (!s) return { skipped: 'the server returned no settings' };
+    if (!s) return { skipped: { en: 'the server returned no settings', zh: '实例未返回任何参数' } };
     const findings: FindingDraft[] = [];
     if (s.local_infile) {
       findings.push({
         severity: 'warning',
         object: 'local_infile',
-        message:
-          'local_infile=ON: LOAD DATA LOCAL is allowed, so clients can push files to the server and a rogue server can read client files',
+        message: {
+          en: 'local_infile=ON: LOAD DATA LOCAL is allowed, so clients can push files to the server and a rogue server can read client files',
+          zh: 'local_infile=ON：允许 LOAD DATA LOCAL，客户端可以向服务器推送文件，恶意服务器也能读取客户端文件',
+        },
       });
     }
     if (s.secure_file_priv === '') {
       findings.push({
         severity: 'warning',
         object: 'secure_file_priv',
-        message:
-          'secure_file_priv is empty: accounts with FILE can read and write any file the mysqld user can (set a directory, or NULL)',
+        message: {
+          en: 'secure_file_priv is empty: accounts with FILE can read and write any file the mysqld user can (set a directory, or NULL)',
+          zh: 'secure_file_priv 为空：拥有 FILE 权限的账号可以读写 mysqld 运行用户能访问的任何文件（应设置为指定目录或 NULL）',
+        },
       });
     }
     if (s.automatic_sp_privileges) {
       findings.push({
         severity: 'info',
         object: 'automatic_sp_privileges',
-        message:
-          'automatic_sp_privileges=ON: whoever creates a stored routine gets ALTER ROUTINE and EXECUTE on it automatically',
+        message: {
+          en: 'automatic_sp_privileges=ON: whoever creates a stored routine gets ALTER ROUTINE and EXECUTE on it automatically',
+          zh: 'automatic_sp_privileges=ON：创建存储程序的账号会自动获得该程序的 ALTER ROUTINE 和 EXECUTE 权限',
+        },
       });
     }
     if (!s.skip_name_resolve) {
       findings.push({
         severity: 'info',
         object: 'skip_name_resolve',
-        message: 'skip_name_resolve=OFF: account host names are matched through DNS (spoofable, slow when DNS is down)',
+        message: {
+          en: 'skip_name_resolve=OFF: account host names are matched through DNS (spoofable, slow when DNS is down)',
+          zh: 'skip_name_resolve=OFF：账号的主机名通过 DNS 解析匹配（可被伪造，DNS 故障时连接缓慢）',
+        },
       });
     }
     for (const db of testDatabases) {
       findings.push({
         severity: 'info',
         object: myIdent(db.name),
-        message: `test database ${myIdent(db.name)} exists; old default grants in mysql.db give every account access to test and test_% databases`,
+        message: {
+          en: `test database ${myIdent(db.name)} exists; old default grants in mysql.db give every account access to test and test_% databases`,
+          zh: `存在测试库 ${myIdent(db.name)}；mysql.db 中旧的默认授权允许所有账号访问 test 和 test_% 库`,
+        },
       });
     }
     if ((visibility[0]?.show_databases ?? 0) === 0) {
       findings.push({
         severity: 'info',
         object: ctx.instance.name,
-        message:
-          'test databases were looked up only among the databases the monitoring account can see (it lacks SHOW DATABASES)',
+        message: {
+          en: 'test databases were looked up only among the databases the monitoring account can see (it lacks SHOW DATABASES)',
+          zh: '只在监控账号可见的库中查找了测试库（该账号缺少 SHOW DATABASES 权限）',
+        },
       });
     }
     return findings;

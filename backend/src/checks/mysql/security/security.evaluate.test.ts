@@ -1,7 +1,12 @@
-import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import type { AnyCheck, Evaluation, FindingDraft, ServerFacts } from '../../check.types.js';
+import {
+  toTexts,
+  type AnyCheck,
+  type Evaluation,
+  type Message,
+  type ServerFacts,
+} from '../../check.types.js';
 import { mysqlAccountsWithoutPassword } from './accounts-without-password.check.js';
 import { mysqlAuditLogging } from './audit-logging.check.js';
 import { MYSQL_RELEASE_SERIES } from './eol-versions.js';
@@ -12,6 +17,8 @@ import { mysqlPrivilegeDrift } from './privilege-drift.check.js';
 import { mysqlRiskyFeatures } from './risky-features.check.js';
 import { mysqlTlsNotEnforced } from './tls-not-enforced.check.js';
 import { mysqlVersionEol } from './version-eol.check.js';
+
+const en = (m: Message | undefined): string | undefined => (m === undefined ? undefined : toTexts(m).en);
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 
@@ -36,7 +43,9 @@ const shared = checkEvaluator({
   window: { from: new Date(NOW.getTime() - 7 * 86_400_000), to: NOW },
   now: NOW,
   instanceName: 'db-prod-1',
+  requireBothLanguages: true,
 });
+const { findings } = shared;
 /** The shared evaluator, with the seven-day window following a per-case clock. */
 function evaluate(check: AnyCheck, raw: Record<string, unknown[]>, o: EvaluateOptions = {}): Evaluation {
   const now = o.now ?? NOW;
@@ -46,11 +55,6 @@ function evaluate(check: AnyCheck, raw: Record<string, unknown[]>, o: EvaluateOp
     window: { from: new Date(now.getTime() - 7 * 86_400_000), to: now },
   });
 }
-const findings = (e: Evaluation): FindingDraft[] => {
-  if (Array.isArray(e)) return e;
-  if ('findings' in e) return e.findings;
-  throw new Error(`skipped: ${e.skipped}`);
-};
 const skipped = (e: Evaluation): string => {
   if (!Array.isArray(e) && 'skipped' in e) return toTexts(e.skipped).en;
   throw new Error(`not skipped: ${JSON.stringify(e)}`);
@@ -121,7 +125,7 @@ describe('mysql.accounts-without-password (MY-W11)', () => {
     const [f] = findings(
       evaluate(mysqlAccountsWithoutPassword, { accounts: [row('', '%', 'mysql_native_password', 1)] }),
     );
-    expect(f?.message).toBe(
+    expect(en(f?.message)).toBe(
       "''@'%' is anonymous: any user name is accepted from any host and accepts an empty password (mysql_native_password)",
     );
   });
@@ -132,7 +136,7 @@ describe('mysql.accounts-without-password (MY-W11)', () => {
         accounts: [row('root', 'localhost', 'mysql_native_password', 1, '[{"plugin": "unix_socket"}, {}]')],
       }),
     );
-    expect(f?.message).toContain(
+    expect(en(f?.message)).toContain(
       'through its mysql_native_password alternative (IDENTIFIED VIA unix_socket OR mysql_native_password)',
     );
   });
@@ -161,10 +165,10 @@ describe('mysql.over-open-hosts (MY-W12)', () => {
       ['critical', "'dba'@'10.9.%'"],
       ['critical', "'ops'@'10.0.0.5'"],
     ]);
-    expect(out[0]?.message).toBe("'app'@'%' accepts connections from any host");
-    expect(out[1]?.message).toContain('root can log in from any host');
-    expect(out[2]?.message).toContain("an account with ALL PRIVILEGES can log in from hosts matching '10.9.%'");
-    expect(out[3]?.message).toContain('an account with SUPER can log in from host 10.0.0.5');
+    expect(en(out[0]?.message)).toBe("'app'@'%' accepts connections from any host");
+    expect(en(out[1]?.message)).toContain('root can log in from any host');
+    expect(en(out[2]?.message)).toContain("an account with ALL PRIVILEGES can log in from hosts matching '10.9.%'");
+    expect(en(out[3]?.message)).toContain('an account with SUPER can log in from host 10.0.0.5');
     expect(out[2]?.evidence?.[0]).toMatchObject({ globalPrivileges: 'ALL PRIVILEGES' });
   });
 
@@ -288,7 +292,7 @@ describe('mysql.password-policy (MY-W13)', () => {
         variables: vars({ default_password_lifetime: '90' }),
       }),
     );
-    expect(f?.message).toContain('password_reuse_check is active but only prevents reuse');
+    expect(en(f?.message)).toContain('password_reuse_check is active but only prevents reuse');
   });
 });
 
@@ -331,7 +335,7 @@ describe('mysql.login-failure-lockout (MY-W14)', () => {
     const [f, ...rest] = findings(evaluate(mysqlLoginFailureLockout, { accounts }, { server: MYSQL }));
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ severity: 'warning', object: 'db-prod-1', value: 2 });
-    expect(f?.message).toContain(
+    expect(en(f?.message)).toContain(
       '2 of 3 unlocked accounts have no FAILED_LOGIN_ATTEMPTS (or more than 10) and connection_control is not installed',
     );
     expect(f?.evidence).toEqual([
@@ -368,7 +372,7 @@ describe('mysql.tls-not-enforced (MY-W15)', () => {
       object: 'require_secure_transport',
       evidence: [{ account: "'app'@'%'" }],
     });
-    expect(f?.message).toBe(
+    expect(en(f?.message)).toBe(
       'require_secure_transport=OFF: clients may connect without TLS; 1 non-local account(s) have no REQUIRE SSL/X509',
     );
   });
@@ -376,7 +380,7 @@ describe('mysql.tls-not-enforced (MY-W15)', () => {
     const [f] = findings(
       evaluate(mysqlTlsNotEnforced, { variables: vars({ require_secure_transport: 'OFF', have_ssl: 'DISABLED' }) }),
     );
-    expect(f?.message).toContain('TLS is not even available (have_ssl=DISABLED)');
+    expect(en(f?.message)).toContain('TLS is not even available (have_ssl=DISABLED)');
   });
   it('is informational on a loopback-only server', () => {
     expect(
@@ -392,7 +396,7 @@ describe('mysql.tls-not-enforced (MY-W15)', () => {
       evaluate(mysqlTlsNotEnforced, { variables: vars({ have_ssl: 'YES' }) }, { server: server('mariadb', '10.4.34') }),
     );
     expect(f).toMatchObject({ severity: 'warning', object: 'db-prod-1' });
-    expect(f?.message).toContain('require_secure_transport needs MySQL 5.7.8 or MariaDB 10.5.2');
+    expect(en(f?.message)).toContain('require_secure_transport needs MySQL 5.7.8 or MariaDB 10.5.2');
   });
 });
 
@@ -433,7 +437,7 @@ describe('mysql.risky-features (MY-W16)', () => {
       evaluate(mysqlRiskyFeatures, { settings: settings('0', null, '0', '1'), visibility: [{ show_databases: '0' }] }),
     );
     expect(out.map((f) => [f.severity, f.object])).toEqual([['info', 'db-prod-1']]);
-    expect(out[0]?.message).toContain('lacks SHOW DATABASES');
+    expect(en(out[0]?.message)).toContain('lacks SHOW DATABASES');
   });
 });
 
@@ -513,7 +517,7 @@ describe('mysql.privilege-drift (MY-W18)', () => {
     expect(f).toMatchObject({
       severity: 'warning',
       object: "'app'@'%'",
-      message: "'app'@'%' gained global privileges: PROCESS, SUPER (now PROCESS, SUPER)",
+      message: { en: "'app'@'%' gained global privileges: PROCESS, SUPER (now PROCESS, SUPER)" },
     });
   });
 
@@ -538,7 +542,7 @@ describe('mysql.privilege-drift (MY-W18)', () => {
       ['warning', "'new_adm'@'%'"],
       ['info', "'reporting'"],
     ]);
-    const messages = findings(out).map((f) => f.message);
+    const messages = findings(out).map((f) => en(f.message));
     expect(messages[0]).toBe("'root'@'localhost': lost global privileges SUPER since the previous inspection");
     expect(messages[1]).toBe(
       "'app'@'%': database, table, routine or role grants changed since the previous inspection",
@@ -558,7 +562,7 @@ describe('mysql.privilege-drift (MY-W18)', () => {
       {
         severity: 'warning',
         object: "'ops'@'%'",
-        message: expect.stringContaining('gained global privileges: SYSTEM_VARIABLES_ADMIN'),
+        message: { en: expect.stringContaining('gained global privileges: SYSTEM_VARIABLES_ADMIN') },
       },
     ]);
   });
@@ -589,7 +593,7 @@ describe('mysql.version-eol (MY-W19)', () => {
 
   it('says how long ago support ended', () => {
     const [f] = findings(evaluate(mysqlVersionEol, { version }, { server: server('mariadb', '10.4.34') }));
-    expect(f?.message).toBe(
+    expect(en(f?.message)).toBe(
       'MariaDB 10.4.34 is end-of-life: series 10.4 lost vendor support on 2024-06-18, 888 days ago',
     );
     expect(f).toMatchObject({ object: 'db-prod-1', value: 888, threshold: 0 });
@@ -603,7 +607,7 @@ describe('mysql.version-eol (MY-W19)', () => {
         { server: server('mysql', '5.7.44') },
       ),
     );
-    expect(f?.message).toMatch(/^Percona Server 5\.7\.44 is end-of-life/);
+    expect(en(f?.message)).toMatch(/^Percona Server 5\.7\.44 is end-of-life/);
   });
 
   it('skips a series the table does not know', () => {

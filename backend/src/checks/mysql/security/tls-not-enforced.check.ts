@@ -1,13 +1,8 @@
 import { z } from 'zod';
+import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import {
-  GLOBAL_PRIV_SQL,
-  accountObject,
-  isOn,
-  loopbackOnly,
-  variableRow,
-  variablesByName,
-} from './over-open-hosts.check.js';
+import { GLOBAL_PRIV_SQL, accountObject } from './accounts.js';
+import { isOn, loopbackOnly, variableRow, variablesByName } from './server-variables.js';
 
 const LOCAL_HOSTS = `('localhost', '127.0.0.1', '::1')`;
 const classicAccounts = (notRoleOrLocked: string) => `SELECT User AS user, Host AS host FROM mysql.user
@@ -67,19 +62,37 @@ ORDER BY User, Host LIMIT 500`,
     const haveSsl = vars.get('have_ssl');
     const noTls = haveSsl !== undefined && haveSsl !== null && !/^yes$/i.test(haveSsl);
     const loopback = loopbackOnly(vars);
-    const what =
+    const what: Texts =
       require === undefined
-        ? `${ctx.server.flavor} ${ctx.server.version} cannot enforce TLS for every connection (require_secure_transport needs MySQL 5.7.8 or MariaDB 10.5.2)`
-        : 'require_secure_transport=OFF: clients may connect without TLS';
-    const parts = [what];
-    if (noTls) parts.push(`TLS is not even available (have_ssl=${haveSsl})`);
-    if (accounts.length > 0) parts.push(`${accounts.length} non-local account(s) have no REQUIRE SSL/X509`);
-    if (loopback) parts.push(`the server accepts local connections only (${loopback})`);
+        ? {
+            en: `${ctx.server.flavor} ${ctx.server.version} cannot enforce TLS for every connection (require_secure_transport needs MySQL 5.7.8 or MariaDB 10.5.2)`,
+            zh: `${ctx.server.flavor} ${ctx.server.version} 无法强制所有连接使用 TLS（require_secure_transport 需要 MySQL 5.7.8 或 MariaDB 10.5.2 及以上版本）`,
+          }
+        : {
+            en: 'require_secure_transport=OFF: clients may connect without TLS',
+            zh: 'require_secure_transport=OFF：客户端可以不使用 TLS 连接',
+          };
+    const parts: Texts[] = [what];
+    if (noTls)
+      parts.push({
+        en: `TLS is not even available (have_ssl=${haveSsl})`,
+        zh: `实例甚至未启用 TLS（have_ssl=${haveSsl}）`,
+      });
+    if (accounts.length > 0)
+      parts.push({
+        en: `${accounts.length} non-local account(s) have no REQUIRE SSL/X509`,
+        zh: `${accounts.length} 个非本机账号未设置 REQUIRE SSL/X509`,
+      });
+    if (loopback)
+      parts.push({
+        en: `the server accepts local connections only (${loopback})`,
+        zh: `实例只接受本机连接（${loopback}）`,
+      });
     return [
       {
         severity: loopback ? 'info' : 'warning',
         object: require === undefined ? ctx.instance.name : 'require_secure_transport',
-        message: parts.join('; '),
+        message: { en: parts.map((p) => p.en).join('; '), zh: parts.map((p) => p.zh).join('；') },
         ...(accounts.length > 0
           ? { evidence: accounts.slice(0, 20).map((a) => ({ account: accountObject(a.user, a.host) })) }
           : {}),

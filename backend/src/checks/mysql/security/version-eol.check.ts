@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { MYSQL_EOL_DATA_AS_OF, MYSQL_RELEASE_SERIES, splitMysqlVersion } from './eol-versions.js';
 
 const DAY_MS = 86_400_000;
@@ -31,21 +32,29 @@ export const mysqlVersionEol = defineCheck({
     },
   },
   thresholds: {
-    schema: z.object({ eolNoticeDays: z.number().int().nonnegative(), patchesBehindWarn: z.number().int().positive() }),
-    defaults: { eolNoticeDays: 180, patchesBehindWarn: 4 },
+    schema: z.object({
+      minEolNoticeDays: z.number().int().nonnegative(),
+      warnPatchesBehindCount: z.number().int().positive(),
+    }),
+    defaults: { minEolNoticeDays: 180, warnPatchesBehindCount: 4 },
   },
   evaluate({ version }, ctx) {
     const { flavor, versionNum } = ctx.server;
-    if (flavor === 'postgres') return { skipped: 'not a MySQL or MariaDB server' };
+    if (flavor === 'postgres')
+      return { skipped: { en: 'not a MySQL or MariaDB server', zh: '不是 MySQL 或 MariaDB 实例' } };
     const { series, patch } = splitMysqlVersion(versionNum);
     const name = /percona/i.test(version[0]?.comment ?? '') ? 'Percona Server' : NAMES[flavor];
     const entry = MYSQL_RELEASE_SERIES.find((s) => s.flavor === flavor && s.series === series);
     if (!entry) {
       return {
-        skipped: `${NAMES[flavor]} ${series} is not in the end-of-life table (eol-versions.ts, data as of ${MYSQL_EOL_DATA_AS_OF})`,
+        skipped: {
+          en: `${NAMES[flavor]} ${series} is not in the end-of-life table (eol-versions.ts, data as of ${MYSQL_EOL_DATA_AS_OF})`,
+          zh: `${NAMES[flavor]} ${series} 不在停止支持版本表中（eol-versions.ts，数据截至 ${MYSQL_EOL_DATA_AS_OF}）`,
+        },
       };
     }
     const estimated = entry.estimated ? ' (estimated from the vendor policy)' : '';
+    const estimatedZh = entry.estimated ? '（根据厂商支持策略推算）' : '';
     const end = new Date(`${entry.endOfLife}T00:00:00Z`).getTime() + DAY_MS;
     const days = Math.ceil((end - ctx.now.getTime()) / DAY_MS);
     const evidence = [
@@ -62,31 +71,41 @@ export const mysqlVersionEol = defineCheck({
       findings.push({
         severity: 'warning',
         object: ctx.instance.name,
-        message: `${name} ${ctx.server.version} is end-of-life: series ${series} lost vendor support on ${entry.endOfLife}${estimated}, ${-days} days ago`,
+        message: {
+          en: `${name} ${ctx.server.version} is end-of-life: series ${series} lost vendor support on ${entry.endOfLife}${estimated}, ${-days} days ago`,
+          zh: `${name} ${ctx.server.version} 已停止支持：${series} 系列已于 ${entry.endOfLife}${estimatedZh}结束厂商支持，距今 ${-days} 天`,
+        },
         value: -days,
         threshold: 0,
         evidence,
       });
       return findings;
     }
-    if (days <= ctx.thresholds.eolNoticeDays) {
+    if (days <= ctx.thresholds.minEolNoticeDays) {
       findings.push({
         severity: 'info',
         object: ctx.instance.name,
-        message: `${name} series ${series} reaches end of life on ${entry.endOfLife}${estimated}, in ${days} days (notice period ${ctx.thresholds.eolNoticeDays} days)`,
+        message: {
+          en: `${name} series ${series} reaches end of life on ${entry.endOfLife}${estimated}, in ${days} days (notice period ${ctx.thresholds.minEolNoticeDays} days)`,
+          zh: `${name} ${series} 系列将于 ${entry.endOfLife}${estimatedZh}停止支持，还剩 ${days} 天（提前提醒期 ${ctx.thresholds.minEolNoticeDays} 天）`,
+        },
         value: days,
-        threshold: ctx.thresholds.eolNoticeDays,
+        threshold: ctx.thresholds.minEolNoticeDays,
         evidence,
       });
     }
     const behind = entry.latestPatch - patch;
-    if (behind >= ctx.thresholds.patchesBehindWarn) {
+    const patchGrade = grade(behind, { warn: ctx.thresholds.warnPatchesBehindCount });
+    if (patchGrade) {
       findings.push({
-        severity: 'warning',
+        severity: patchGrade.severity,
         object: ctx.instance.name,
-        message: `${name} ${ctx.server.version} is ${behind} patch releases behind ${series}.${entry.latestPatch} (the newest known on ${MYSQL_EOL_DATA_AS_OF}); security fixes of those releases are missing`,
+        message: {
+          en: `${name} ${ctx.server.version} is ${behind} patch releases behind ${series}.${entry.latestPatch} (the newest known on ${MYSQL_EOL_DATA_AS_OF}); security fixes of those releases are missing`,
+          zh: `${name} ${ctx.server.version} 落后 ${series}.${entry.latestPatch}（截至 ${MYSQL_EOL_DATA_AS_OF} 已知的最新版本）${behind} 个补丁版本；缺少这些版本中的安全修复`,
+        },
         value: behind,
-        threshold: ctx.thresholds.patchesBehindWarn,
+        threshold: patchGrade.limit,
         evidence,
       });
     }
