@@ -44,3 +44,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ DBPATROL_STORE_URL: '', DBPATROL_PORT: '' }).port).toBe(8470);
   });
 });
+
+describe('DBPATROL_METRICS_PUBLIC', () => {
+  it.each([
+    { value: undefined, metricsPublic: false },
+    { value: 'false', metricsPublic: false },
+    { value: 'true', metricsPublic: true },
+  ])('$value → $metricsPublic', ({ value, metricsPublic }) => {
+    expect(loadConfig(value === undefined ? {} : { DBPATROL_METRICS_PUBLIC: value }).metricsPublic).toBe(metricsPublic);
+  });
+
+  it('refuses anything but true or false, naming the variable', () => {
+    expect(() => loadConfig({ DBPATROL_METRICS_PUBLIC: 'yes' })).toThrow(
+      /DBPATROL_METRICS_PUBLIC: must be true or false/,
+    );
+  });
+});

@@ -52,6 +52,7 @@ const envSchema = z.object({
     .min(1, 'must be ≥ 1')
     .max(3660, 'must be ≤ 3660')
     .default(400),
+  DBPATROL_METRICS_PUBLIC: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
 export interface Config {
@@ -68,6 +69,8 @@ export interface Config {
     readonly lockTimeoutMs: number;
   };
   readonly snapshots: { readonly intervalMs: number; readonly retentionDays: number };
+  /** `GET /metrics` without a token. */
+  readonly metricsPublic: boolean;
   readonly worker: {
     readonly name?: string;
     readonly concurrency: number;
@@ -118,6 +121,7 @@ export function loadConfig(
       intervalMs: durationMs(e.DBPATROL_SNAPSHOT_INTERVAL),
       retentionDays: e.DBPATROL_SNAPSHOT_RETENTION_DAYS,
     }),
+    metricsPublic: e.DBPATROL_METRICS_PUBLIC === 'true',
     worker: Object.freeze({
       ...(e.DBPATROL_WORKER_NAME ? { name: e.DBPATROL_WORKER_NAME } : {}),
       concurrency: e.DBPATROL_WORKER_CONCURRENCY,

@@ -9,6 +9,7 @@ import type { InventoryService } from '../inventory/inventory.service.js';
 import type { AnyCheck } from '../checks/check.types.js';
 import { registerCheckRoutes } from '../checks/checks.routes.js';
 import { registerReportRoutes } from '../reports/reports.routes.js';
+import { registerMetricsRoute } from '../metrics/metrics.routes.js';
 import { registerGrafanaRoutes } from '../grafana/grafana.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { registerInspectionRoutes } from '../inspections/inspections.routes.js';
@@ -34,6 +35,7 @@ export interface AppDeps {
   checks: readonly AnyCheck[];
   logger: Logger;
   envToken?: string;
+  metricsPublic?: boolean;
   version: string;
 }
 
@@ -72,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  registerMetricsRoute(app, deps);
   app.use(
     '/api/v1',
     authenticate({ tokens: deps.store.tokens, ...(deps.envToken ? { envToken: deps.envToken } : {}) }),

@@ -31,6 +31,7 @@ export async function startServer(
     logger: ctx.logger,
     version: VERSION,
     ...(ctx.config.apiToken ? { envToken: ctx.config.apiToken } : {}),
+    ...(ctx.config.metricsPublic ? { metricsPublic: true } : {}),
   });
   const host = options.host ?? ctx.config.host;
   const server = await new Promise<Server>((resolve, reject) => {

@@ -7,6 +7,7 @@ import type { Schedule, ScheduleStatus } from '../schedules/schedule.model.js';
 import type { Inspection, InspectionState, InstanceProgress } from '../inspections/inspection.model.js';
 import type { AgendaBackend } from 'agenda';
 import type { CounterSnapshot } from '../snapshots/snapshot.model.js';
+import type { MetricsQuery, MetricsSnapshot } from '../metrics/metrics.types.js';
 import type {
   AnalyticsScope,
   FindingFilter,
@@ -186,6 +187,11 @@ export interface ReportAnalyticsRepository {
   totals(): Promise<ReportTotals>;
 }
 
+/** What `/metrics` reads at scrape time: latest results, schedule history and queue state, aggregated by the store. */
+export interface MetricsRepository {
+  snapshot(query: MetricsQuery): Promise<MetricsSnapshot>;
+}
+
 /** Direct upkeep of Agenda's job rows that Agenda's own API can only do by scanning them all. */
 export interface JobMaintenance {
   /** Versions of the occurrences still pending (not run yet), by schedule id: one indexed read for the reconciler. */
@@ -210,6 +216,7 @@ export interface Store {
   readonly inspections: InspectionRepository;
   readonly snapshots: SnapshotRepository;
   readonly jobs: JobMaintenance;
+  readonly metrics: MetricsRepository;
   readonly reportAnalytics: ReportAnalyticsRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;

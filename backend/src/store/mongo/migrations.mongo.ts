@@ -142,6 +142,17 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
     },
   },
   {
+    version: 6,
+    name: 'metrics: runs by schedule, trigger and state; recent job runs',
+    async up(db) {
+      await db.collection(COLLECTIONS.inspections).createIndexes([
+        { key: { scheduleId: 1, state: 1, finishedAt: -1 }, name: 'metrics_by_schedule_state' },
+        { key: { 'trigger.kind': 1, state: 1 }, name: 'metrics_by_trigger_state' },
+      ]);
+      await db.collection(AGENDA_COLLECTION).createIndex({ lastRunAt: -1 }, { name: 'metrics_last_run' });
+    },
+  },
+  {
     version: 7,
     name: 'report analytics for the Grafana datasource',
     async up(db) {

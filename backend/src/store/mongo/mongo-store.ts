@@ -8,6 +8,7 @@ import { MongoAuditRepository } from './audit.repository.mongo.js';
 import { MongoInspectionRepository } from './inspections.repository.mongo.js';
 import { MongoSnapshotRepository } from './snapshots.repository.mongo.js';
 import { MongoJobMaintenance } from './jobs.maintenance.mongo.js';
+import { MongoMetricsRepository } from './metrics.repository.mongo.js';
 import { MongoInventoryRepository } from './inventory.repository.mongo.js';
 import { AGENDA_COLLECTION, runMongoMigrations } from './migrations.mongo.js';
 import { MongoDatabase } from './mongo-database.js';
@@ -80,6 +81,7 @@ export class MongoStore implements Store {
   readonly inspections: MongoInspectionRepository;
   readonly snapshots: MongoSnapshotRepository;
   readonly jobs: MongoJobMaintenance;
+  readonly metrics: MongoMetricsRepository;
   readonly reportAnalytics: MongoReportAnalyticsRepository;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
@@ -97,6 +99,7 @@ export class MongoStore implements Store {
     this.inspections = new MongoInspectionRepository(this.database);
     this.snapshots = new MongoSnapshotRepository(this.database.db);
     this.jobs = new MongoJobMaintenance(this.database.db);
+    this.metrics = new MongoMetricsRepository(this.database.db);
     this.reportAnalytics = new MongoReportAnalyticsRepository(this.database.db);
   }
 

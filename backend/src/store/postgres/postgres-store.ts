@@ -13,6 +13,7 @@ import { PgReportAnalyticsRepository } from './report-analytics.repository.pg.js
 import { PgScheduleRepository } from './schedules.repository.pg.js';
 import { PgSnapshotRepository } from './snapshots.repository.pg.js';
 import { PgJobMaintenance } from './jobs.maintenance.pg.js';
+import { PgMetricsRepository } from './metrics.repository.pg.js';
 import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 
@@ -53,6 +54,7 @@ export class PostgresStore implements Store {
   readonly inspections: PgInspectionRepository;
   readonly snapshots: PgSnapshotRepository;
   readonly jobs: PgJobMaintenance;
+  readonly metrics: PgMetricsRepository;
   readonly reportAnalytics: PgReportAnalyticsRepository;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
@@ -80,6 +82,7 @@ export class PostgresStore implements Store {
     this.inspections = new PgInspectionRepository(this.db);
     this.snapshots = new PgSnapshotRepository(this.db);
     this.jobs = new PgJobMaintenance(this.db);
+    this.metrics = new PgMetricsRepository(this.db);
     this.reportAnalytics = new PgReportAnalyticsRepository(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
