@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft, Severity, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { NO_BASELINE } from './drift-baseline.js';
 import { pgIdent } from '../../quote.js';
 
 const MAX_ITEMS = 3000;
@@ -136,13 +137,12 @@ export const postgresConfigRoleDrift = defineCheck({
     const truncated = (items[0]?.total ?? 0) > items.length;
     fingerprints[SENTINEL] = truncated ? 'truncated' : 'complete';
     const before = ctx.baseline;
-    if (!before || before[SENTINEL] === undefined)
-      return { skipped: 'no earlier inspection to compare with', fingerprints };
+    if (!before || before[SENTINEL] === undefined) return { skipped: NO_BASELINE, fingerprints };
     const partial = truncated || before[SENTINEL] === 'truncated';
     const watched = new Set(ctx.thresholds.watchedSettings);
 
     const findings: FindingDraft[] = [];
-    const add = (severity: Severity, object: string, message: string, key: string) =>
+    const add = (severity: Severity, object: string, message: Texts, key: string) =>
       findings.push({
         severity,
         object,
@@ -154,25 +154,32 @@ export const postgresConfigRoleDrift = defineCheck({
       const prev = before[key];
       if (prev === now || (prev === undefined && partial)) continue;
       const item = byKey.get(key)!;
-      const change = prev === undefined ? `set to ${now}` : `changed: ${prev} → ${now}`;
+      const change =
+        prev === undefined
+          ? { en: `set to ${now}`, zh: `被设置为 ${now}` }
+          : { en: `changed: ${prev} → ${now}`, zh: `已变更：${prev} → ${now}` };
       if (item.kind === 'setting') {
-        add(watched.has(item.name) ? 'warning' : 'info', item.object, `setting ${item.object} ${change}`, key);
+        const message = { en: `setting ${item.object} ${change.en}`, zh: `参数 ${item.object} ${change.zh}` };
+        add(watched.has(item.name) ? 'warning' : 'info', item.object, message, key);
       } else if (item.kind === 'role') {
         const gainedAttributes = attributes(now).filter(
           (a) => PRIVILEGED_ATTRIBUTES.includes(a) && !attributes(prev).includes(a),
         );
         const gainedRoles = memberships(now).filter((m) => !memberships(prev).includes(m));
         const severity = gainedAttributes.length > 0 ? 'warning' : 'info';
-        const gained = [
-          ...gainedAttributes,
-          ...(gainedRoles.length ? [`membership of ${gainedRoles.join(', ')}`] : []),
-        ];
+        const gained = {
+          en: [...gainedAttributes, ...(gainedRoles.length ? [`membership of ${gainedRoles.join(', ')}`] : [])],
+          zh: [...gainedAttributes, ...(gainedRoles.length ? [`成为 ${gainedRoles.join(', ')} 的成员`] : [])],
+        };
         add(
           severity,
           item.object,
           prev === undefined
-            ? `new role ${item.object}: ${now}`
-            : `role ${item.object} ${change}${gained.length ? ` (gained ${gained.join(', ')})` : ''}`,
+            ? { en: `new role ${item.object}: ${now}`, zh: `新增角色 ${item.object}：${now}` }
+            : {
+                en: `role ${item.object} ${change.en}${gained.en.length ? ` (gained ${gained.en.join(', ')})` : ''}`,
+                zh: `角色 ${item.object} ${change.zh}${gained.zh.length ? `（新获得 ${gained.zh.join('、')}）` : ''}`,
+              },
           key,
         );
       } else {
@@ -182,7 +189,10 @@ export const postgresConfigRoleDrift = defineCheck({
           add(
             'warning',
             item.object,
-            `database ${item.object} ${prev === undefined ? 'created and grants' : 'now grants'} ${gained.join(', ')} to PUBLIC`,
+            {
+              en: `database ${item.object} ${prev === undefined ? 'created and grants' : 'now grants'} ${gained.join(', ')} to PUBLIC`,
+              zh: `数据库 ${item.object} ${prev === undefined ? '新建并' : '现'}向 PUBLIC 授予了 ${gained.join(', ')}`,
+            },
             key,
           );
         else
@@ -190,8 +200,14 @@ export const postgresConfigRoleDrift = defineCheck({
             'info',
             item.object,
             prev === undefined
-              ? `new database ${item.object} (owner ${now.split(' ')[0]})`
-              : `owner or privileges of database ${item.object} ${change}`,
+              ? {
+                  en: `new database ${item.object} (owner ${now.split(' ')[0]})`,
+                  zh: `新增数据库 ${item.object}（属主 ${now.split(' ')[0]}）`,
+                }
+              : {
+                  en: `owner or privileges of database ${item.object} ${change.en}`,
+                  zh: `数据库 ${item.object} 的属主或权限${change.zh}`,
+                },
             key,
           );
       }
@@ -203,22 +219,41 @@ export const postgresConfigRoleDrift = defineCheck({
         const object = rest.join(' ');
         if (kind === 'setting') {
           const severity = watched.has(object.split(' (')[0]!) ? 'warning' : 'info';
-          add(severity, object, `setting ${object} no longer set, back to its default (was ${before[key]})`, key);
-        } else add('info', object, `${kind} ${object} dropped`, key);
+          add(
+            severity,
+            object,
+            {
+              en: `setting ${object} no longer set, back to its default (was ${before[key]})`,
+              zh: `参数 ${object} 已不再设置，恢复为默认值（原为 ${before[key]}）`,
+            },
+            key,
+          );
+        } else {
+          const zh = `${kind === 'role' ? '角色' : kind === 'database' ? '数据库' : kind} ${object} 已删除`;
+          add('info', object, { en: `${kind} ${object} dropped`, zh }, key);
+        }
       }
     }
     const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
     findings.sort((a, b) => order[a.severity] - order[b.severity]);
     const { maxFindings } = ctx.thresholds;
     const shown = findings.slice(0, maxFindings);
-    const notes: string[] = [];
-    if (findings.length > maxFindings) notes.push(`${findings.length - maxFindings} more changes not listed`);
+    const notes: Texts[] = [];
+    if (findings.length > maxFindings) {
+      const more = findings.length - maxFindings;
+      notes.push({ en: `${more} more changes not listed`, zh: `另有 ${more} 项变更未列出` });
+    }
     if (partial)
-      notes.push(
-        `more than ${MAX_ITEMS} settings, roles and databases: only changes to items seen in both inspections are reported`,
-      );
+      notes.push({
+        en: `more than ${MAX_ITEMS} settings, roles and databases: only changes to items seen in both inspections are reported`,
+        zh: `参数、角色和数据库超过 ${MAX_ITEMS} 项：只报告两次巡检中都出现过的项目的变更`,
+      });
     if (notes.length > 0 && shown.length > 0)
-      shown.push({ severity: 'info', object: ctx.instance.name, message: notes.join('; ') });
+      shown.push({
+        severity: 'info',
+        object: ctx.instance.name,
+        message: { en: notes.map((n) => n.en).join('; '), zh: notes.map((n) => n.zh).join('；') },
+      });
     return { findings: shown, fingerprints };
   },
 });

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
+import { toTexts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 
 const LOG_STATEMENT_LEVELS = ['none', 'ddl', 'mod', 'all'] as const;
 /** Escapes log_line_prefix needs, each satisfied by any of its alternatives. */
-const PREFIX_FIELDS: { what: string; escapes: string[] }[] = [
-  { what: 'user (%u)', escapes: ['%u'] },
-  { what: 'database (%d)', escapes: ['%d'] },
-  { what: 'client host (%h or %r)', escapes: ['%h', '%r'] },
+const PREFIX_FIELDS: { what: Texts; escapes: string[] }[] = [
+  { what: { en: 'user (%u)', zh: '用户（%u）' }, escapes: ['%u'] },
+  { what: { en: 'database (%d)', zh: '数据库（%d）' }, escapes: ['%d'] },
+  { what: { en: 'client host (%h or %r)', zh: '客户端主机（%h 或 %r）' }, escapes: ['%h', '%r'] },
 ];
 const thresholdSchema = z.object({
   requireConnectionLogging: z.boolean(),
@@ -16,7 +17,7 @@ const thresholdSchema = z.object({
 });
 type Thresholds = z.infer<typeof thresholdSchema>;
 const OFF = new Set(['off', '', 'false', 'no', '0']);
-const NO_SETTINGS = 'needs pg_read_all_settings';
+const NO_SETTINGS = { en: 'needs pg_read_all_settings', zh: '需要 pg_read_all_settings 权限' };
 
 export const postgresLoggingAudit = defineCheck({
   id: 'postgres.logging-audit',
@@ -70,11 +71,16 @@ ORDER BY s.name`,
         if (v === undefined) unknown.push(name);
         else if (OFF.has(v.trim().toLowerCase())) {
           const what =
-            name === 'log_connections' ? 'connection attempts are' : 'session ends (with their duration) are';
+            name === 'log_connections'
+              ? { en: 'connection attempts are', zh: '连接尝试' }
+              : { en: 'session ends (with their duration) are', zh: '会话结束（及其持续时间）' };
           findings.push({
             severity: 'warning',
             object: name,
-            message: `${name} = ${v || "''"}: ${what} not recorded in the server log`,
+            message: {
+              en: `${name} = ${v || "''"}: ${what.en} not recorded in the server log`,
+              zh: `${name} = ${v || "''"}：服务器日志不会记录${what.zh}`,
+            },
             value: v,
             threshold: 'on',
           });
@@ -91,7 +97,10 @@ ORDER BY s.name`,
         findings.push({
           severity: 'warning',
           object: 'log_line_prefix',
-          message: `log_line_prefix '${prefix}' does not record the ${missing.join(', ')} of each log line`,
+          message: {
+            en: `log_line_prefix '${prefix}' does not record the ${missing.map((m) => m.en).join(', ')} of each log line`,
+            zh: `log_line_prefix '${prefix}' 未在每行日志中记录${missing.map((m) => m.zh).join('、')}`,
+          },
           value: prefix,
         });
       }
@@ -107,7 +116,10 @@ ORDER BY s.name`,
       findings.push({
         severity: 'warning',
         object: 'shared_preload_libraries',
-        message: `pgaudit is not loaded (shared_preload_libraries = '${libraries}'): no session or object audit log`,
+        message: {
+          en: `pgaudit is not loaded (shared_preload_libraries = '${libraries}'): no session or object audit log`,
+          zh: `未加载 pgaudit（shared_preload_libraries = '${libraries}'）：没有会话级或对象级审计日志`,
+        },
         value: libraries,
         threshold: 'pgaudit',
       });
@@ -122,7 +134,10 @@ ORDER BY s.name`,
         findings.push({
           severity: 'warning',
           object: 'pgaudit.log',
-          message: `pgaudit is loaded but pgaudit.log = '${auditLog ?? 'none'}': nothing is audited`,
+          message: {
+            en: `pgaudit is loaded but pgaudit.log = '${auditLog ?? 'none'}': nothing is audited`,
+            zh: `已加载 pgaudit，但 pgaudit.log = '${auditLog ?? 'none'}'：没有审计任何操作`,
+          },
           value: auditLog ?? 'none',
         });
       }
@@ -137,16 +152,25 @@ ORDER BY s.name`,
       findings.push({
         severity: 'warning',
         object: 'log_statement',
-        message: `log_statement = ${statement} and no audit extension: ${minLogStatement === 'ddl' ? 'schema and privilege changes are' : `statements of class ${minLogStatement} are`} not logged (threshold ${minLogStatement})`,
+        message: {
+          en: `log_statement = ${statement} and no audit extension: ${minLogStatement === 'ddl' ? 'schema and privilege changes are' : `statements of class ${minLogStatement} are`} not logged (threshold ${minLogStatement})`,
+          zh: `log_statement = ${statement} 且未使用审计扩展：${minLogStatement === 'ddl' ? '模式与权限变更' : `${minLogStatement} 类语句`}不会被记录（阈值 ${minLogStatement}）`,
+        },
         value: statement,
         threshold: minLogStatement,
       });
     }
 
     if (unknown.length > 0) {
-      const note = `not verified: ${unknown.join(', ')} (${NO_SETTINGS})`;
+      const note = {
+        en: `not verified: ${unknown.join(', ')} (${NO_SETTINGS.en})`,
+        zh: `未能核实：${unknown.join('、')}（${NO_SETTINGS.zh}）`,
+      };
       if (findings.length === 0) return { skipped: note };
-      for (const f of findings) f.message += `; ${note}`;
+      for (const f of findings) {
+        const m = toTexts(f.message);
+        f.message = { en: `${m.en}; ${note.en}`, zh: `${m.zh}；${note.zh}` };
+      }
     }
     return findings;
   },

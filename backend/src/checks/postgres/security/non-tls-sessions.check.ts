@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { FindingDraft } from '../../check.types.js';
+import type { FindingDraft, Texts } from '../../check.types.js';
+import { toTexts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
 
@@ -67,7 +68,10 @@ ORDER BY 6 DESC, 1, 2, 3 LIMIT 500`,
       findings.push({
         severity: 'warning',
         object: 'ssl',
-        message: 'ssl = off: the server accepts no TLS connections, so every remote session is unencrypted',
+        message: {
+          en: 'ssl = off: the server accepts no TLS connections, so every remote session is unencrypted',
+          zh: 'ssl = off：服务器不接受 TLS 连接，所有远程会话都未加密',
+        },
         value: 'off',
         threshold: 'on',
       });
@@ -79,15 +83,26 @@ ORDER BY 6 DESC, 1, 2, 3 LIMIT 500`,
       const key = s.usename ?? '';
       byRole.set(key, [...(byRole.get(key) ?? []), s]);
     }
-    const note = hidden > 0 ? ` (${hidden} sessions of other roles not visible: needs pg_read_all_stats)` : '';
+    const note: Texts =
+      hidden > 0
+        ? {
+            en: ` (${hidden} sessions of other roles not visible: needs pg_read_all_stats)`,
+            zh: `（其他角色的 ${hidden} 个会话不可见：需要 pg_read_all_stats 权限）`,
+          }
+        : { en: '', zh: '' };
     for (const [role, rows] of byRole) {
       const count = rows.reduce((n, s) => n + s.sessions, 0);
       const addresses = [...new Set(rows.map((s) => s.client_addr))];
       const databases = [...new Set(rows.map((s) => s.datname ?? '?'))].map(pgIdent);
+      const from = addresses.slice(0, 5).join(', ');
+      const more = addresses.length - 5;
       findings.push({
         severity: 'warning',
         object: pgIdent(role),
-        message: `${count} session(s) of role ${pgIdent(role)} from ${addresses.slice(0, 5).join(', ')}${addresses.length > 5 ? ` and ${addresses.length - 5} more` : ''} to ${databases.join(', ')} use neither TLS nor GSSAPI encryption${note}`,
+        message: {
+          en: `${count} session(s) of role ${pgIdent(role)} from ${from}${more > 0 ? ` and ${more} more` : ''} to ${databases.join(', ')} use neither TLS nor GSSAPI encryption${note.en}`,
+          zh: `角色 ${pgIdent(role)} 从 ${from}${more > 0 ? ` 等（另有 ${more} 个地址）` : ''}连接到 ${databases.join(', ')} 的 ${count} 个会话既未使用 TLS 也未使用 GSSAPI 加密${note.zh}`,
+        },
         value: count,
         evidence: rows.map((s) => ({
           role,
@@ -100,10 +115,17 @@ ORDER BY 6 DESC, 1, 2, 3 LIMIT 500`,
     }
     if (findings.length === 0 && hidden > 0) {
       return {
-        skipped: `${hidden} client sessions of other roles are not visible: needs pg_read_all_stats (or pg_monitor)`,
+        skipped: {
+          en: `${hidden} client sessions of other roles are not visible: needs pg_read_all_stats (or pg_monitor)`,
+          zh: `其他角色的 ${hidden} 个客户端会话不可见：需要 pg_read_all_stats（或 pg_monitor）权限`,
+        },
       };
     }
-    if (note && findings[0]?.object === 'ssl') findings[0].message += note;
+    const first = findings[0];
+    if (hidden > 0 && first?.object === 'ssl') {
+      const m = toTexts(first.message);
+      first.message = { en: m.en + note.en, zh: m.zh + note.zh };
+    }
     return findings;
   },
 });

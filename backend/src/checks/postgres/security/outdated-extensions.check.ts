@@ -42,13 +42,14 @@ ORDER BY e.extname LIMIT 500`,
       }),
     },
   },
-  thresholds: { schema: z.object({ ignore: z.array(z.string()) }), defaults: { ignore: [] } },
+  thresholds: { schema: z.object({ ignoreExtensions: z.array(z.string()) }), defaults: { ignoreExtensions: [] } },
   evaluate({ main }, ctx) {
     const findings: FindingDraft[] = [];
     for (const r of main) {
-      if (ctx.thresholds.ignore.includes(r.extname)) continue;
+      if (ctx.thresholds.ignoreExtensions.includes(r.extname)) continue;
       const object = pgIdent(r.extname);
-      const where = ctx.database ? ` in database ${pgIdent(ctx.database)}` : '';
+      const db = ctx.database ? pgIdent(ctx.database) : null;
+      const where = { en: db ? ` in database ${db}` : '', zh: db ? `（数据库 ${db}）` : '' };
       const evidence = [
         { extension: r.extname, schema: r.schema_name, installed: r.installed_version, available: r.default_version },
       ];
@@ -57,14 +58,20 @@ ORDER BY e.extname LIMIT 500`,
           ? {
               severity: 'warning',
               object,
-              message: `extension ${object} ${r.installed_version}${where} has no control file on the server: its files are missing`,
+              message: {
+                en: `extension ${object} ${r.installed_version}${where.en} has no control file on the server: its files are missing`,
+                zh: `扩展 ${object} ${r.installed_version}${where.zh}在服务器上没有控制文件：其文件已缺失`,
+              },
               value: r.installed_version,
               evidence,
             }
           : {
               severity: 'info',
               object,
-              message: `extension ${object}${where} is at version ${r.installed_version}; the server ships ${r.default_version} (ALTER EXTENSION ${object} UPDATE)`,
+              message: {
+                en: `extension ${object}${where.en} is at version ${r.installed_version}; the server ships ${r.default_version} (ALTER EXTENSION ${object} UPDATE)`,
+                zh: `扩展 ${object}${where.zh}的版本为 ${r.installed_version}，服务器提供的是 ${r.default_version}（ALTER EXTENSION ${object} UPDATE）`,
+              },
               value: r.installed_version,
               threshold: r.default_version,
               evidence,

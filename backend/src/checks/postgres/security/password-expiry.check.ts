@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
 
 const DAY_MS = 86_400_000;
@@ -58,14 +59,14 @@ WHERE a.rolcanlogin`,
   },
   thresholds: {
     schema: z.object({
-      expiringWithinDays: z.number().positive(),
+      warnDays: z.number().positive(),
       neverExpiring: z.enum(['warning', 'info', 'ignore']),
       exemptRoles: z.array(z.string()),
     }),
-    defaults: { expiringWithinDays: 30, neverExpiring: 'warning', exemptRoles: [] },
+    defaults: { warnDays: 30, neverExpiring: 'warning', exemptRoles: [] },
   },
   evaluate({ roles, passwords }, ctx) {
-    const { expiringWithinDays, neverExpiring, exemptRoles } = ctx.thresholds;
+    const { warnDays, neverExpiring, exemptRoles } = ctx.thresholds;
     const withPassword = passwords[0] ? new Set(passwords[0].with_password) : undefined;
     const findings: FindingDraft[] = [];
     for (const r of roles) {
@@ -78,8 +79,14 @@ WHERE a.rolcanlogin`,
           severity: neverExpiring,
           object: role,
           message: withPassword
-            ? `login role ${role} has a password that never expires (VALID UNTIL not set or 'infinity')`
-            : `login role ${role} never expires (VALID UNTIL not set or 'infinity'); whether it has a password is unknown: reading pg_authid needs superuser`,
+            ? {
+                en: `login role ${role} has a password that never expires (VALID UNTIL not set or 'infinity')`,
+                zh: `可登录角色 ${role} 的密码永不过期（未设置 VALID UNTIL 或为 'infinity'）`,
+              }
+            : {
+                en: `login role ${role} never expires (VALID UNTIL not set or 'infinity'); whether it has a password is unknown: reading pg_authid needs superuser`,
+                zh: `可登录角色 ${role} 永不过期（未设置 VALID UNTIL 或为 'infinity'）；无法确认其是否设有密码：读取 pg_authid 需要超级用户权限`,
+              },
           evidence: [
             {
               role: r.rolname,
@@ -93,7 +100,9 @@ WHERE a.rolcanlogin`,
       }
       const validUntil = r.valid_until;
       const days = validUntil ? (validUntil.getTime() - ctx.now.getTime()) / DAY_MS : -Infinity;
-      if (days > expiringWithinDays) continue;
+      // -Infinity ('-infinity') is already expired, which grade() does not judge.
+      const g = grade(days, { warn: warnDays }, { direction: 'below' });
+      if (days >= 0 && !g) continue;
       const when = validUntil ? validUntil.toISOString() : "'-infinity'";
       const evidence = [
         { role: r.rolname, superuser: r.rolsuper, validUntil: validUntil?.toISOString() ?? '-infinity' },
@@ -102,17 +111,24 @@ WHERE a.rolcanlogin`,
         findings.push({
           severity: 'info',
           object: role,
-          message: `login role ${role} has expired (VALID UNTIL ${when}): password logins are refused`,
+          message: {
+            en: `login role ${role} has expired (VALID UNTIL ${when}): password logins are refused`,
+            zh: `可登录角色 ${role} 已过期（VALID UNTIL ${when}）：密码登录会被拒绝`,
+          },
           evidence,
         });
-      } else {
+      } else if (g) {
         const rounded = Math.round(days * 10) / 10;
+        const limit = thresholdText(g.limit, UNITS.days);
         findings.push({
-          severity: 'warning',
+          severity: g.severity,
           object: role,
-          message: `password of login role ${role} expires at ${when}, in ${rounded} days (threshold ${expiringWithinDays} days)`,
+          message: {
+            en: `password of login role ${role} expires at ${when}, in ${rounded} days (${limit.en})`,
+            zh: `可登录角色 ${role} 的密码将于 ${when} 过期，还剩 ${rounded} 天（${limit.zh}）`,
+          },
           value: rounded,
-          threshold: expiringWithinDays,
+          threshold: g.limit,
           evidence,
         });
       }

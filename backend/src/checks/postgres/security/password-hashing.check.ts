@@ -5,7 +5,7 @@ import { pgIdent } from '../../quote.js';
 
 /** PostgreSQL ≤ 13 also accepts `on`/`true` as a synonym of md5 for password_encryption. */
 const MD5_SETTINGS = new Set(['md5', 'on', 'true', 'yes', '1']);
-const NO_AUTHID = 'reading pg_authid needs superuser';
+const NO_AUTHID = { en: 'reading pg_authid needs superuser', zh: '读取 pg_authid 需要超级用户权限' };
 
 export const postgresPasswordHashing = defineCheck({
   id: 'postgres.password-hashing',
@@ -57,7 +57,10 @@ FROM pg_authid a`,
       findings.push({
         severity: 'warning',
         object: 'password_encryption',
-        message: `password_encryption = ${encryption}: new and changed passwords are stored as MD5 hashes${stored ? '' : ` (stored hashes not checked: ${NO_AUTHID})`}`,
+        message: {
+          en: `password_encryption = ${encryption}: new and changed passwords are stored as MD5 hashes${stored ? '' : ` (stored hashes not checked: ${NO_AUTHID.en})`}`,
+          zh: `password_encryption = ${encryption}：新设置和修改的密码以 MD5 哈希存储${stored ? '' : `（未检查已存储的哈希：${NO_AUTHID.zh}）`}`,
+        },
         value: encryption,
         threshold: 'scram-sha-256',
       });
@@ -65,7 +68,10 @@ FROM pg_authid a`,
     if (!stored) {
       if (findings.length > 0) return findings;
       return {
-        skipped: `stored password hashes not checked: ${NO_AUTHID} (password_encryption = ${encryption ?? 'unknown'})`,
+        skipped: {
+          en: `stored password hashes not checked: ${NO_AUTHID.en} (password_encryption = ${encryption ?? 'unknown'})`,
+          zh: `未检查已存储的密码哈希：${NO_AUTHID.zh}（password_encryption = ${encryption ?? '未知'}）`,
+        },
       };
     }
     const login = new Set(stored.md5_login_roles);
@@ -73,7 +79,10 @@ FROM pg_authid a`,
       findings.push({
         severity: 'warning',
         object: pgIdent(name),
-        message: `${login.has(name) ? 'login role' : 'role'} ${pgIdent(name)} has its password stored as an MD5 hash (${stored.md5_roles.length} of ${stored.with_password} roles with a password)`,
+        message: {
+          en: `${login.has(name) ? 'login role' : 'role'} ${pgIdent(name)} has its password stored as an MD5 hash (${stored.md5_roles.length} of ${stored.with_password} roles with a password)`,
+          zh: `${login.has(name) ? '可登录角色' : '角色'} ${pgIdent(name)} 的密码以 MD5 哈希存储（设有密码的 ${stored.with_password} 个角色中有 ${stored.md5_roles.length} 个）`,
+        },
         evidence: [{ role: name, canLogin: login.has(name), hash: 'md5' }],
       });
     }

@@ -40,7 +40,10 @@ ORDER BY n.nspname LIMIT 500`,
     return main.map((r) => ({
       severity: 'warning' as const,
       object: pgIdent(r.nspname),
-      message: `PUBLIC may CREATE objects in schema ${pgIdent(r.nspname)}${ctx.database ? ` of database ${pgIdent(ctx.database)}` : ''} (owner ${pgIdent(r.owner)}, ACL ${r.acl ?? 'default'})`,
+      message: {
+        en: `PUBLIC may CREATE objects in schema ${pgIdent(r.nspname)}${ctx.database ? ` of database ${pgIdent(ctx.database)}` : ''} (owner ${pgIdent(r.owner)}, ACL ${r.acl ?? 'default'})`,
+        zh: `PUBLIC 可以在${ctx.database ? `数据库 ${pgIdent(ctx.database)} 的` : ''}模式 ${pgIdent(r.nspname)} 中 CREATE 对象（属主 ${pgIdent(r.owner)}，ACL ${r.acl ?? '默认'}）`,
+      },
       evidence: [{ schema: r.nspname, owner: r.owner, acl: r.acl }],
     }));
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft, Severity, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { NO_BASELINE } from './drift-baseline.js';
 import { pgIdent, pgQualified } from '../../quote.js';
 
 const USER_SCHEMA = (alias: string) =>
@@ -105,12 +106,28 @@ const publicOf = (fingerprint: string | undefined): string[] => {
   return part ? part.split(',') : [];
 };
 
-const whatChanged = (kind: string): string =>
+const whatChanged = (kind: string): Texts =>
   kind === 'index'
-    ? 'definition'
+    ? { en: 'definition', zh: '定义' }
     : ['table', 'foreign table', 'view', 'materialized view', 'sequence'].includes(kind)
-      ? 'columns or types'
-      : 'definition or options';
+      ? { en: 'columns or types', zh: '列或类型' }
+      : { en: 'definition or options', zh: '定义或选项' };
+
+const KIND_ZH: Record<string, string> = {
+  table: '表',
+  view: '视图',
+  'materialized view': '物化视图',
+  'foreign table': '外部表',
+  sequence: '序列',
+  index: '索引',
+  function: '函数',
+  procedure: '存储过程',
+  aggregate: '聚合函数',
+  'window function': '窗口函数',
+  schema: '模式',
+  'default privileges': '默认权限',
+};
+const kindZh = (kind: string): string => KIND_ZH[kind] ?? kind;
 
 function split(key: string): { privileges: boolean; kind: string; object: string } {
   const privileges = key.startsWith(PRIVILEGES);
@@ -161,12 +178,11 @@ export const postgresSchemaDrift = defineCheck({
     const truncated = (objects[0]?.total ?? 0) > objects.length;
     fingerprints[SENTINEL] = truncated ? 'truncated' : 'complete';
     const before = ctx.baseline;
-    if (!before || before[SENTINEL] === undefined)
-      return { skipped: 'no earlier inspection to compare with', fingerprints };
+    if (!before || before[SENTINEL] === undefined) return { skipped: NO_BASELINE, fingerprints };
     const partial = truncated || before[SENTINEL] === 'truncated';
 
     const findings: FindingDraft[] = [];
-    const add = (severity: Severity, object: string, message: string, key: string) =>
+    const add = (severity: Severity, object: string, message: Texts, key: string) =>
       findings.push({
         severity,
         object,
@@ -180,12 +196,16 @@ export const postgresSchemaDrift = defineCheck({
       const { privileges, kind, object } = split(key);
       if (!privileges) {
         if (prev === undefined) {
-          if (!partial) add('info', object, `new ${kind} ${object}`, key);
-        } else add('info', object, `${kind} ${object} changed (${whatChanged(kind)})`, key);
+          if (!partial) add('info', object, { en: `new ${kind} ${object}`, zh: `新增${kindZh(kind)} ${object}` }, key);
+        } else {
+          const what = whatChanged(kind);
+          const zh = `${kindZh(kind)} ${object} 的${what.zh}已变更`;
+          add('info', object, { en: `${kind} ${object} changed (${what.en})`, zh }, key);
+        }
         continue;
       }
       if (prev === undefined && partial) continue;
-      const label = kind === 'default privileges' ? `default privileges ${object}` : `${kind} ${object}`;
+      const label = { en: `${kind} ${object}`, zh: `${kindZh(kind)} ${object}` };
       const isNew = prev === undefined;
       const had = isNew ? defaultPublic(kind, object) : publicOf(prev);
       const gained = publicOf(now).filter((p) => !had.includes(p));
@@ -194,14 +214,25 @@ export const postgresSchemaDrift = defineCheck({
           'warning',
           object,
           isNew
-            ? `new ${label} grants ${gained.join(', ')} to PUBLIC`
-            : `privileges on ${label} changed: PUBLIC now has ${gained.join(', ')}`,
+            ? {
+                en: `new ${label.en} grants ${gained.join(', ')} to PUBLIC`,
+                zh: `新增的${label.zh} 向 PUBLIC 授予了 ${gained.join(', ')}`,
+              }
+            : {
+                en: `privileges on ${label.en} changed: PUBLIC now has ${gained.join(', ')}`,
+                zh: `${label.zh} 的权限已变更：PUBLIC 现拥有 ${gained.join(', ')}`,
+              },
           key,
         );
       } else if (!isNew) {
-        add('info', object, `owner or privileges of ${label} changed`, key);
+        add(
+          'info',
+          object,
+          { en: `owner or privileges of ${label.en} changed`, zh: `${label.zh} 的属主或权限已变更` },
+          key,
+        );
       } else if (kind === 'default privileges') {
-        add('info', object, `new ${label}`, key);
+        add('info', object, { en: `new ${label.en}`, zh: `新增${label.zh}` }, key);
       }
     }
     if (!partial) {
@@ -212,7 +243,9 @@ export const postgresSchemaDrift = defineCheck({
         add(
           'info',
           object,
-          kind === 'default privileges' ? `default privileges ${object} removed` : `${kind} ${object} dropped`,
+          kind === 'default privileges'
+            ? { en: `default privileges ${object} removed`, zh: `默认权限 ${object} 已移除` }
+            : { en: `${kind} ${object} dropped`, zh: `${kindZh(kind)} ${object} 已删除` },
           key,
         );
       }
@@ -221,15 +254,21 @@ export const postgresSchemaDrift = defineCheck({
     findings.sort((a, b) => order[a.severity] - order[b.severity]);
     const { maxFindings } = ctx.thresholds;
     const shown = findings.slice(0, maxFindings);
-    const notes: string[] = [];
-    if (findings.length > maxFindings) notes.push(`${findings.length - maxFindings} more changes not listed`);
+    const notes: Texts[] = [];
+    if (findings.length > maxFindings) {
+      const more = findings.length - maxFindings;
+      notes.push({ en: `${more} more changes not listed`, zh: `另有 ${more} 项变更未列出` });
+    }
     if (partial)
-      notes.push(`more than ${MAX_OBJECTS} objects: only changes to objects seen in both inspections are reported`);
+      notes.push({
+        en: `more than ${MAX_OBJECTS} objects: only changes to objects seen in both inspections are reported`,
+        zh: `对象超过 ${MAX_OBJECTS} 个：只报告两次巡检中都出现过的对象的变更`,
+      });
     if (notes.length > 0 && shown.length > 0) {
       shown.push({
         severity: 'info',
         object: ctx.database ? pgIdent(ctx.database) : ctx.instance.name,
-        message: notes.join('; '),
+        message: { en: notes.map((n) => n.en).join('; '), zh: notes.map((n) => n.zh).join('；') },
       });
     }
     return { findings: shown, fingerprints };

@@ -62,13 +62,16 @@ ORDER BY n.nspname, p.proname, 3 LIMIT 500`,
       }),
     },
   },
-  thresholds: { schema: z.object({ pgTempLast: z.boolean() }), defaults: { pgTempLast: true } },
+  thresholds: { schema: z.object({ requirePgTempLast: z.boolean() }), defaults: { requirePgTempLast: true } },
   evaluate({ main }, ctx) {
     const findings: FindingDraft[] = [];
     for (const r of main) {
       const object = `${pgQualified(r.nspname, r.proname)}(${r.argtypes})`;
-      const kind = r.prokind === 'p' ? 'procedure' : 'function';
-      const owner = `owner ${pgIdent(r.owner)}${r.owner_is_superuser ? ', a superuser' : ''}`;
+      const kind = r.prokind === 'p' ? { en: 'procedure', zh: '存储过程' } : { en: 'function', zh: '函数' };
+      const owner = {
+        en: `owner ${pgIdent(r.owner)}${r.owner_is_superuser ? ', a superuser' : ''}`,
+        zh: `属主 ${pgIdent(r.owner)}${r.owner_is_superuser ? '，超级用户' : ''}`,
+      };
       const evidence = [
         {
           schema: r.nspname,
@@ -83,17 +86,23 @@ ORDER BY n.nspname, p.proname, 3 LIMIT 500`,
         findings.push({
           severity: 'warning',
           object,
-          message: `SECURITY DEFINER ${kind} ${object} (${owner}) has no fixed search_path`,
+          message: {
+            en: `SECURITY DEFINER ${kind.en} ${object} (${owner.en}) has no fixed search_path`,
+            zh: `SECURITY DEFINER ${kind.zh} ${object}（${owner.zh}）未固定 search_path`,
+          },
           evidence,
         });
         continue;
       }
       const path = parseSearchPath(r.search_path);
-      if (ctx.thresholds.pgTempLast && path[path.length - 1] !== 'pg_temp') {
+      if (ctx.thresholds.requirePgTempLast && path[path.length - 1] !== 'pg_temp') {
         findings.push({
           severity: 'info',
           object,
-          message: `SECURITY DEFINER ${kind} ${object} (${owner}) sets ${r.search_path} without pg_temp last`,
+          message: {
+            en: `SECURITY DEFINER ${kind.en} ${object} (${owner.en}) sets ${r.search_path} without pg_temp last`,
+            zh: `SECURITY DEFINER ${kind.zh} ${object}（${owner.zh}）设置了 ${r.search_path}，但 pg_temp 不在最后`,
+          },
           evidence,
         });
       }

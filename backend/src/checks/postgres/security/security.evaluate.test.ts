@@ -1,7 +1,7 @@
 import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { AnyCheck, Evaluation, FindingDraft, QuerySpec, ServerFacts } from '../../check.types.js';
+import type { AnyCheck, Evaluation, ServerFacts } from '../../check.types.js';
+import { checkEvaluator, POSTGRES_15 } from '../../../test/check-evaluator.js';
 import { postgresConfigRoleDrift } from './config-role-drift.check.js';
 import { splitPostgresVersion } from './eol-versions.js';
 import { postgresLoggingAudit } from './logging-audit.check.js';
@@ -18,16 +18,17 @@ import { postgresWeakHbaRules } from './weak-hba-rules.check.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const DAY = 86_400_000;
-const pg15: ServerFacts = {
-  engine: 'postgres',
-  flavor: 'postgres',
-  version: '15.20',
-  versionNum: 150020,
-  versionString: '15.20 (Debian 15.20-0+deb12u1)',
-  role: 'primary',
-  uptimeSeconds: 86_400,
-  readOnly: false,
-};
+const {
+  evaluate: evaluateWith,
+  findings,
+  skipped: skippedTexts,
+} = checkEvaluator({
+  server: POSTGRES_15,
+  window: { from: new Date(NOW.getTime() - 7 * DAY), to: NOW },
+  now: NOW,
+  instanceName: 'pg-prod-1',
+  requireBothLanguages: true,
+});
 
 interface Options {
   thresholds?: Record<string, unknown>;
@@ -37,32 +38,14 @@ interface Options {
   database?: string;
 }
 
-/** Parses raw driver rows through the check's row schemas, then evaluates. */
-function evaluate(check: AnyCheck, raw: Record<string, unknown[]>, o: Options = {}): Evaluation {
-  const rows: Record<string, unknown[]> = {};
-  for (const [name, q] of Object.entries(check.queries as Record<string, QuerySpec<unknown>>)) {
-    rows[name] = z.array(q.row).parse(raw[name] ?? []);
-  }
-  const now = o.now ?? NOW;
-  return check.evaluate(rows, {
-    server: { ...pg15, ...o.server },
-    window: { from: new Date(now.getTime() - 7 * DAY), to: now },
-    now,
-    instance: { name: 'pg-prod-1' },
-    thresholds: { ...check.thresholds.defaults, ...o.thresholds },
-    ...(o.baseline ? { baseline: o.baseline } : {}),
-    ...(o.database ? { database: o.database } : {}),
+/** The shared evaluator with a server that differs from PostgreSQL 15 only where given, and a window ending at `now`. */
+const evaluate = (check: AnyCheck, raw: Record<string, unknown[]>, o: Options = {}): Evaluation =>
+  evaluateWith(check, raw, {
+    ...o,
+    server: { ...POSTGRES_15, ...o.server },
+    ...(o.now ? { window: { from: new Date(o.now.getTime() - 7 * DAY), to: o.now } } : {}),
   });
-}
-const findings = (e: Evaluation): FindingDraft[] => {
-  if (Array.isArray(e)) return e;
-  if ('findings' in e) return e.findings;
-  throw new Error(`skipped: ${e.skipped}`);
-};
-const skipped = (e: Evaluation): string => {
-  if (!Array.isArray(e) && 'skipped' in e) return toTexts(e.skipped).en;
-  throw new Error(`not skipped: ${JSON.stringify(e)}`);
-};
+const skipped = (e: Evaluation): string => skippedTexts(e).en;
 const brief = (e: Evaluation) => findings(e).map((f) => [f.severity, f.object]);
 
 describe('postgres.superuser-logins', () => {
@@ -81,12 +64,12 @@ describe('postgres.superuser-logins', () => {
   it('flags a superuser login outside the allowed list, quoted', () => {
     const out = findings(evaluate(postgresSuperuserLogins, { main: [su('postgres'), su('Ops "x"')] }));
     expect(brief(out)).toEqual([['warning', '"Ops ""x"""']]);
-    expect(out[0]!.message).toContain('not on the allowed list ("postgres")');
+    expect(toTexts(out[0]!.message).en).toContain('not on the allowed list ("postgres")');
   });
 
   it('honours an operator allowed list', () => {
     expect(
-      findings(evaluate(postgresSuperuserLogins, { main: [su('dba')] }, { thresholds: { allowed: ['dba'] } })),
+      findings(evaluate(postgresSuperuserLogins, { main: [su('dba')] }, { thresholds: { allowedRoles: ['dba'] } })),
     ).toEqual([]);
   });
 
@@ -96,10 +79,39 @@ describe('postgres.superuser-logins', () => {
   ])('with %i allowed superusers raises %i review finding(s) (review at 10)', (n, expected) => {
     const names = Array.from({ length: n }, (_, i) => `dba${i}`);
     const out = findings(
-      evaluate(postgresSuperuserLogins, { main: names.map(su) }, { thresholds: { allowed: names } }),
+      evaluate(postgresSuperuserLogins, { main: names.map(su) }, { thresholds: { allowedRoles: names } }),
     );
     expect(out.filter((f) => f.object === 'pg-prod-1')).toHaveLength(expected);
     expect(out).toHaveLength(expected);
+  });
+});
+
+describe('postgres.superuser-logins thresholds', () => {
+  const su = (rolname: string) => ({
+    rolname,
+    rolreplication: false,
+    rolbypassrls: false,
+    rolconnlimit: -1,
+    valid_until: null,
+  });
+  it.each([
+    ['warnCount 2 reviews 2 superusers', { allowedRoles: ['a', 'b'], warnCount: 2 }, ['warning pg-prod-1']],
+    ['warnCount 3 does not review 2', { allowedRoles: ['a', 'b'], warnCount: 3 }, []],
+    ['allowedRoles without b flags b', { allowedRoles: ['a'], warnCount: 3 }, ['warning "b"']],
+  ] as const)('renamed thresholds: %s', (_n, thresholds, expected) => {
+    const out = findings(evaluate(postgresSuperuserLogins, { main: [su('a'), su('b')] }, { thresholds }));
+    expect(out.map((f) => `${f.severity} ${f.object}`)).toEqual(expected);
+  });
+
+  it('says it in Chinese too', () => {
+    const out = findings(
+      evaluate(postgresSuperuserLogins, { main: [su('a'), su('b')] }, { thresholds: { warnCount: 2 } }),
+    );
+    expect(out.map((f) => toTexts(f.message).zh)).toEqual([
+      '角色 "a" 是可登录的超级用户，且不在允许列表中（"postgres"）',
+      '角色 "b" 是可登录的超级用户，且不在允许列表中（"postgres"）',
+      '有 2 个角色可以超级用户身份登录（达到 2 个即需复核）',
+    ]);
   });
 });
 
@@ -126,6 +138,30 @@ describe('postgres.password-expiry', () => {
     if (severity === 'warning') expect(out[0]).toMatchObject({ object: '"app"', value: days, threshold: 30 });
   });
 
+  it.each([
+    ['warnDays 5 clears a password expiring in 10 days', { warnDays: 5 }, 10, null],
+    ['warnDays 40 flags one expiring in 35 days', { warnDays: 40 }, 35, 'warning'],
+  ] as const)('renamed thresholds: %s', (_n, thresholds, days, severity) => {
+    const out = findings(
+      evaluate(
+        postgresPasswordExpiry,
+        { roles: [role('app', inDays(days))], passwords: readable('app') },
+        { thresholds },
+      ),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severity ? [severity] : []);
+  });
+
+  it("reports VALID UNTIL '-infinity' as expired, in both languages", () => {
+    const gone = { rolname: 'gone', rolsuper: false, never_expires: false, valid_until: null };
+    const out = findings(evaluate(postgresPasswordExpiry, { roles: [gone], passwords: readable('gone') }));
+    expect(out).toMatchObject([{ severity: 'info', object: '"gone"' }]);
+    expect(out[0]!.message).toEqual({
+      en: `login role "gone" has expired (VALID UNTIL '-infinity'): password logins are refused`,
+      zh: `可登录角色 "gone" 已过期（VALID UNTIL '-infinity'）：密码登录会被拒绝`,
+    });
+  });
+
   it("treats VALID UNTIL 'infinity' exactly like no expiry", () => {
     const out = findings(
       evaluate(postgresPasswordExpiry, {
@@ -137,7 +173,7 @@ describe('postgres.password-expiry', () => {
       ['warning', '"a"'],
       ['warning', '"b"'],
     ]);
-    expect(out[1]!.message).toContain('has a password that never expires');
+    expect(toTexts(out[1]!.message).en).toContain('has a password that never expires');
   });
 
   it('leaves out roles without a password when pg_authid is readable', () => {
@@ -153,7 +189,7 @@ describe('postgres.password-expiry', () => {
   it('without pg_authid reports every never-expiring login role and says why', () => {
     const out = findings(evaluate(postgresPasswordExpiry, { roles: [role('cert_only', null)], passwords: [] }));
     expect(brief(out)).toEqual([['warning', '"cert_only"']]);
-    expect(out[0]!.message).toContain('reading pg_authid needs superuser');
+    expect(toTexts(out[0]!.message).en).toContain('reading pg_authid needs superuser');
   });
 
   it.each([
@@ -205,8 +241,8 @@ describe('postgres.password-hashing', () => {
       ['warning', '"legacy"'],
       ['warning', '"grp"'],
     ]);
-    expect(out[0]!.message).toContain('login role "legacy"');
-    expect(out[0]!.message).toContain('2 of 4 roles');
+    expect(toTexts(out[0]!.message).en).toContain('login role "legacy"');
+    expect(toTexts(out[0]!.message).en).toContain('2 of 4 roles');
   });
 
   it.each(['md5', 'on'])('flags password_encryption = %s', (setting) => {
@@ -224,7 +260,7 @@ describe('postgres.password-hashing', () => {
       /pg_authid needs superuser/,
     );
     const out = findings(evaluate(postgresPasswordHashing, { settings: [{ password_encryption: 'md5' }], hashes: [] }));
-    expect(out[0]!.message).toContain('stored hashes not checked: reading pg_authid needs superuser');
+    expect(toTexts(out[0]!.message).en).toContain('stored hashes not checked: reading pg_authid needs superuser');
   });
 });
 
@@ -270,13 +306,14 @@ describe('postgres.weak-hba-rules', () => {
 
   it('names both problems of one line and the error text', () => {
     const [f] = findings(evaluate(postgresWeakHbaRules, { rules: [rule(3, 'host', '0.0.0.0', '0.0.0.0', 'trust')] }));
-    expect(f!.message).toMatch(/trust on a TCP line.*open to every address/);
+    expect(toTexts(f!.message).en).toMatch(/trust on a TCP line.*open to every address/);
+    expect(toTexts(f!.message).zh).toMatch(/TCP 规则使用 trust.*对所有地址开放/);
     const [e] = findings(
       evaluate(postgresWeakHbaRules, {
         rules: [rule(9, 'host', null, null, '', 'invalid authentication method "bogus"')],
       }),
     );
-    expect(e!.message).toContain('invalid authentication method "bogus"');
+    expect(toTexts(e!.message).en).toContain('invalid authentication method "bogus"');
   });
 
   it('local trust can be ignored', () => {
@@ -323,7 +360,7 @@ describe('postgres.public-schema-create', () => {
       ),
     );
     expect(brief(out)).toEqual([['warning', '"public"']]);
-    expect(out[0]!.message).toContain('of database "app"');
+    expect(toTexts(out[0]!.message).en).toContain('of database "app"');
   });
 });
 
@@ -349,15 +386,15 @@ describe('postgres.security-definer-search-path', () => {
   });
 
   it('mentions a superuser owner; pg_temp rule can be switched off', () => {
-    expect(findings(evaluate(postgresSecurityDefinerSearchPath, { main: [fn(null, true)] }))[0]!.message).toContain(
-      'a superuser',
-    );
+    expect(
+      toTexts(findings(evaluate(postgresSecurityDefinerSearchPath, { main: [fn(null, true)] }))[0]!.message).en,
+    ).toContain('a superuser');
     expect(
       findings(
         evaluate(
           postgresSecurityDefinerSearchPath,
           { main: [fn('search_path=public')] },
-          { thresholds: { pgTempLast: false } },
+          { thresholds: { requirePgTempLast: false } },
         ),
       ),
     ).toEqual([]);
@@ -407,7 +444,7 @@ describe('postgres.non-tls-sessions', () => {
     );
     expect(brief(out)).toEqual([['warning', '"app"']]);
     expect(out[0]).toMatchObject({ value: 5 });
-    expect(out[0]!.message).toContain('10.0.0.5, 10.0.0.6');
+    expect(toTexts(out[0]!.message).en).toContain('10.0.0.5, 10.0.0.6');
   });
 
   it('includes loopback when configured', () => {
@@ -425,7 +462,7 @@ describe('postgres.non-tls-sessions', () => {
       /7 client sessions.*pg_read_all_stats/,
     );
     const out = findings(evaluate(postgresNonTlsSessions, { settings: on, sessions: [hidden, s('app', '10.0.0.5')] }));
-    expect(out[0]!.message).toContain('7 sessions of other roles not visible: needs pg_read_all_stats');
+    expect(toTexts(out[0]!.message).en).toContain('7 sessions of other roles not visible: needs pg_read_all_stats');
   });
 });
 
@@ -454,6 +491,16 @@ describe('postgres.version-eol', () => {
     for (const f of out) expect(f.object).toBe('pg-prod-1');
   });
 
+  it.each([
+    ['infoDays 200 announces the end 190 days ahead', { infoDays: 200 }, new Date('2027-05-05T00:00:00Z'), ['info']],
+    ['infoDays 100 keeps quiet 180 days ahead', { infoDays: 100 }, new Date('2027-05-15T00:00:00Z'), []],
+  ] as const)('renamed thresholds: %s', (_n, thresholds, now, severities) => {
+    const out = findings(
+      evaluate(postgresVersionEol, {}, { server: { versionNum: 150020, version: '15.20' }, now, thresholds }),
+    );
+    expect(out.map((f) => f.severity)).toEqual(severities);
+  });
+
   it('is skipped for a version newer than the table', () => {
     expect(skipped(run(190001, '19.1'))).toMatch(/PostgreSQL 19 is not in the version table/);
   });
@@ -480,7 +527,7 @@ describe('postgres.outdated-extensions', () => {
       ['warning', '"Old ""x"""'],
     ]);
     expect(out[0]).toMatchObject({ value: '1.4', threshold: '1.6' });
-    expect(out[0]!.message).toContain('in database "app"');
+    expect(toTexts(out[0]!.message).en).toContain('in database "app"');
   });
 
   it('honours the ignore list', () => {
@@ -489,7 +536,7 @@ describe('postgres.outdated-extensions', () => {
         evaluate(
           postgresOutdatedExtensions,
           { main: [ext('citext', '1.4', '1.6')] },
-          { thresholds: { ignore: ['citext'] } },
+          { thresholds: { ignoreExtensions: ['citext'] } },
         ),
       ),
     ).toEqual([]);
@@ -558,7 +605,7 @@ describe('postgres.schema-drift', () => {
       obj('table', 'app', 'new_t', null, 'd5', 'a5'),
     ];
     const out = findings(evaluate(postgresSchemaDrift, { objects: counted(now) }, { baseline: first }));
-    expect(out.map((f) => [f.severity, f.object, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, f.object, toTexts(f.message).en])).toEqual([
       ['info', '"app"."Orders ""x"""', 'table "app"."Orders ""x""" changed (columns or types)'],
       ['info', '"app"."new_t"', 'new table "app"."new_t"'],
       ['info', '"app"."orders_pkey"', 'index "app"."orders_pkey" dropped'],
@@ -573,7 +620,7 @@ describe('postgres.schema-drift', () => {
       obj('function', 'app', 'f', 'integer', 'd3', 'a3-owner', 'EXECUTE'),
     ];
     const out = findings(evaluate(postgresSchemaDrift, { objects: counted(now) }, { baseline: first }));
-    expect(out.map((f) => [f.severity, f.object, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, f.object, toTexts(f.message).en])).toEqual([
       ['warning', '"app"."Orders ""x"""', 'privileges on table "app"."Orders ""x""" changed: PUBLIC now has SELECT'],
       ['info', '"app"."f"(integer)', 'owner or privileges of function "app"."f"(integer) changed'],
     ]);
@@ -586,7 +633,7 @@ describe('postgres.schema-drift', () => {
       obj('table', 'app', 'open', null, 'd7', 'a7', 'SELECT'),
     ];
     const out = findings(evaluate(postgresSchemaDrift, { objects: counted(now) }, { baseline: first }));
-    expect(out.map((f) => [f.severity, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, toTexts(f.message).en])).toEqual([
       ['warning', 'new table "app"."open" grants SELECT to PUBLIC'],
       ['info', 'new function "app"."g"()'],
       ['info', 'new table "app"."open"'],
@@ -605,7 +652,7 @@ describe('postgres.schema-drift', () => {
       obj('table', 'app', 'new_t', null, 'd5', 'a5'),
     ].map((r) => ({ ...r, total: '5000' }));
     const out = findings(evaluate(postgresSchemaDrift, { objects: now }, { baseline: first }));
-    expect(out.map((f) => f.message)).toEqual([
+    expect(out.map((f) => toTexts(f.message).en)).toEqual([
       'table "app"."Orders ""x""" changed (columns or types)',
       'more than 3000 objects: only changes to objects seen in both inspections are reported',
     ]);
@@ -617,7 +664,7 @@ describe('postgres.schema-drift', () => {
       evaluate(postgresSchemaDrift, { objects: counted(now) }, { baseline: first, thresholds: { maxFindings: 3 } }),
     );
     expect(out).toHaveLength(4);
-    expect(out[3]!.message).toBe('2 more changes not listed');
+    expect(out[3]!.message).toEqual({ en: '2 more changes not listed', zh: '另有 2 项变更未列出' });
   });
 });
 
@@ -673,7 +720,7 @@ describe('postgres.config-role-drift', () => {
       base[4]!,
     ];
     const out = findings(evaluate(postgresConfigRoleDrift, { items: counted(now) }, { baseline: first }));
-    expect(out.map((f) => [f.severity, f.object, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, f.object, toTexts(f.message).en])).toEqual([
       ['warning', 'ssl', 'setting ssl no longer set, back to its default (was on)'],
       ['info', 'work_mem', 'setting work_mem changed: 4096 kB → 8192 kB'],
       ['info', 'work_mem (database "app")', 'setting work_mem (database "app") set to 64MB'],
@@ -698,7 +745,10 @@ describe('postgres.config-role-drift', () => {
       ['warning', '"app"'],
       ['info', '"rpt"'],
     ]);
-    expect(out[0]!.message).toBe('role "app" changed: LOGIN → LOGIN SUPERUSER (gained SUPERUSER)');
+    expect(out[0]!.message).toEqual({
+      en: 'role "app" changed: LOGIN → LOGIN SUPERUSER (gained SUPERUSER)',
+      zh: '角色 "app" 已变更：LOGIN → LOGIN SUPERUSER（新获得 SUPERUSER）',
+    });
   });
 
   it('warns when a database starts granting to PUBLIC', () => {
@@ -709,7 +759,7 @@ describe('postgres.config-role-drift', () => {
       return e.fingerprints;
     })();
     const out = findings(evaluate(postgresConfigRoleDrift, { items: counted(base) }, { baseline: before }));
-    expect(out.map((f) => [f.severity, f.object, f.message])).toEqual([
+    expect(out.map((f) => [f.severity, f.object, toTexts(f.message).en])).toEqual([
       ['warning', '"app"', 'database "app" now grants CONNECT, TEMPORARY to PUBLIC'],
     ]);
   });
@@ -781,6 +831,8 @@ describe('postgres.logging-audit', () => {
       }),
     );
     expect(out.map((f) => f.object)).toEqual(['log_connections', 'log_statement']);
-    expect(out[0]!.message).toContain('not verified: shared_preload_libraries (needs pg_read_all_settings)');
+    expect(toTexts(out[0]!.message).en).toContain(
+      'not verified: shared_preload_libraries (needs pg_read_all_settings)',
+    );
   });
 });

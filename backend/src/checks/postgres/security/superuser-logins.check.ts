@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { grade } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
 
 export const postgresSuperuserLogins = defineCheck({
@@ -43,17 +44,21 @@ ORDER BY r.rolname LIMIT 500`,
     },
   },
   thresholds: {
-    schema: z.object({ allowed: z.array(z.string()), reviewAt: z.number().int().positive() }),
-    defaults: { allowed: ['postgres'], reviewAt: 10 },
+    schema: z.object({ allowedRoles: z.array(z.string()), warnCount: z.number().int().positive() }),
+    defaults: { allowedRoles: ['postgres'], warnCount: 10 },
   },
   evaluate({ main }, ctx) {
-    const { allowed, reviewAt } = ctx.thresholds;
+    const { allowedRoles: allowed, warnCount } = ctx.thresholds;
+    const list = allowed.map(pgIdent).join(', ');
     const findings: FindingDraft[] = main
       .filter((r) => !allowed.includes(r.rolname))
       .map((r) => ({
         severity: 'warning',
         object: pgIdent(r.rolname),
-        message: `role ${pgIdent(r.rolname)} is a superuser that can log in and is not on the allowed list (${allowed.map(pgIdent).join(', ') || 'empty'})`,
+        message: {
+          en: `role ${pgIdent(r.rolname)} is a superuser that can log in and is not on the allowed list (${list || 'empty'})`,
+          zh: `角色 ${pgIdent(r.rolname)} 是可登录的超级用户，且不在允许列表中（${list || '空'}）`,
+        },
         evidence: [
           {
             role: r.rolname,
@@ -64,14 +69,18 @@ ORDER BY r.rolname LIMIT 500`,
           },
         ],
       }));
-    if (main.length >= reviewAt) {
+    const g = grade(main.length, { warn: warnCount });
+    if (g) {
       findings.push({
-        severity: 'warning',
+        severity: g.severity,
         object: ctx.instance.name,
-        message: `${main.length} roles can log in as superuser (review at ${reviewAt} or more)`,
+        message: {
+          en: `${main.length} roles can log in as superuser (review at ${g.limit} or more)`,
+          zh: `有 ${main.length} 个角色可以超级用户身份登录（达到 ${g.limit} 个即需复核）`,
+        },
         evidence: main.slice(0, 20).map((r) => ({ role: r.rolname, allowed: allowed.includes(r.rolname) })),
         value: main.length,
-        threshold: reviewAt,
+        threshold: g.limit,
       });
     }
     return findings;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
+import { thresholdText, UNITS } from '../../grading.js';
 import { POSTGRES_EOL_DATA_AS_OF, POSTGRES_MAJOR_VERSIONS, splitPostgresVersion } from './eol-versions.js';
 
 const DAY_MS = 86_400_000;
@@ -25,14 +26,19 @@ export const postgresVersionEol = defineCheck({
   },
   queries: {},
   thresholds: {
-    schema: z.object({ warnBeforeDays: z.number().int().nonnegative() }),
-    defaults: { warnBeforeDays: 180 },
+    schema: z.object({ infoDays: z.number().int().nonnegative() }),
+    defaults: { infoDays: 180 },
   },
   evaluate(_rows, ctx) {
     const { major, minor } = splitPostgresVersion(ctx.server.versionNum);
     const entry = POSTGRES_MAJOR_VERSIONS.find((v) => v.major === major);
     if (!entry) {
-      return { skipped: `PostgreSQL ${major} is not in the version table (data as of ${POSTGRES_EOL_DATA_AS_OF})` };
+      return {
+        skipped: {
+          en: `PostgreSQL ${major} is not in the version table (data as of ${POSTGRES_EOL_DATA_AS_OF})`,
+          zh: `版本表中没有 PostgreSQL ${major}（数据截至 ${POSTGRES_EOL_DATA_AS_OF}）`,
+        },
+      };
     }
     const findings: FindingDraft[] = [];
     const object = ctx.instance.name;
@@ -42,24 +48,34 @@ export const postgresVersionEol = defineCheck({
       findings.push({
         severity: 'warning',
         object,
-        message: `PostgreSQL ${ctx.server.version} is end-of-life: ${major} had its final release on ${entry.finalRelease} (${-days} days ago) and gets no more security fixes`,
+        message: {
+          en: `PostgreSQL ${ctx.server.version} is end-of-life: ${major} had its final release on ${entry.finalRelease} (${-days} days ago) and gets no more security fixes`,
+          zh: `PostgreSQL ${ctx.server.version} 已停止支持：${major} 的最后一个版本发布于 ${entry.finalRelease}（${-days} 天前），此后不再有安全修复`,
+        },
         value: ctx.server.version,
         threshold: entry.finalRelease,
       });
-    } else if (days <= ctx.thresholds.warnBeforeDays) {
+    } else if (days <= ctx.thresholds.infoDays) {
+      const limit = thresholdText(ctx.thresholds.infoDays, UNITS.days);
       findings.push({
         severity: 'info',
         object,
-        message: `PostgreSQL ${major} reaches end of life on ${entry.finalRelease}, in ${days} days (threshold ${ctx.thresholds.warnBeforeDays} days): plan the upgrade`,
+        message: {
+          en: `PostgreSQL ${major} reaches end of life on ${entry.finalRelease}, in ${days} days (${limit.en}): plan the upgrade`,
+          zh: `PostgreSQL ${major} 将于 ${entry.finalRelease} 停止支持，还剩 ${days} 天（${limit.zh}）：请规划升级`,
+        },
         value: days,
-        threshold: ctx.thresholds.warnBeforeDays,
+        threshold: ctx.thresholds.infoDays,
       });
     }
     if (minor < entry.latestMinor) {
       findings.push({
         severity: 'info',
         object,
-        message: `PostgreSQL ${ctx.server.version} is older than ${major}.${entry.latestMinor}, the newest minor release known on ${POSTGRES_EOL_DATA_AS_OF}: security fixes are missing`,
+        message: {
+          en: `PostgreSQL ${ctx.server.version} is older than ${major}.${entry.latestMinor}, the newest minor release known on ${POSTGRES_EOL_DATA_AS_OF}: security fixes are missing`,
+          zh: `PostgreSQL ${ctx.server.version} 低于 ${major}.${entry.latestMinor}（截至 ${POSTGRES_EOL_DATA_AS_OF} 已知的最新小版本）：缺少安全修复`,
+        },
         value: ctx.server.version,
         threshold: `${major}.${entry.latestMinor}`,
       });

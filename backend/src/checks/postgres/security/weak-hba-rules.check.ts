@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FindingDraft, Severity } from '../../check.types.js';
+import type { FindingDraft, Severity, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 
 const hbaSql = (
@@ -54,30 +54,50 @@ export const postgresWeakHbaRules = defineCheck({
   },
   thresholds: { schema: thresholdSchema, defaults: { localTrust: 'warning' } satisfies Thresholds as Thresholds },
   evaluate({ rules }, ctx) {
-    if (rules.length === 0) return { skipped: 'pg_hba_file_rules returned no rules' };
+    if (rules.length === 0)
+      return { skipped: { en: 'pg_hba_file_rules returned no rules', zh: 'pg_hba_file_rules 未返回任何规则' } };
     const findings: FindingDraft[] = [];
     for (const r of rules) {
       const file = r.file_name ?? 'pg_hba.conf';
       const object = `${file.slice(file.lastIndexOf('/') + 1)}:${r.line_number ?? '?'}`;
-      const reasons: { severity: Severity; text: string }[] = [];
+      const reasons: { severity: Severity; text: Texts }[] = [];
       const tcp = r.type?.startsWith('host') ?? false;
-      if (r.error !== null) reasons.push({ severity: 'critical', text: `cannot be loaded: ${r.error}` });
+      if (r.error !== null)
+        reasons.push({
+          severity: 'critical',
+          text: { en: `cannot be loaded: ${r.error}`, zh: `无法加载：${r.error}` },
+        });
       if (tcp && r.auth_method === 'trust')
         reasons.push({
           severity: 'critical',
-          text: 'trust on a TCP line: anyone reaching it logs in without a password',
+          text: {
+            en: 'trust on a TCP line: anyone reaching it logs in without a password',
+            zh: 'TCP 规则使用 trust：任何能连到此端口的人都无需密码即可登录',
+          },
         });
       if (r.auth_method === 'password')
-        reasons.push({ severity: 'critical', text: 'password method: the password travels in clear text' });
+        reasons.push({
+          severity: 'critical',
+          text: { en: 'password method: the password travels in clear text', zh: 'password 认证方式：密码以明文传输' },
+        });
       if (tcp && r.auth_method === 'ident')
-        reasons.push({ severity: 'warning', text: "ident over TCP trusts the client host's identd" });
+        reasons.push({
+          severity: 'warning',
+          text: {
+            en: "ident over TCP trusts the client host's identd",
+            zh: '基于 TCP 的 ident 认证依赖客户端主机的 identd',
+          },
+        });
       if (tcp && (r.address === 'all' || (r.netmask !== null && OPEN_NETMASKS.has(r.netmask)))) {
-        reasons.push({ severity: 'warning', text: 'open to every address' });
+        reasons.push({ severity: 'warning', text: { en: 'open to every address', zh: '对所有地址开放' } });
       }
       if (r.type === 'local' && r.auth_method === 'trust' && ctx.thresholds.localTrust !== 'ignore') {
         reasons.push({
           severity: ctx.thresholds.localTrust,
-          text: 'trust on the local socket: every operating-system user can log in as any role',
+          text: {
+            en: 'trust on the local socket: every operating-system user can log in as any role',
+            zh: '本地套接字使用 trust：任何操作系统用户都能以任意角色登录',
+          },
         });
       }
       if (reasons.length === 0) continue;
@@ -95,7 +115,10 @@ export const postgresWeakHbaRules = defineCheck({
       findings.push({
         severity,
         object,
-        message: `${object}${line ? ` (${line})` : ''}: ${reasons.map((x) => x.text).join('; ')}`,
+        message: {
+          en: `${object}${line ? ` (${line})` : ''}: ${reasons.map((x) => x.text.en).join('; ')}`,
+          zh: `${object}${line ? `（${line}）` : ''}：${reasons.map((x) => x.text.zh).join('；')}`,
+        },
         evidence: [
           {
             file,
