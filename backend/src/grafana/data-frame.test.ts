@@ -59,7 +59,7 @@ describe('scoresFrames', () => {
   const cases: {
     name: string;
     series: { instanceId: string; times: number[]; values: number[] }[];
-    frames: { name: string; labels: Record<string, string>; values: unknown[][] }[];
+    frames: { name: string; labels: InstanceLabels; values: unknown[][] }[];
   }[] = [
     { name: 'no series, no frames', series: [], frames: [] },
     {
