@@ -69,6 +69,8 @@ let admin: Connection;
 const threads = { idle: '', cleanSession: '', mdlHolder: '', alter: '', rowHolder: '', rowWaiter: '' };
 let logBin = 1;
 let trap: { report: InspectionReport; ms: number };
+/** The same checks on the same planted problems, reported in Chinese. */
+let inChinese: InspectionReport;
 
 beforeAll(async () => {
   admin = await connect();
@@ -122,6 +124,7 @@ beforeAll(async () => {
     const started = Date.now();
     const report = await runChecks(target, MYSQL_DAILY_CHECKS, { tier: 'daily', thresholds });
     trap = { report, ms: Date.now() - started };
+    inChinese = await runChecks(target, MYSQL_DAILY_CHECKS, { tier: 'daily', thresholds, language: 'zh' });
   } finally {
     await target.close();
   }
@@ -196,6 +199,26 @@ describe('MySQL daily checks on the live MariaDB', () => {
       status: 'skipped',
       reason: 'no host metrics source',
     });
+  });
+
+  it('says everything in Chinese when the report is in Chinese', () => {
+    const han = /\p{Script=Han}/u;
+    const skipped = inChinese.checks.filter((c) => c.status === 'skipped');
+    expect(skipped.map((c) => c.checkId)).toEqual(
+      expect.arrayContaining([
+        mysqlReplicationRole.id,
+        mysqlErrorLog.id,
+        mysqlBackupAge.id,
+        mysqlFilesystemFreeSpace.id,
+      ]),
+    );
+    for (const c of skipped) expect(c.reason, c.checkId).toMatch(han);
+    expect(inChinese.findings.length).toBeGreaterThan(0);
+    for (const f of inChinese.findings) expect(f.message, f.checkId).toMatch(han);
+    expect(outcomeOf(inChinese, mysqlBackupAge.id)?.reason).toBe(NO_BACKUP_EVIDENCE.zh);
+    expect(
+      findingsOf(inChinese, mysqlLockWaits.id).find((f) => f.message.startsWith(`线程 ${threads.rowWaiter} 已等待`)),
+    ).toBeDefined();
   });
 
   it('MY-D11 reports binary logging off on this primary', () => {
