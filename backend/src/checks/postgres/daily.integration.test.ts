@@ -6,7 +6,7 @@ import { findingsOf, outcomeOf, postgresSuperTarget, runChecks } from '../../tes
 import type { Target } from '../../targets/target-spec.js';
 import type { AnyCheck } from '../check.types.js';
 import { pgIdent, pgQualified } from '../quote.js';
-import { NO_BACKUP_EVIDENCE } from './backup/backup-age.check.js';
+import { NO_BACKUP_EVIDENCE } from './backup/backup-evidence.js';
 import { POSTGRES_DAILY_CHECKS } from './daily.list.js';
 import { postgresTablesWithoutPrimaryKey } from './objects/tables-without-primary-key.check.js';
 
@@ -18,10 +18,10 @@ const SLOT = `dbp_slot_${suffix}`;
 const T = pgIdent(TABLE);
 
 const lowered: Record<string, Record<string, unknown>> = {
-  'postgres.long-transactions': { idleInTransactionWarnSeconds: 1 },
-  'postgres.blocked-sessions': { waitWarnSeconds: 0 },
-  'postgres.replication-slots': { inactiveRetainedRatio: 0 },
-  'postgres.xid-wraparound': { xidAgeWarn: 1 },
+  'postgres.long-transactions': { warnIdleSeconds: 1 },
+  'postgres.blocked-sessions': { warnSeconds: 0 },
+  'postgres.replication-slots': { warnRatio: 0 },
+  'postgres.xid-wraparound': { warnXidAgeCount: 1 },
 };
 const thresholds = (c: AnyCheck) => ({ ...c.thresholds.defaults, ...lowered[c.id] });
 
@@ -256,7 +256,7 @@ describe('PostgreSQL daily checks on planted problems', () => {
     const r = await runChecks(target, [...POSTGRES_DAILY_CHECKS, postgresTablesWithoutPrimaryKey], {
       databases: { include: [DB] },
       thresholds: (c) =>
-        c.id === 'postgres.blocked-sessions' ? { ...c.thresholds.defaults, waitWarnSeconds: 0 } : c.thresholds.defaults,
+        c.id === 'postgres.blocked-sessions' ? { ...c.thresholds.defaults, warnSeconds: 0 } : c.thresholds.defaults,
     });
     expect(Date.now() - started).toBeLessThan(15_000);
 

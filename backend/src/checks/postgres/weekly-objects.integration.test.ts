@@ -44,8 +44,13 @@ const ID = Object.fromEntries(POSTGRES_WEEKLY_OBJECT_CHECKS.map((c) => [c.catalo
 /** Thresholds lowered so the small planted tables qualify. */
 const LOWERED: Record<string, Record<string, unknown>> = {
   'postgres.unindexed-foreign-keys': { minRows: 5 },
-  'postgres.table-bloat': { warnBytes: 256 * 1024, critBytes: 1024 ** 4, minPct: 20 },
-  'postgres.large-tables': { largeBytes: 700 * 1024, veryLargeBytes: 1024 ** 4, wideColumns: 50, veryWideColumns: 200 },
+  'postgres.table-bloat': { warnBytes: 256 * 1024, critBytes: 1024 ** 4, minBloatPercent: 20 },
+  'postgres.large-tables': {
+    minLargeBytes: 700 * 1024,
+    minVeryLargeBytes: 1024 ** 4,
+    minWideColumns: 50,
+    minVeryWideColumns: 200,
+  },
 };
 const thresholds =
   (extra: Record<string, Record<string, unknown>> = {}) =>

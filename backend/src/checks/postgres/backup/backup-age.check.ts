@@ -2,19 +2,8 @@ import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
-
-export const NO_BACKUP_EVIDENCE = {
-  en: 'no backup evidence source configured (set backupEvidenceSql on the instance)',
-  zh: '未配置备份证据来源（请在实例上设置 backupEvidenceSql）',
-} as const;
-
-/** Segment number of a WAL file name (`TTTTTTTTXXXXXXXXYYYYYYYY`), or null for history/backup/partial names. */
-export function walSegmentNumber(name: string, segmentBytes: number): { timeline: string; segno: number } | null {
-  const m = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})$/.exec(name);
-  if (!m || segmentBytes <= 0) return null;
-  const perLogId = 0x1_0000_0000 / segmentBytes;
-  return { timeline: m[1]!, segno: parseInt(m[2]!, 16) * perLogId + parseInt(m[3]!, 16) };
-}
+import { NO_BACKUP_EVIDENCE } from './backup-evidence.js';
+import { walSegmentNumber } from './wal-segments.js';
 
 export const postgresBackupAge = defineCheck({
   id: 'postgres.backup-age',

@@ -1,7 +1,9 @@
 import { toTexts } from '../../check.types.js';
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
-import { NO_BACKUP_EVIDENCE, postgresBackupAge, walSegmentNumber } from './backup-age.check.js';
+import { postgresBackupAge } from './backup-age.check.js';
+import { NO_BACKUP_EVIDENCE } from './backup-evidence.js';
+import { walSegmentNumber } from './wal-segments.js';
 import { postgresWalArchiving } from './wal-archiving.check.js';
 
 const now = new Date('2026-11-25T12:00:00Z');

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-
-export const NO_HOST_METRICS = { en: 'no host metrics source', zh: '未配置主机指标来源' } as const;
+import { NO_HOST_METRICS } from './host-metrics.js';
 
 export const postgresFilesystemFreeSpace = defineCheck({
   id: 'postgres.filesystem-free-space',

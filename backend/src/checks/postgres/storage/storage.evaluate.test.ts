@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CounterBaseline } from '../../check.types.js';
 import { checkEvaluator, POSTGRES_15 as server } from '../../../test/check-evaluator.js';
 import { postgresChecksumFailures } from './checksum-failures.check.js';
-import { NO_HOST_METRICS, postgresFilesystemFreeSpace } from './filesystem-free-space.check.js';
+import { postgresFilesystemFreeSpace } from './filesystem-free-space.check.js';
+import { NO_HOST_METRICS } from './host-metrics.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const window = { from: new Date('2026-11-18T12:00:00Z'), to: now };
