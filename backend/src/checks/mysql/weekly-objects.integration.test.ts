@@ -98,6 +98,22 @@ describe('MySQL weekly object checks on the live MariaDB', () => {
     );
   });
 
+  it('reports the same planted findings in Chinese when the report is in Chinese', async () => {
+    const zh = await runChecks(target, MYSQL_WEEKLY_OBJECT_CHECKS, { tier: 'weekly', thresholds, language: 'zh' });
+    const planted = (r: InspectionReport) =>
+      r.findings
+        .filter((f) => f.object.startsWith(`${myIdent(db)}.`) || f.object === myIdent(latinDb))
+        .map((f) => [f.checkId, f.severity, f.object, f.evidence?.[0]?.index ?? ''].join(' '))
+        .sort();
+    expect(planted(zh)).toEqual(planted(report));
+    for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
+    for (const c of zh.checks.filter((c) => c.status === 'skipped'))
+      expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
+    expect(findingsOf(zh, 'mysql.tables-without-primary-key').find((f) => f.object === obj(T.noPk))?.message).toBe(
+      `表 ${obj(T.noPk)}（InnoDB，约 0 行）没有主键，也没有建在 NOT NULL 列上的唯一键`,
+    );
+  });
+
   it('MY-W01 flags the table without a primary key (a nullable unique key does not count)', () => {
     expect(mine('mysql.tables-without-primary-key').map((f) => [f.severity, f.object])).toEqual([
       ['warning', obj(T.noPk)],

@@ -156,6 +156,24 @@ describe('MY-W12 over-open hosts', () => {
   });
 });
 
+describe('in Chinese', () => {
+  it('gives every finding and skip reason of the weekly security checks in Chinese', async () => {
+    const zh = await runChecks(root, MYSQL_WEEKLY_SECURITY_CHECKS, {
+      tier: 'weekly',
+      language: 'zh',
+      thresholds: (c: AnyCheck) =>
+        c.id === mysqlOverOpenHosts.id ? { ignoreRemoteWhenLoopbackOnly: false } : c.thresholds.defaults,
+    });
+    expect(zh.findings.length).toBeGreaterThan(0);
+    for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
+    for (const c of zh.checks.filter((c) => c.status === 'skipped'))
+      expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
+    expect(mine(zh, mysqlOverOpenHosts).find((f) => f.severity === 'critical')?.message).toBe(
+      `'dbp_superremote_${s}'@'10.9.%'：拥有 ALL PRIVILEGES 的账号可从匹配 '10.9.%' 的主机登录；管理权限应仅限本机使用`,
+    );
+  });
+});
+
 describe('variable-based security checks agree with the server', () => {
   it('MY-W13 password policy', () => {
     expect(objectsOf(report, mysqlPasswordPolicy)).toContainEqual(['warning', 'test-instance']);
