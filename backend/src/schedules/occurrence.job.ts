@@ -3,7 +3,6 @@ import type { Job } from 'agenda';
 import type { Inspection } from '../inspections/inspection.model.js';
 import type { RunContext } from '../inspections/inspection-runner.js';
 import type { Logger } from '../logging/logger.js';
-import { withStoreRetries } from '../store/store-availability.js';
 import type { Store } from '../store/store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { nextFireAfter, occurrenceWindow } from './fire-times.js';
@@ -42,15 +41,8 @@ export function scheduledInspection(s: Schedule, fireAt: Date, createdAt: Date):
 /**
  * One occurrence of a schedule: fence on the schedule's status and version, chain the next occurrence first, apply
  * the catch-up policy, claim (schedule, fireAt) so a re-run after a crash resumes instead of duplicating, then run.
- * Every store call of the run waits out an outage of the store (`withStoreRetries`), so a result found while the
- * store is down is written when it returns.
  */
 export function occurrenceHandler(deps: OccurrenceDeps) {
-  const handle = occurrence(deps);
-  return (job: Job<OccurrenceData>): Promise<void> => withStoreRetries(() => handle(job));
-}
-
-function occurrence(deps: OccurrenceDeps) {
   const now = deps.now ?? (() => new Date());
   return async (job: Job<OccurrenceData>): Promise<void> => {
     const { scheduleId, version } = job.attrs.data;

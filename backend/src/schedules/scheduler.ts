@@ -1,6 +1,7 @@
 import { Agenda, type Job, type JobParameters, type JobWithId, type NotificationChannel } from 'agenda';
 import { DuplicateKeyError, StoreUnavailableError } from '../errors/domain-errors.js';
 import type { Logger } from '../logging/logger.js';
+import { withStoreRetries } from '../store/store-availability.js';
 import type { Store } from '../store/store.js';
 import type { Schedule } from './schedule.model.js';
 
@@ -121,10 +122,16 @@ export class Scheduler {
       lockLimit: this.options.concurrency,
       lockLifetime: this.options.lockLifetimeMs,
     };
-    this.agenda.define<OccurrenceData>(OCCURRENCE_JOB, handlers.occurrence, def);
-    this.agenda.define<ImmediateData>(IMMEDIATE_JOB, handlers.immediate, def);
+    // A job's store calls wait out an outage of the store and are retried, so what a running inspection found is
+    // written when the store returns instead of being lost with a failed job.
+    const resilient =
+      <D>(handler: (job: Job<D>) => Promise<void>) =>
+      (job: Job<D>): Promise<void> =>
+        withStoreRetries(() => handler(job));
+    this.agenda.define<OccurrenceData>(OCCURRENCE_JOB, resilient(handlers.occurrence), def);
+    this.agenda.define<ImmediateData>(IMMEDIATE_JOB, resilient(handlers.immediate), def);
     if (handlers.snapshots)
-      this.agenda.define<SnapshotData>(SNAPSHOT_JOB, handlers.snapshots, {
+      this.agenda.define<SnapshotData>(SNAPSHOT_JOB, resilient(handlers.snapshots), {
         concurrency: 1,
         lockLimit: 1,
         lockLifetime: this.options.lockLifetimeMs,
