@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Formatter } from './labels.js';
 import type { ExportDocument } from './report-view.js';
@@ -25,43 +26,71 @@ export function columnWidth(header: string, values: readonly Cell[]): number {
   return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, widest + 2));
 }
 
-/** Writes a table starting at `headerRow` with a filter on the header, frozen above the data, widths that fit. */
-async function writeTable(sheet: ExcelJS.Worksheet, table: FlatTable, headerRow: number): Promise<void> {
-  const header = sheet.getRow(headerRow);
-  header.values = table.headers;
-  header.font = { bold: true };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF0F3' } };
-  header.alignment = { vertical: 'top', wrapText: true };
-  table.rows.forEach((row, i) => {
-    const r = sheet.getRow(headerRow + 1 + i);
-    r.values = row;
-    r.alignment = { vertical: 'top', wrapText: true };
+const WRAP = { vertical: 'top', wrapText: true } as const;
+
+/**
+ * Adds a sheet with `table` below `above` (label, value) rows: a filter on the header, frozen above the data, widths
+ * that fit. Rows are committed as they are written so the zip streams out while the sheet is built.
+ */
+async function addSheet(
+  wb: ExcelJS.stream.xlsx.WorkbookWriter,
+  name: string,
+  table: FlatTable,
+  above: { title?: string; facts: [string, string][] } = { facts: [] },
+): Promise<void> {
+  const headerRow = above.title ? above.facts.length + 3 : 1;
+  const sheet = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }],
   });
-  table.headers.forEach((h, i) => {
-    sheet.getColumn(i + 1).width = columnWidth(
+  sheet.columns = table.headers.map((h, i) => ({
+    width: columnWidth(
       h,
       table.rows.map((r) => r[i] ?? ''),
-    );
-  });
+    ),
+    style: { alignment: WRAP },
+  }));
   sheet.autoFilter = {
     from: { row: headerRow, column: 1 },
     to: { row: headerRow + Math.max(table.rows.length, 1), column: table.headers.length },
   };
-  sheet.views = [{ state: 'frozen', xSplit: 0, ySplit: headerRow, topLeftCell: `A${headerRow + 1}` }];
+  if (above.title) {
+    const title = sheet.addRow([above.title]);
+    title.font = { bold: true, size: 14 };
+    title.commit();
+    for (const [k, v] of above.facts) {
+      const row = sheet.addRow([k, v]);
+      row.getCell(1).font = { color: { argb: 'FF6B7280' } };
+      row.getCell(2).alignment = { vertical: 'top', wrapText: false };
+      row.commit();
+    }
+    sheet.addRow([]).commit();
+  }
+  const header = sheet.addRow(table.headers);
+  header.font = { bold: true };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF0F3' } };
+  header.commit();
+  for (const [i, cells] of table.rows.entries()) {
+    sheet.addRow(cells).commit();
+    if (i % 250 === 249) await yieldToLoop();
+  }
+  sheet.commit();
   await yieldToLoop();
 }
 
-/** The workbook (sheet names fixed for scripts; contents in the language): Summary (the run's facts above a table per instance), Findings and Checks. */
+/** The workbook (sheet names fixed for scripts; contents in the language): Summary, Findings and Checks. */
 export async function renderXlsx(doc: ExportDocument, f: Formatter, now = new Date()): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = f.l.product;
   wb.created = now;
-  wb.title = doc.kind === 'inspection' ? f.l.inspectionTitle : f.l.reportTitle;
-  wb.subject = doc.id;
-  wb.keywords = doc.reports.map((r) => r.contentHash).join(' ');
+  const title = `${f.l.product} · ${doc.kind === 'inspection' ? f.l.inspectionTitle : f.l.reportTitle}`;
   const h = f.l.field;
-
-  const summary = wb.addWorksheet('Summary');
   const facts: [string, string][] = [];
   const i = doc.inspection;
   if (i) {
@@ -81,17 +110,10 @@ export async function renderXlsx(doc: ExportDocument, f: Formatter, now = new Da
     if (r) facts.push([h.reportId, doc.id], [h.tier, f.l.tier[r.tier]], [h.window, f.window(r.window)]);
   }
   facts.push([h.timeZone, f.timeZone], [h.generatedAt, f.dateTime(now.toISOString())]);
-  summary.getCell(1, 1).value = `${f.l.product} · ${wb.title}`;
-  summary.getCell(1, 1).font = { bold: true, size: 14 };
-  facts.forEach(([k, v], n) => {
-    summary.getCell(2 + n, 1).value = k;
-    summary.getCell(2 + n, 1).font = { color: { argb: 'FF6B7280' } };
-    summary.getCell(2 + n, 2).value = v;
-  });
-  await writeTable(summary, summaryTable(doc, f), facts.length + 3);
-
-  await writeTable(wb.addWorksheet('Findings'), findingsTable(doc, f), 1);
-  await writeTable(wb.addWorksheet('Checks'), checksTable(doc, f), 1);
-  const out = await wb.xlsx.writeBuffer();
-  return Buffer.from(out as ArrayBuffer);
+  await addSheet(wb, 'Summary', summaryTable(doc, f), { title, facts });
+  await addSheet(wb, 'Findings', findingsTable(doc, f));
+  await addSheet(wb, 'Checks', checksTable(doc, f));
+  await wb.commit();
+  await ended;
+  return Buffer.concat(chunks);
 }
