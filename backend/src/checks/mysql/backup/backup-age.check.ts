@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
-
-export const NO_BACKUP_EVIDENCE: Texts = {
-  en: 'no backup evidence source configured (set backupEvidenceSql on the instance)',
-  zh: '未配置备份证据来源（请在实例上设置 backupEvidenceSql）',
-};
+import { NO_BACKUP_EVIDENCE } from './backup-evidence.js';
 
 const HOUR = 3_600_000;
 

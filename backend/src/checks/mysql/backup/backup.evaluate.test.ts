@@ -8,7 +8,8 @@ import {
   type QuerySpec,
   type ServerFacts,
 } from '../../check.types.js';
-import { mysqlBackupAge, NO_BACKUP_EVIDENCE } from './backup-age.check.js';
+import { mysqlBackupAge } from './backup-age.check.js';
+import { NO_BACKUP_EVIDENCE } from './backup-evidence.js';
 import { mysqlBinlogEnabled } from './binlog-enabled.check.js';
 import { findBinlogGaps } from './binlog-gaps.js';
 import { mysqlBinlogSequence } from './binlog-sequence.check.js';

@@ -16,8 +16,6 @@ import { mysqlTablesWithoutPrimaryKey } from './tables-without-primary-key.check
 import { mysqlUnusedIndexes } from './unused-indexes.check.js';
 
 const en = (m: Message | undefined): string | undefined => (m === undefined ? undefined : toTexts(m).en);
-/** The English skip reason, or undefined when the check ran. */
-const skippedEn = (e: Evaluation) => (!Array.isArray(e) && 'skipped' in e ? toTexts(e.skipped).en : undefined);
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const DAY = 86_400;
@@ -25,7 +23,7 @@ const MARIADB: ServerFacts = { ...MARIADB_10_11, uptimeSeconds: 40 * DAY };
 const MYSQL: ServerFacts = { ...MYSQL_8_0, uptimeSeconds: 40 * DAY };
 
 /** Parses raw driver rows through each query's row schema, then evaluates with a fixed clock and window. */
-const { evaluate, findings } = checkEvaluator({
+const { evaluate, findings, skipped } = checkEvaluator({
   server: MARIADB,
   window: { from: new Date(NOW.getTime() - 7 * DAY * 1000), to: NOW },
   now: NOW,
@@ -355,7 +353,7 @@ describe('MY-W03 unused indexes', () => {
       'server up only 29.9 days; index usage counters (userstat) restart with the server and need 30 days',
     ],
   ])('skips: %s', (_name, raw, server, reason) => {
-    expect(skippedEn(run(mysqlUnusedIndexes, raw, { server }))).toBe(reason);
+    expect(skipped(run(mysqlUnusedIndexes, raw, { server })).en).toBe(reason);
   });
 
   it('uses performance_schema when it is on and readable, from 30 days of uptime', () => {
@@ -633,7 +631,7 @@ describe('MY-W09 orphan definers', () => {
     ],
     ['MySQL 8.0', MYSQL, 'cannot read the account list: grant SELECT ON mysql.user to the monitoring account'],
   ])('skips when the account list is unreadable (%s)', (_name, server, reason) => {
-    expect(skippedEn(run(mysqlOrphanDefiners, { accounts: [], orphans: [] }, { server }))).toBe(reason);
+    expect(skipped(run(mysqlOrphanDefiners, { accounts: [], orphans: [] }, { server })).en).toBe(reason);
   });
 
   it('passes when every definer exists', () => {

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import type { Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-
-export const NO_HOST_METRICS: Texts = { en: 'no host metrics source', zh: '未配置主机指标来源' };
+import { NO_HOST_METRICS } from './host-metrics.js';
 
 export const mysqlFilesystemFreeSpace = defineCheck({
   id: 'mysql.filesystem-free-space',

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
 import type { QuerySpec } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
-import { mysqlFilesystemFreeSpace, NO_HOST_METRICS } from './filesystem-free-space.check.js';
+import { mysqlFilesystemFreeSpace } from './filesystem-free-space.check.js';
+import { NO_HOST_METRICS } from './host-metrics.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const MARIADB = MARIADB_10_11;
