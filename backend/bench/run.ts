@@ -1,18 +1,11 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
-import { benchExport, formatExportResults } from "./export.bench.js";
-import { benchInspect, formatInspectResults } from "./inspect.bench.js";
-import { benchSchedules, formatSchedulesResults } from "./schedules.bench.js";
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { benchExport, formatExportResults } from './export.bench.js';
+import { benchInspect, formatInspectResults } from './inspect.bench.js';
+import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
 
-const DOC = fileURLToPath(new URL("../../docs/benchmarks.md", import.meta.url));
-const VALUED = [
-  "--runs",
-  "--schedules",
-  "--burst",
-  "--instances",
-  "--findings",
-  "--lang",
-];
+const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings', '--lang'];
 
 /**
  * `npm run bench [-- inspect] [--runs N] [--record]`: prints ratios against baselines measured in the same run.
@@ -22,28 +15,22 @@ const VALUED = [
  * of one inspection against producing its JSON document.
  */
 async function main(argv: string[]): Promise<void> {
-  const valueAt = new Set(
-    VALUED.map((f) => argv.indexOf(f)).filter((i) => i >= 0),
-  );
-  const which =
-    argv.find((a, i) => !a.startsWith("--") && !valueAt.has(i - 1)) ??
-    "inspect";
+  const valueAt = new Set(VALUED.map((f) => argv.indexOf(f)).filter((i) => i >= 0));
+  const which = argv.find((a, i) => !a.startsWith('--') && !valueAt.has(i - 1)) ?? 'inspect';
   const int = (flag: string, fallback: number, min: number): number => {
     const at = argv.indexOf(flag);
     const value = at >= 0 ? Number(argv[at + 1]) : fallback;
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${flag} takes a whole number ≥ ${min}`);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${flag} takes a whole number ≥ ${min}`);
     return value;
   };
   let table: string;
-  if (which === "inspect") {
-    const runs = int("--runs", 7, 1);
+  if (which === 'inspect') {
+    const runs = int('--runs', 7, 1);
     table = formatInspectResults(await benchInspect(runs), runs);
-  } else if (which === "schedules") {
-    const schedules = int("--schedules", 10_000, 2);
-    const burst = int("--burst", 1000, 1);
-    if (burst >= schedules)
-      throw new Error("--burst must be smaller than --schedules");
+  } else if (which === 'schedules') {
+    const schedules = int('--schedules', 10_000, 2);
+    const burst = int('--burst', 1000, 1);
+    if (burst >= schedules) throw new Error('--burst must be smaller than --schedules');
     table = formatSchedulesResults(
       await benchSchedules({
         schedules,
@@ -53,24 +40,22 @@ async function main(argv: string[]): Promise<void> {
         drainTimeoutMs: 300_000,
       }),
     );
-  } else if (which === "export") {
-    const lang = argv[argv.indexOf("--lang") + 1] === "en" ? "en" : "zh";
+  } else if (which === 'export') {
+    const lang = argv[argv.indexOf('--lang') + 1] === 'en' ? 'en' : 'zh';
     table = formatExportResults(
       await benchExport({
-        instances: int("--instances", 50, 1),
-        findings: int("--findings", 500, 0),
-        runs: int("--runs", 5, 1),
+        instances: int('--instances', 50, 1),
+        findings: int('--findings', 500, 0),
+        runs: int('--runs', 5, 1),
         lang,
       }),
     );
   } else {
-    throw new Error(
-      `unknown benchmark "${which}" (known: inspect, schedules, export)`,
-    );
+    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, export)`);
   }
   process.stdout.write(table);
-  if (argv.includes("--record")) {
-    const doc = await readFile(DOC, "utf8").catch(() => "# Benchmarks\n");
+  if (argv.includes('--record')) {
+    const doc = await readFile(DOC, 'utf8').catch(() => '# Benchmarks\n');
     const marker = `<!-- bench:${which} -->`;
     const section = `${marker}\n${table}${marker}`;
     const next = doc.includes(marker)
@@ -81,8 +66,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(
-    `bench: ${err instanceof Error ? err.message : String(err)}\n`,
-  );
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 });
