@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { benchExport, formatExportResults } from './export.bench.js';
 import { benchInspect, formatInspectResults } from './inspect.bench.js';
 import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
+import { benchGrafana, formatGrafanaResults } from './grafana.bench.js';
 
 const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings', '--lang'];
+const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings', '--lang', '--instances', '--days', '--requests', '--points'];
 
 /**
  * `npm run bench [-- inspect] [--runs N] [--record]`: prints ratios against baselines measured in the same run.
@@ -13,6 +14,8 @@ const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings',
  * two worker processes, and the schedule API's latency, against their goals.
  * `npm run bench -- export [--instances N] [--findings N] [--runs N] [--lang en|zh] [--record]`: every export format
  * of one inspection against producing its JSON document.
+ * `npm run bench -- grafana [--instances N] [--days N] [--requests N] [--points N] [--record]`: the datasource's
+ * queries over generated daily reports (default 500 instances × 365 days) against p95 ≤ 50 ms.
  */
 async function main(argv: string[]): Promise<void> {
   const valueAt = new Set(VALUED.map((f) => argv.indexOf(f)).filter((i) => i >= 0));
@@ -50,8 +53,17 @@ async function main(argv: string[]): Promise<void> {
         lang,
       }),
     );
+  } else if (which === 'grafana') {
+    table = formatGrafanaResults(
+      await benchGrafana({
+        instances: int('--instances', 500, 10),
+        days: int('--days', 365, 1),
+        requests: int('--requests', 40, 5),
+        maxDataPoints: int('--points', 1000, 1),
+      }),
+    );
   } else {
-    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, export)`);
+    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, export, grafana)`);
   }
   process.stdout.write(table);
   if (argv.includes('--record')) {
