@@ -188,6 +188,22 @@ describe('PostgreSQL daily checks on planted problems', () => {
     });
   });
 
+  it('gives every finding and skip reason in Chinese when the report is in Chinese', async () => {
+    const zh = await runChecks(targets[0]!, POSTGRES_DAILY_CHECKS, {
+      tier: 'daily',
+      databases: { include: [DB] },
+      thresholds,
+      language: 'zh',
+    });
+    expect(zh.findings.length).toBeGreaterThan(3);
+    for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
+    for (const c of zh.checks.filter((x) => x.status === 'skipped'))
+      expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
+    expect(outcomeOf(zh, 'postgres.backup-age')).toMatchObject({ status: 'skipped', reason: NO_BACKUP_EVIDENCE.zh });
+    const f = findingsOf(zh, 'postgres.long-transactions').find((x) => x.object === sessionObject(idle.pid));
+    expect(f!.message).toMatch(/^处于 idle in transaction 状态已 \d+ 秒（阈值 1 秒）/);
+  });
+
   it('PG-D06 names the session idle in transaction, not the idle one', () => {
     const mine = findingsOf(report, 'postgres.long-transactions');
     const f = mine.find((x) => x.object === sessionObject(idle.pid));

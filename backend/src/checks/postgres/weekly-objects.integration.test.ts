@@ -179,6 +179,19 @@ describe('PostgreSQL weekly object checks on planted problems', () => {
     });
   });
 
+  it('gives every finding and skip reason in Chinese when the report is in Chinese', async () => {
+    const zh = await runChecks(target, POSTGRES_WEEKLY_OBJECT_CHECKS, {
+      tier: 'weekly',
+      databases: { include: [DB] },
+      thresholds: thresholds(),
+      language: 'zh',
+    });
+    expect(new Set(zh.findings.map((f) => f.checkId)).size).toBeGreaterThan(5);
+    for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
+    for (const c of zh.checks.filter((x) => x.status === 'skipped'))
+      expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
+  });
+
   afterAll(async () => {
     await target?.close();
     await withPgAdmin(async (c) => {
