@@ -102,6 +102,19 @@ afterAll(async () => {
 });
 
 describe('PostgreSQL weekly security checks on the live server', () => {
+  it('gives every finding and skip reason in Chinese when the report is in Chinese', async () => {
+    const zh = await runChecks(open(), POSTGRES_WEEKLY_SECURITY_CHECKS, {
+      databases: { include: [DB] },
+      language: 'zh',
+    });
+    expect(zh.findings.length).toBeGreaterThan(3);
+    for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
+    for (const c of zh.checks.filter((x) => x.status === 'skipped'))
+      expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
+    const expiring = findingsOf(zh, postgresPasswordExpiry.id).find((f) => f.object === q(ROLES.expiring));
+    expect(expiring!.message).toMatch(/^可登录角色 .* 的密码将于 .* 过期，还剩 [\d.]+ 天（阈值 30 天）$/);
+  });
+
   it('find every planted problem as superuser, naming the exact object', async () => {
     const report = await runChecks(open(), POSTGRES_WEEKLY_SECURITY_CHECKS, { databases: { include: [DB] } });
 
