@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvaluator, MARIADB_10_11, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import {
-  toTexts,
-  type AnyCheck,
-  type Evaluation,
-  type Message,
-  type QuerySpec,
-  type ServerFacts,
-} from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11 } from '../../../test/check-evaluator.js';
+import { toTexts, type Message, type QuerySpec, type ServerFacts } from '../../check.types.js';
 import { mysqlBackupAge } from './backup-age.check.js';
 import { NO_BACKUP_EVIDENCE } from './backup-evidence.js';
 import { mysqlBinlogEnabled } from './binlog-enabled.check.js';
@@ -24,9 +17,8 @@ const { evaluate, findings } = checkEvaluator({
   window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
   now: NOW,
   instanceName: 'db1',
+  requireBothLanguages: true,
 });
-const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
-  evaluate(check, raw, opts);
 
 describe('findBinlogGaps', () => {
   it.each([
@@ -59,7 +51,9 @@ describe('mysql.binlog-enabled (MY-D11)', () => {
     [0, 'primary', 'critical'],
     ['0', 'replica', 'warning'],
   ] as const)('log_bin %j on a %s → %s', (logBin, role, severity) => {
-    const e = findings(run(mysqlBinlogEnabled, { settings: [{ log_bin: logBin }] }, { server: { ...MARIADB, role } }));
+    const e = findings(
+      evaluate(mysqlBinlogEnabled, { settings: [{ log_bin: logBin }] }, { server: { ...MARIADB, role } }),
+    );
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, object: 'log_bin', value: 'OFF' });
   });
@@ -71,12 +65,12 @@ describe('mysql.binlog-sequence (MY-D11)', () => {
     names.map((Log_name) => ({ Log_name, File_size: '1073741824', Encrypted: 'No' }));
 
   it('passes a contiguous sequence', () => {
-    expect(run(mysqlBinlogSequence, { binlogs: logs('mysql-bin.000041', 'mysql-bin.000042') })).toEqual([]);
+    expect(evaluate(mysqlBinlogSequence, { binlogs: logs('mysql-bin.000041', 'mysql-bin.000042') })).toEqual([]);
   });
 
   it('reports each gap as critical with the missing files', () => {
     const e = findings(
-      run(mysqlBinlogSequence, {
+      evaluate(mysqlBinlogSequence, {
         binlogs: logs('mysql-bin.000041', 'mysql-bin.000044', 'mysql-bin.000045', 'mysql-bin.000047'),
       }),
     );
@@ -91,7 +85,7 @@ describe('mysql.binlog-sequence (MY-D11)', () => {
   });
 
   it('is skipped when no binary log is listed', () => {
-    expect(run(mysqlBinlogSequence, { binlogs: [] })).toHaveProperty('skipped');
+    expect(evaluate(mysqlBinlogSequence, { binlogs: [] })).toHaveProperty('skipped');
   });
 });
 
@@ -124,7 +118,7 @@ describe('mysql.backup-age (MY-D12)', () => {
     ['2026-11-22T10:00:00Z', 'warning'],
     ['2026-11-22T09:54:00Z', 'critical'],
   ])('last backup ended %s → %s', (end, severity) => {
-    const e = findings(run(mysqlBackupAge, { evidence: [{ last_backup_end: new Date(end) }] }));
+    const e = findings(evaluate(mysqlBackupAge, { evidence: [{ last_backup_end: new Date(end) }] }));
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, object: 'db1' });
   });
@@ -132,7 +126,7 @@ describe('mysql.backup-age (MY-D12)', () => {
   it.each([[[]], [[{ last_backup_end: null }]], [[{ 'MAX(end_time)': null }]]])(
     'no successful backup (%j) is critical',
     (rows) => {
-      const [f] = findings(run(mysqlBackupAge, { evidence: rows }));
+      const [f] = findings(evaluate(mysqlBackupAge, { evidence: rows }));
       expect(f).toMatchObject({
         severity: 'critical',
         message: { en: 'the backup evidence query found no successful backup' },
@@ -143,17 +137,17 @@ describe('mysql.backup-age (MY-D12)', () => {
   it('accepts a Unix time, a DATETIME string, an unnamed single column and several rows', () => {
     const unix = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
     expect(
-      findings(run(mysqlBackupAge, { evidence: [{ last_backup_end: unix('2026-11-23T06:00:00Z') }] }))[0],
+      findings(evaluate(mysqlBackupAge, { evidence: [{ last_backup_end: unix('2026-11-23T06:00:00Z') }] }))[0],
     ).toMatchObject({ value: 30, threshold: 26 });
     expect(
-      findings(run(mysqlBackupAge, { evidence: [{ last_backup_end: String(unix('2026-11-22T06:00:00Z')) }] }))[0],
+      findings(evaluate(mysqlBackupAge, { evidence: [{ last_backup_end: String(unix('2026-11-22T06:00:00Z')) }] }))[0],
     ).toMatchObject({ value: 54 });
     expect(
-      findings(run(mysqlBackupAge, { evidence: [{ 'MAX(end_time)': new Date('2026-11-22T06:00:00Z') }] }))[0],
+      findings(evaluate(mysqlBackupAge, { evidence: [{ 'MAX(end_time)': new Date('2026-11-22T06:00:00Z') }] }))[0],
     ).toMatchObject({ severity: 'critical' });
-    expect(findings(run(mysqlBackupAge, { evidence: [{ last_backup_end: '2026-11-24 03:00:00' }] }))).toEqual([]);
+    expect(findings(evaluate(mysqlBackupAge, { evidence: [{ last_backup_end: '2026-11-24 03:00:00' }] }))).toEqual([]);
     expect(
-      run(mysqlBackupAge, {
+      evaluate(mysqlBackupAge, {
         evidence: [
           { last_backup_end: new Date('2026-11-01T00:00:00Z') },
           { last_backup_end: new Date('2026-11-24T01:00:00Z') },
@@ -163,13 +157,13 @@ describe('mysql.backup-age (MY-D12)', () => {
   });
 
   it('rejects a result that is not a date', () => {
-    expect(() => run(mysqlBackupAge, { evidence: [{ last_backup_end: 'yesterday' }] })).toThrow();
-    expect(() => run(mysqlBackupAge, { evidence: [{ a: 1, b: 2 }] })).toThrow();
+    expect(() => evaluate(mysqlBackupAge, { evidence: [{ last_backup_end: 'yesterday' }] })).toThrow();
+    expect(() => evaluate(mysqlBackupAge, { evidence: [{ a: 1, b: 2 }] })).toThrow();
   });
 
   it('honours per-business thresholds (weekly full backups)', () => {
     expect(
-      run(
+      evaluate(
         mysqlBackupAge,
         { evidence: [{ last_backup_end: new Date('2026-11-20T12:00:00Z') }] },
         { thresholds: { warnHours: 170, critHours: 194 } },

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import {
-  toTexts,
-  type AnyCheck,
-  type CounterBaseline,
-  type Evaluation,
-  type Message,
-  type ServerFacts,
-} from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, MYSQL_8_0 } from '../../../test/check-evaluator.js';
+import { toTexts, type CounterBaseline, type Message, type ServerFacts } from '../../check.types.js';
 import { mysqlDeadlocks } from './deadlocks.check.js';
 import { mysqlLockWaits } from './lock-waits.check.js';
 import { statementTable } from './statement-table.js';
@@ -26,8 +19,6 @@ const { evaluate, findings } = checkEvaluator({
   instanceName: 'db1',
   requireBothLanguages: true,
 });
-const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
-  evaluate(check, raw, opts);
 
 describe('statementTable', () => {
   it.each([
@@ -83,7 +74,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
   });
 
   it('passes when nothing waits', () => {
-    expect(run(mysqlLockWaits, {})).toEqual([]);
+    expect(evaluate(mysqlLockWaits, {})).toEqual([]);
   });
 
   it.each([
@@ -92,13 +83,13 @@ describe('mysql.lock-waits (MY-D10)', () => {
     ['60', 'warning'],
     ['61', 'critical'],
   ])('row-lock wait of %s s → %s', (wait, severity) => {
-    const e = findings(run(mysqlLockWaits, { rowWaits: [rowWait({ wait_seconds: wait })] }));
+    const e = findings(evaluate(mysqlLockWaits, { rowWaits: [rowWait({ wait_seconds: wait })] }));
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, object: '`shop`.`or``ders`', value: Number(wait) });
   });
 
   it('names the blocker of a row-lock wait', () => {
-    const [f] = findings(run(mysqlLockWaits, { rowWaits: [rowWait()] }));
+    const [f] = findings(evaluate(mysqlLockWaits, { rowWaits: [rowWait()] }));
     expect(en(f!.message)).toBe(
       'thread 464 has waited 12 s for a X row lock on `shop`.`or``ders` (index PRIMARY), blocked by thread 463 (app, Sleep, transaction open 40 s): UPDATE `shop`.`orders` SET v = v + 2 WHERE id = 1',
     );
@@ -109,7 +100,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
 
   it('quotes performance_schema.data_locks names on MySQL 8 and survives a missing blocker', () => {
     const [f] = findings(
-      run(
+      evaluate(
         mysqlLockWaits,
         {
           rowWaits: [
@@ -131,7 +122,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
   });
 
   it('reports one finding per waiting thread with several blockers', () => {
-    const e = findings(run(mysqlLockWaits, { rowWaits: [rowWait(), rowWait({ blocking_thread: '470' })] }));
+    const e = findings(evaluate(mysqlLockWaits, { rowWaits: [rowWait(), rowWait({ blocking_thread: '470' })] }));
     expect(e).toHaveLength(1);
     expect(en(e[0]!.message)).toContain('thread 463');
     expect(en(e[0]!.message)).toContain('thread 470');
@@ -139,7 +130,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
 
   it('reports a metadata-lock wait on the table of the statement, with open transactions as suspects', () => {
     const [f] = findings(
-      run(mysqlLockWaits, {
+      evaluate(mysqlLockWaits, {
         metadataWaits: [mdlWait()],
         openTransactions: [
           { thread_id: '465', age_seconds: '30', command: 'Sleep', user_name: 'app' },
@@ -157,7 +148,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
 
   it('prefers performance_schema.metadata_locks names and falls back to the thread', () => {
     const [ps] = findings(
-      run(
+      evaluate(
         mysqlLockWaits,
         { metadataWaits: [mdlWait({ object_schema: 'a b', object_name: 'c', statement: 'ALTER TABLE x ADD y INT' })] },
         { server: MYSQL },
@@ -165,7 +156,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
     );
     expect(ps!.object).toBe('`a b`.`c`');
     const [unknown] = findings(
-      run(mysqlLockWaits, {
+      evaluate(mysqlLockWaits, {
         metadataWaits: [
           mdlWait({
             state: 'Waiting for global read lock',
@@ -181,7 +172,7 @@ describe('mysql.lock-waits (MY-D10)', () => {
   it('honours configured thresholds', () => {
     expect(
       findings(
-        run(
+        evaluate(
           mysqlLockWaits,
           { metadataWaits: [mdlWait({ wait_seconds: 2 })] },
           { thresholds: { warnSeconds: 1, critSeconds: 60 } },
@@ -199,7 +190,7 @@ describe('mysql.deadlocks (MY-D08)', () => {
     ['301', 'critical'],
   ])('%s deadlocks in 30 days → %s', (count, severity) => {
     const e = findings(
-      run(mysqlDeadlocks, {
+      evaluate(mysqlDeadlocks, {
         counter: [{ deadlocks: count, status: 'enabled', counting_seconds: String(30 * 86_400) }],
       }),
     );
@@ -209,7 +200,7 @@ describe('mysql.deadlocks (MY-D08)', () => {
 
   it('does not extrapolate a young counter beyond one day', () => {
     const e = findings(
-      run(mysqlDeadlocks, { counter: [{ deadlocks: '3', status: 'enabled', counting_seconds: '600' }] }),
+      evaluate(mysqlDeadlocks, { counter: [{ deadlocks: '3', status: 'enabled', counting_seconds: '600' }] }),
     );
     expect(e[0]).toMatchObject({ severity: 'warning' });
     expect(en(e[0]!.message)).toContain('(server start, within the window)');
@@ -217,7 +208,9 @@ describe('mysql.deadlocks (MY-D08)', () => {
 
   it('labels the counter period', () => {
     const [f] = findings(
-      run(mysqlDeadlocks, { counter: [{ deadlocks: '2', status: 'enabled', counting_seconds: String(30 * 86_400) }] }),
+      evaluate(mysqlDeadlocks, {
+        counter: [{ deadlocks: '2', status: 'enabled', counting_seconds: String(30 * 86_400) }],
+      }),
     );
     expect(en(f!.message)).toBe(
       '2 InnoDB deadlocks since 2026-10-25T12:00:00.000Z (server start; window start not covered), 0.1 per day (critical above 10 per day)',
@@ -226,7 +219,7 @@ describe('mysql.deadlocks (MY-D08)', () => {
 
   it('reads the MySQL INNODB_METRICS row and skips a disabled metric', () => {
     const [f] = findings(
-      run(
+      evaluate(
         mysqlDeadlocks,
         { counter: [{ deadlocks: 4, status: 'enabled', counting_seconds: 86_400 }] },
         { server: MYSQL },
@@ -234,13 +227,13 @@ describe('mysql.deadlocks (MY-D08)', () => {
     );
     expect(en(f!.message)).toContain('metric enabled, within the window');
     expect(
-      run(
+      evaluate(
         mysqlDeadlocks,
         { counter: [{ deadlocks: 0, status: 'disabled', counting_seconds: null }] },
         { server: MYSQL },
       ),
     ).toHaveProperty('skipped');
-    expect(run(mysqlDeadlocks, { counter: [] })).toHaveProperty('skipped');
+    expect(evaluate(mysqlDeadlocks, { counter: [] })).toHaveProperty('skipped');
   });
 });
 
@@ -266,7 +259,7 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
     ['Δ 3 in 6 hours counts as one day → warning', '1003', inWindow, 'warning', 3],
     ['Δ 11 in 6 hours → critical', '1011', inWindow, 'critical', 11],
   ] as const)('%s', (_name, current, over, severity, value) => {
-    const e = findings(run(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
+    const e = findings(evaluate(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, value, object: 'db1' });
   });
@@ -288,13 +281,15 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
       1,
     ],
   ] as const)('late run: %s', (_name, current, over, severity, value) => {
-    const e = findings(run(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
+    const e = findings(evaluate(mysqlDeadlocks, mariadbRow(current), { counterBaseline: baseline({}, over) }));
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, value });
   });
 
   it('says that a late run counted up to the snapshot at the window end', () => {
-    const [f] = findings(run(mysqlDeadlocks, mariadbRow('1500'), { counterBaseline: baseline({}, lateEnd(1002)) }));
+    const [f] = findings(
+      evaluate(mysqlDeadlocks, mariadbRow('1500'), { counterBaseline: baseline({}, lateEnd(1002)) }),
+    );
     expect(en(f!.message)).toBe(
       '2 InnoDB deadlocks in the window since 2026-11-17T12:00:00.000Z until 2026-11-22T12:00:00.000Z (the snapshot at the window end; this run started later), 0.4 per day (critical above 10 per day)',
     );
@@ -305,12 +300,12 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
   });
 
   it('says what the delta covers, with the counter values as evidence', () => {
-    const [f] = findings(run(mysqlDeadlocks, mariadbRow('1001'), { counterBaseline: baseline({}) }));
+    const [f] = findings(evaluate(mysqlDeadlocks, mariadbRow('1001'), { counterBaseline: baseline({}) }));
     expect(en(f!.message)).toBe(
       '1 InnoDB deadlock in the window since 2026-11-17T12:00:00.000Z, 0.1 per day (critical above 10 per day)',
     );
     expect(f!.evidence).toEqual([{ counter: 'Innodb_deadlocks', baseline: 1000, current: 1001, delta: 1 }]);
-    const [g] = findings(run(mysqlDeadlocks, mariadbRow('1003'), { counterBaseline: baseline({}, inWindow) }));
+    const [g] = findings(evaluate(mysqlDeadlocks, mariadbRow('1003'), { counterBaseline: baseline({}, inWindow) }));
     expect(en(g!.message)).toBe(
       '3 InnoDB deadlocks since 2026-11-24T06:00:00.000Z (first snapshot in the window; window start not covered), 3.0 per day (critical above 10 per day)',
     );
@@ -318,17 +313,17 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
 
   it('applies configured thresholds to the delta', () => {
     const thresholds = { warnCount: 5, critPerDay: 1 };
-    expect(findings(run(mysqlDeadlocks, mariadbRow('1005'), { thresholds, counterBaseline: baseline({}) }))).toEqual(
-      [],
-    );
     expect(
-      findings(run(mysqlDeadlocks, mariadbRow('1008'), { thresholds, counterBaseline: baseline({}) }))[0],
+      findings(evaluate(mysqlDeadlocks, mariadbRow('1005'), { thresholds, counterBaseline: baseline({}) })),
+    ).toEqual([]);
+    expect(
+      findings(evaluate(mysqlDeadlocks, mariadbRow('1008'), { thresholds, counterBaseline: baseline({}) }))[0],
     ).toMatchObject({ severity: 'critical', value: 8, threshold: 1 });
   });
 
   it('falls back to the total since the server start when the counter went backwards', () => {
     const [f] = findings(
-      run(mysqlDeadlocks, mariadbRow('5'), { counterBaseline: baseline({ 'status.innodb_deadlocks': 9 }) }),
+      evaluate(mysqlDeadlocks, mariadbRow('5'), { counterBaseline: baseline({ 'status.innodb_deadlocks': 9 }) }),
     );
     expect(f).toMatchObject({ severity: 'warning', value: 5 });
     expect(en(f!.message)).toBe(
@@ -341,7 +336,7 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
 
   it('falls back when the snapshot lacks the counter of this flavor', () => {
     const [f] = findings(
-      run(mysqlDeadlocks, mariadbRow('1001'), {
+      evaluate(mysqlDeadlocks, mariadbRow('1001'), {
         counterBaseline: { ...baseline({}), counters: { 'metric.lock_deadlocks': 1000 } },
       }),
     );
@@ -355,15 +350,17 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
       counter: [{ deadlocks, status: 'enabled', counting_seconds: countingSeconds }],
     });
     const counterBaseline = baseline({ 'metric.lock_deadlocks': 40, 'status.innodb_deadlocks': 0 });
-    const [f] = findings(run(mysqlDeadlocks, mysqlRow(42, 30 * 86_400), { server: MYSQL, counterBaseline }));
+    const [f] = findings(evaluate(mysqlDeadlocks, mysqlRow(42, 30 * 86_400), { server: MYSQL, counterBaseline }));
     expect(f).toMatchObject({ severity: 'warning', value: 2 });
     expect(f!.evidence).toEqual([{ counter: 'lock_deadlocks', baseline: 40, current: 42, delta: 2 }]);
-    expect(findings(run(mysqlDeadlocks, mysqlRow(40, 30 * 86_400), { server: MYSQL, counterBaseline }))).toEqual([]);
+    expect(findings(evaluate(mysqlDeadlocks, mysqlRow(40, 30 * 86_400), { server: MYSQL, counterBaseline }))).toEqual(
+      [],
+    );
   });
 
   it('does not subtract a snapshot taken before the MySQL metric was (re-)enabled', () => {
     const [f] = findings(
-      run(
+      evaluate(
         mysqlDeadlocks,
         { counter: [{ deadlocks: 50, status: 'enabled', counting_seconds: 3600 }] },
         { server: MYSQL, counterBaseline: baseline({ 'metric.lock_deadlocks': 40 }) },
@@ -376,7 +373,7 @@ describe('mysql.deadlocks (MY-D08) over a counter baseline', () => {
 
   it('still skips a disabled metric', () => {
     expect(
-      run(
+      evaluate(
         mysqlDeadlocks,
         { counter: [{ deadlocks: 0, status: 'disabled', counting_seconds: null }] },
         { server: MYSQL, counterBaseline: baseline({ 'metric.lock_deadlocks': 0 }) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkEvaluator, MARIADB_10_11, MYSQL_8_0, type EvaluateOptions } from '../../../test/check-evaluator.js';
-import { toTexts, type AnyCheck, type Evaluation, type Message, type ServerFacts } from '../../check.types.js';
+import { checkEvaluator, MARIADB_10_11, MYSQL_8_0 } from '../../../test/check-evaluator.js';
+import { toTexts, type Message, type ServerFacts } from '../../check.types.js';
 import { pickSqlVariant } from '../../sql-variant.js';
 import { NOT_A_REPLICA, REPLICA_STATUS_SQL } from './replica-status.js';
 import { mysqlReplicationLag } from './replication-lag.check.js';
@@ -20,9 +20,8 @@ const { evaluate, findings } = checkEvaluator({
   window: { from: new Date(NOW.getTime() - 86_400_000), to: NOW },
   now: NOW,
   instanceName: 'db1',
+  requireBothLanguages: true,
 });
-const run = (check: AnyCheck, raw: Record<string, unknown[]>, opts: EvaluateOptions = {}): Evaluation =>
-  evaluate(check, raw, opts);
 
 /** `SHOW ALL SLAVES STATUS` on MariaDB 10.11 as mysql2 returns it (BIGINT columns as strings). */
 const mariadbChannel = (over: Record<string, unknown> = {}) => ({
@@ -106,31 +105,33 @@ describe('mysql.replication-role (MY-D02)', () => {
     ['no channel, writable', { read_only: 0 }, {}, 'skipped'],
     ['no channel, listed as primary, writable', { read_only: 0 }, { expectedRole: 'primary' as const }, 'pass'],
   ])('%s → %s', (_name, flags, instance, outcome) => {
-    const e = run(mysqlReplicationRole, { flags: [flags], channels: [] }, { instance });
+    const e = evaluate(mysqlReplicationRole, { flags: [flags], channels: [] }, { instance });
     if (outcome === 'skipped') expect(e).toEqual({ skipped: NOT_A_REPLICA });
     else expect(e).toEqual([]);
   });
 
   it('flags a replica that accepts writes', () => {
-    const [f] = findings(run(mysqlReplicationRole, { flags: [{ read_only: '0' }], channels: [mariadbChannel()] }));
+    const [f] = findings(evaluate(mysqlReplicationRole, { flags: [{ read_only: '0' }], channels: [mariadbChannel()] }));
     expect(f).toMatchObject({ severity: 'warning', object: 'read_only', value: 'OFF' });
     expect(en(f!.message)).toContain('replication from 10.0.0.5:3306');
   });
 
   it('passes a read-only MariaDB replica (super_read_only ignored on MariaDB)', () => {
-    expect(run(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [mariadbChannel()] })).toEqual([]);
+    expect(evaluate(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [mariadbChannel()] })).toEqual([]);
   });
 
   it('reads MariaDB 11.7 enum values of read_only', () => {
-    expect(run(mysqlReplicationRole, { flags: [{ read_only: 'NO_LOCK' }], channels: [mariadbChannel()] })).toEqual([]);
+    expect(evaluate(mysqlReplicationRole, { flags: [{ read_only: 'NO_LOCK' }], channels: [mariadbChannel()] })).toEqual(
+      [],
+    );
     expect(
-      findings(run(mysqlReplicationRole, { flags: [{ read_only: 'OFF' }], channels: [mariadbChannel()] })),
+      findings(evaluate(mysqlReplicationRole, { flags: [{ read_only: 'OFF' }], channels: [mariadbChannel()] })),
     ).toHaveLength(1);
   });
 
   it('on MySQL notes a replica without super_read_only', () => {
     const [f] = findings(
-      run(
+      evaluate(
         mysqlReplicationRole,
         { flags: [{ read_only: 1, super_read_only: 0 }], channels: [mysqlChannel()] },
         { server: MYSQL },
@@ -138,7 +139,7 @@ describe('mysql.replication-role (MY-D02)', () => {
     );
     expect(f).toMatchObject({ severity: 'info', object: 'super_read_only' });
     expect(
-      run(
+      evaluate(
         mysqlReplicationRole,
         { flags: [{ read_only: 1, super_read_only: 1 }], channels: [mysqlChannel()] },
         { server: MYSQL },
@@ -148,7 +149,7 @@ describe('mysql.replication-role (MY-D02)', () => {
 
   it('reports a role that contradicts the inventory', () => {
     const [asPrimary] = findings(
-      run(
+      evaluate(
         mysqlReplicationRole,
         { flags: [{ read_only: 1 }], channels: [mariadbChannel()] },
         { instance: { expectedRole: 'primary' } },
@@ -156,19 +157,23 @@ describe('mysql.replication-role (MY-D02)', () => {
     );
     expect(asPrimary).toMatchObject({ severity: 'warning', object: 'db1' });
     const [asReplica] = findings(
-      run(mysqlReplicationRole, { flags: [{ read_only: 0 }], channels: [] }, { instance: { expectedRole: 'replica' } }),
+      evaluate(
+        mysqlReplicationRole,
+        { flags: [{ read_only: 0 }], channels: [] },
+        { instance: { expectedRole: 'replica' } },
+      ),
     );
     expect(en(asReplica!.message)).toContain('no replication channel');
   });
 
   it('reports a read-only server without replication (warning when listed as primary)', () => {
-    expect(findings(run(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [] }))[0]).toMatchObject({
+    expect(findings(evaluate(mysqlReplicationRole, { flags: [{ read_only: 1 }], channels: [] }))[0]).toMatchObject({
       severity: 'info',
       object: 'read_only',
     });
     expect(
       findings(
-        run(
+        evaluate(
           mysqlReplicationRole,
           { flags: [{ read_only: 1 }], channels: [] },
           { instance: { expectedRole: 'primary' } },
@@ -182,7 +187,7 @@ describe('mysql.replication-role (MY-D02)', () => {
 
 describe('mysql.replication-threads (MY-D03)', () => {
   it('is skipped on a server without channels', () => {
-    expect(run(mysqlReplicationThreads, { channels: [] })).toEqual({
+    expect(evaluate(mysqlReplicationThreads, { channels: [] })).toEqual({
       skipped: {
         en: 'server is not a replica (no replication channel configured)',
         zh: '实例不是从库（未配置复制通道）',
@@ -192,9 +197,9 @@ describe('mysql.replication-threads (MY-D03)', () => {
 
   it('passes running channels of either naming', () => {
     expect(
-      run(mysqlReplicationThreads, { channels: [mariadbChannel(), mariadbChannel({ Connection_name: 'east' })] }),
+      evaluate(mysqlReplicationThreads, { channels: [mariadbChannel(), mariadbChannel({ Connection_name: 'east' })] }),
     ).toEqual([]);
-    expect(run(mysqlReplicationThreads, { channels: [mysqlChannel()] }, { server: MYSQL })).toEqual([]);
+    expect(evaluate(mysqlReplicationThreads, { channels: [mysqlChannel()] }, { server: MYSQL })).toEqual([]);
   });
 
   it('reports a stopped SQL thread with its error, per MariaDB connection name', () => {
@@ -207,7 +212,7 @@ describe('mysql.replication-threads (MY-D03)', () => {
         Last_SQL_Error: "Duplicate entry '7' for key 'PRIMARY'",
       }),
     ];
-    const [f, ...rest] = findings(run(mysqlReplicationThreads, { channels: rows }));
+    const [f, ...rest] = findings(evaluate(mysqlReplicationThreads, { channels: rows }));
     expect(rest).toHaveLength(0);
     expect(f).toMatchObject({ severity: 'critical', object: "'o''east'" });
     expect(en(f!.message)).toContain('SQL thread No');
@@ -216,7 +221,7 @@ describe('mysql.replication-threads (MY-D03)', () => {
 
   it('reports a connecting IO thread on MySQL 8 (Replica_* columns) on the default channel as the instance', () => {
     const [f] = findings(
-      run(
+      evaluate(
         mysqlReplicationThreads,
         {
           channels: [
@@ -233,7 +238,7 @@ describe('mysql.replication-threads (MY-D03)', () => {
 
   it('warns when both threads run but an error is recorded', () => {
     const [f] = findings(
-      run(mysqlReplicationThreads, {
+      evaluate(mysqlReplicationThreads, {
         channels: [mariadbChannel({ Last_IO_Errno: 2013, Last_IO_Error: 'Lost connection' })],
       }),
     );
@@ -249,14 +254,14 @@ describe('mysql.replication-lag (MY-D04)', () => {
     ['300', 'warning'],
     ['301', 'critical'],
   ])('Seconds_Behind_Master %s → %s', (lag, severity) => {
-    const e = findings(run(mysqlReplicationLag, { channels: [mariadbChannel({ Seconds_Behind_Master: lag })] }));
+    const e = findings(evaluate(mysqlReplicationLag, { channels: [mariadbChannel({ Seconds_Behind_Master: lag })] }));
     if (severity === null) expect(e).toEqual([]);
     else expect(e[0]).toMatchObject({ severity, value: Number(lag), object: 'db1' });
   });
 
   it('reads Seconds_Behind_Source on MySQL 8', () => {
     const [f] = findings(
-      run(mysqlReplicationLag, { channels: [mysqlChannel({ Seconds_Behind_Source: '75' })] }, { server: MYSQL }),
+      evaluate(mysqlReplicationLag, { channels: [mysqlChannel({ Seconds_Behind_Source: '75' })] }, { server: MYSQL }),
     );
     expect(f).toMatchObject({ severity: 'warning', value: 75, threshold: 60 });
     expect(f!.message).toEqual({
@@ -267,7 +272,7 @@ describe('mysql.replication-lag (MY-D04)', () => {
 
   it('treats an unknown lag (stopped SQL thread) as critical', () => {
     const [f] = findings(
-      run(mysqlReplicationLag, {
+      evaluate(mysqlReplicationLag, {
         channels: [mariadbChannel({ Slave_SQL_Running: 'No', Seconds_Behind_Master: null })],
       }),
     );
@@ -277,17 +282,19 @@ describe('mysql.replication-lag (MY-D04)', () => {
 
   it('subtracts a configured delay', () => {
     expect(
-      run(mysqlReplicationLag, { channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3630' })] }),
+      evaluate(mysqlReplicationLag, { channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3630' })] }),
     ).toEqual([]);
     expect(
       findings(
-        run(mysqlReplicationLag, { channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3700' })] }),
+        evaluate(mysqlReplicationLag, {
+          channels: [mariadbChannel({ SQL_Delay: 3600, Seconds_Behind_Master: '3700' })],
+        }),
       )[0],
     ).toMatchObject({ value: 100 });
   });
 
   it('honours configured thresholds', () => {
-    const e = run(
+    const e = evaluate(
       mysqlReplicationLag,
       { channels: [mariadbChannel({ Seconds_Behind_Master: '20' })] },
       { thresholds: { warnSeconds: 10, critSeconds: 15 } },

@@ -13,6 +13,7 @@ const { evaluate, findings } = checkEvaluator({
   window: { from: new Date('2026-11-23T12:00:00Z'), to: NOW },
   now: NOW,
   instanceName: 'db1',
+  requireBothLanguages: true,
 });
 const run = (transactions: unknown[], thresholds: Record<string, unknown> = {}): Evaluation =>
   evaluate(mysqlLongTransactions, { transactions }, { thresholds });
