@@ -114,7 +114,7 @@ export const mysqlAbortedConnections = defineCheck({
             `${aborted} of ${connections} connection attempts failed (${pct.toFixed(2)} %) ${since.en}${note.en}; ${limit.en}` +
             (errorList ? `; ${errorList}` : ''),
           zh:
-            `${connections} 次连接尝试中有 ${aborted} 次失败（${pct.toFixed(2)}%），统计区间${since.zh}${note.zh}；${limit.zh}` +
+            `${connections} 次连接尝试中有 ${aborted} 次失败（${pct.toFixed(2)}%），统计区间：${since.zh}${note.zh}；${limit.zh}` +
             (errorList ? `；${errorList}` : ''),
         },
         value: Math.round(pct * 100) / 100,

@@ -79,7 +79,7 @@ export const mysqlConnectionSaturation = defineCheck({
             `${connected} connected now (${round1(nowPct)} %); ${limit.en}` +
             (refused > 0 ? `; ${refused} connection attempts were refused because max_connections was reached` : ''),
           zh:
-            `连接数峰值 ${peak}，max_connections 为 ${max}（${round1(peakPct)}%）${peakAt ? `，出现于服务器时间 ${peakAt}` : ''}，统计区间${since.zh}；` +
+            `连接数峰值 ${peak}，max_connections 为 ${max}（${round1(peakPct)}%）${peakAt ? `，出现于服务器时间 ${peakAt}` : ''}，统计区间：${since.zh}；` +
             `当前连接 ${connected}（${round1(nowPct)}%）；${limit.zh}` +
             (refused > 0 ? `；已有 ${refused} 次连接因达到 max_connections 被拒绝` : ''),
         },

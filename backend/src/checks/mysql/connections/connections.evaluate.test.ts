@@ -203,7 +203,7 @@ describe('mysql.aborted-connections (MY-D06) over a counter baseline', () => {
       '40 of 1000 connection attempts failed (4.00 %) in the window since 2026-11-23T11:55:00.000Z; threshold 3 %; Connection_errors_peer_address = 2',
     );
     expect(toTexts(f!.message).zh).toBe(
-      '1000 次连接尝试中有 40 次失败（4.00%），统计区间窗口内自 2026-11-23T11:55:00.000Z 起；阈值 3%；Connection_errors_peer_address = 2',
+      '1000 次连接尝试中有 40 次失败（4.00%），统计区间：窗口内自 2026-11-23T11:55:00.000Z 起；阈值 3%；Connection_errors_peer_address = 2',
     );
     expect(f!.evidence).toContainEqual({ counter: 'Aborted_connects', baseline: 1000, current: 1040, delta: 40 });
     expect(f!.evidence).toContainEqual({ counter: 'Connections', baseline: 100_000, current: 101_000, delta: 1000 });
