@@ -190,16 +190,21 @@ function instanceSection(lay: Layout, r: ReportView): void {
   const h = f.l.field;
   const place = [r.business, r.host, r.instance.name].filter((x): x is string => x !== undefined).join(' / ');
   lay.heading(place, 16);
+  const y = doc.y;
+  const score = f.num(r.score);
   doc
     .font('bold')
     .fontSize(20)
     .fillColor(r.score >= 90 ? '#37872d' : r.score >= 70 ? COLORS.warning : COLORS.critical)
-    .text(`${f.num(r.score)}`, MARGIN.left, doc.y, { continued: true })
+    .text(score, MARGIN.left, y, { lineBreak: false });
+  const scoreWidth = doc.widthOfString(score);
+  doc
     .font('regular')
     .fontSize(10)
     .fillColor(COLORS.muted)
-    .text(` / 100   ${h.score}`);
+    .text(` / 100   ${h.score}`, MARGIN.left + scoreWidth, y + 10, { lineBreak: false });
   doc.fillColor('#000');
+  doc.y = y + 30;
   lay.paragraph(f.l.summaryLine(r.counts, f.num), 9.5);
   doc.moveDown(0.3);
   lay.facts([
