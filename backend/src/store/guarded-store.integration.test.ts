@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuplicateKeyError, StoreUnavailableError } from '../errors/domain-errors.js';
+import type { Logger } from '../logging/logger.js';
 import { startPgCluster, type PgCluster } from '../test/pg-cluster.js';
 import { waitFor } from '../test/silent-server.js';
 import { guardStore, type GuardedStore } from './guarded-store.js';
@@ -11,7 +12,11 @@ import { withStoreRetries } from './store-availability.js';
 function recordingLogger() {
   const lines: { level: string; msg: string; obj: Record<string, unknown> }[] = [];
   const at = (level: string) => (obj: Record<string, unknown>, msg: string) => void lines.push({ level, msg, obj });
-  return { lines, warn: at('warn'), info: at('info'), debug: at('debug') } as const;
+  const logger = { warn: at('warn'), info: at('info'), debug: at('debug') } as unknown as Pick<
+    Logger,
+    'warn' | 'info' | 'debug'
+  >;
+  return { lines, logger };
 }
 
 const isUp = (cluster: PgCluster) => async () => {
@@ -30,7 +35,7 @@ const isUp = (cluster: PgCluster) => async () => {
 describe('guarded store across a PostgreSQL restart', () => {
   let cluster: PgCluster;
   let store: GuardedStore;
-  const log = recordingLogger();
+  const { lines, logger } = recordingLogger();
 
   beforeAll(async () => {
     cluster = await startPgCluster({ name: 'dbpatrol-guarded' });
@@ -40,7 +45,7 @@ describe('guarded store across a PostgreSQL restart', () => {
     await admin.end();
     const inner = new PostgresStore({ connectionString: cluster.url('dbpatrol'), poolSize: 4 });
     await inner.migrate();
-    store = guardStore(inner, { logger: log, probePauses: { firstMs: 50, maxMs: 200 } });
+    store = guardStore(inner, { logger, probePauses: { firstMs: 50, maxMs: 200 } });
   }, 120_000);
 
   afterAll(async () => {
@@ -71,8 +76,8 @@ describe('guarded store across a PostgreSQL restart', () => {
     expect(await held).toBe(0);
     expect(store.availability.available).toBe(true);
     expect(store.availability.figures()).toMatchObject({ available: true, outages: 1 });
-    expect(log.lines.filter((l) => l.msg.startsWith('store unavailable'))).toHaveLength(1);
-    expect(log.lines.filter((l) => l.msg === 'store available again')).toHaveLength(1);
+    expect(lines.filter((l) => l.msg.startsWith('store unavailable'))).toHaveLength(1);
+    expect(lines.filter((l) => l.msg === 'store available again')).toHaveLength(1);
     // Outside a job the store answers again as soon as it is back.
     expect(await store.tokens.count()).toBe(0);
   }, 60_000);
@@ -103,8 +108,8 @@ describe('guarded store across a PostgreSQL restart', () => {
     await cluster.start();
     await waitFor(isUp(cluster), 10_000, 'the cluster');
     await waitFor(async () => channel.state === 'connected', 10_000, 'the channel to reconnect');
-    expect(log.lines.filter((l) => l.msg === 'store notification channel lost; reconnecting')).toHaveLength(1);
-    expect(log.lines.filter((l) => l.msg === 'store notification channel reconnected')).toHaveLength(1);
+    expect(lines.filter((l) => l.msg === 'store notification channel lost; reconnecting')).toHaveLength(1);
+    expect(lines.filter((l) => l.msg === 'store notification channel reconnected')).toHaveLength(1);
     // It carries notices again.
     const seen: string[] = [];
     const off = channel.subscribe((n) => void seen.push(n.jobName));
