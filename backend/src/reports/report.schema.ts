@@ -67,4 +67,6 @@ export const reportOut = reportSummaryOut.omit({ instanceName: true, engine: tru
   catalogVersion: z.string(),
   thresholds: z.record(z.string(), z.unknown()),
   language: z.enum(['en', 'zh']),
+  /** Trend checks' fingerprints, check id → object → hash: the next report's baseline (part of the content hash). */
+  fingerprints: z.record(z.string(), z.record(z.string(), z.string())).optional(),
 });
