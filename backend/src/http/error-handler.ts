@@ -1,18 +1,44 @@
 import type { ErrorRequestHandler } from 'express';
-import { DomainError } from '../errors/domain-errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  PayloadTooLargeError,
+  StoreUnavailableError,
+  TargetUnreachableError,
+  UnauthenticatedError,
+  UnavailableError,
+} from '../errors/domain-errors.js';
 import type { Logger } from '../logging/logger.js';
 
-const STATUS: Record<string, number> = {
-  invalid_input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unavailable: 503,
-  store_unavailable: 503,
-  target_unreachable: 502,
-};
+type ErrorType = abstract new (...args: never[]) => DomainError;
+
+/**
+ * HTTP status per domain error type. A subclass takes its nearest mapped ancestor's status (DuplicateKeyError is a
+ * ConflictError), so only a new error type with no mapped ancestor answers 500, and a test lists them all.
+ */
+export const STATUS_BY_TYPE: ReadonlyMap<ErrorType, number> = new Map<ErrorType, number>([
+  [InputError, 400],
+  [UnauthenticatedError, 401],
+  [ForbiddenError, 403],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [TargetUnreachableError, 502],
+  [UnavailableError, 503],
+  [StoreUnavailableError, 503],
+]);
+
+/** The status of a domain error: its own type's, else its nearest mapped ancestor's, else 500. */
+export function statusOf(err: DomainError): number {
+  for (let proto: unknown = Object.getPrototypeOf(err); proto; proto = Object.getPrototypeOf(proto)) {
+    const status = STATUS_BY_TYPE.get((proto as { constructor: ErrorType }).constructor);
+    if (status !== undefined) return status;
+  }
+  return 500;
+}
 
 interface BodyParserError {
   type?: string;
@@ -20,14 +46,17 @@ interface BodyParserError {
   limit?: number;
 }
 
-/** The one place errors become HTTP responses: `{ error: { code, message, details } }`; only 5xx are logged. */
+/**
+ * The one place errors become HTTP responses: `{ error: { code, message, details } }`; only 5xx are logged. An error
+ * after the headers went out is passed on to Express, which ends the connection.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return (err: unknown, req, res, next) => {
     let status: number;
     let body: { code: string; message: string; details?: unknown };
     const parserError = err as BodyParserError;
     if (err instanceof DomainError) {
-      status = STATUS[err.code] ?? 500;
+      status = statusOf(err);
       body = { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
     } else if (parserError?.type === 'entity.too.large') {
       status = 413;
@@ -52,7 +81,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (status >= 500) {
       logger.error({ err, method: req.method, path: req.path }, 'request failed');
     }
-    if (res.headersSent) return;
+    // Too late for an error body: Express's final handler closes the connection, so the client sees the failure.
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
     res.status(status).json({ error: body });
   };
 }
