@@ -1,0 +1,77 @@
+import { apiFetch, seg, type ItemList } from './client';
+
+export type Tier = 'daily' | 'weekly' | 'monthly' | 'annual';
+export const TIERS: readonly Tier[] = ['daily', 'weekly', 'monthly', 'annual'];
+
+export type InspectionState = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'missed';
+export type InstanceRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Which instances a run covers when it starts. */
+export interface InstanceSelector {
+  businessId?: string;
+  hostId?: string;
+  labels?: Record<string, string>;
+}
+
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export interface InstanceProgress {
+  instanceId: string;
+  instanceName: string;
+  state: InstanceRunState;
+  checksDone: number;
+  checksTotal: number;
+  reportId?: string;
+  score?: number;
+  error?: string;
+}
+
+export interface Inspection {
+  id: string;
+  requestId?: string;
+  scheduleId?: string;
+  fireAt?: string;
+  trigger: { kind: 'manual'; actor: string } | { kind: 'schedule'; scheduleId: string; scheduleName: string };
+  tier: Tier;
+  window: TimeWindow;
+  instanceIds?: string[];
+  selector?: InstanceSelector;
+  state: InspectionState;
+  progress: InstanceProgress[];
+  cancelRequested: boolean;
+  attempt: number;
+  worker?: string;
+  error?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface RunInspectionInput {
+  instanceIds?: string[];
+  selector?: InstanceSelector;
+  tier: Tier;
+  /** Either an absolute window or a number of days before now. */
+  window?: TimeWindow;
+  windowDays?: number;
+  /** Idempotency key: the same id never runs twice. */
+  requestId?: string;
+}
+
+export interface InspectionFilter {
+  state?: InspectionState;
+  scheduleId?: string;
+  before?: string;
+  limit?: number;
+}
+
+export const inspectionsApi = {
+  run: (body: RunInspectionInput) => apiFetch<Inspection>({ method: 'POST', path: 'inspections', data: body }),
+  list: async (filter: InspectionFilter = {}) =>
+    (await apiFetch<ItemList<Inspection>>({ path: 'inspections', params: { ...filter } })).items,
+  get: (id: string) => apiFetch<Inspection>({ path: `inspections/${seg(id)}` }),
+  cancel: (id: string) => apiFetch<Inspection>({ method: 'DELETE', path: `inspections/${seg(id)}` }),
+};
