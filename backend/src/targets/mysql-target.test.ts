@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TargetUnreachableError } from '../errors/domain-errors.js';
 
-import { mysqlSessionStatements } from './mysql-target.js';
+import { mysqlSessionStatements } from './mysql-session.js';
 import { openTarget } from './open-target.js';
 import { classifyQueryError, TargetQueryError } from './query-error.js';
 import type { Target, TargetSpec } from './target-spec.js';
