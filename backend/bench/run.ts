@@ -2,11 +2,22 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { benchExport, formatExportResults } from './export.bench.js';
 import { benchInspect, formatInspectResults } from './inspect.bench.js';
+import { benchMetrics, formatMetricsResults } from './metrics.bench.js';
 import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
 import { benchGrafana, formatGrafanaResults } from './grafana.bench.js';
 
 const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings', '--lang', '--instances', '--days', '--requests', '--points'];
+const VALUED = [
+  '--runs',
+  '--schedules',
+  '--burst',
+  '--instances',
+  '--days',
+  '--findings',
+  '--lang',
+  '--requests',
+  '--points',
+];
 
 /**
  * `npm run bench [-- inspect] [--runs N] [--record]`: prints ratios against baselines measured in the same run.
@@ -14,6 +25,8 @@ const VALUED = ['--runs', '--schedules', '--burst', '--instances', '--findings',
  * two worker processes, and the schedule API's latency, against their goals.
  * `npm run bench -- export [--instances N] [--findings N] [--runs N] [--lang en|zh] [--record]`: every export format
  * of one inspection against producing its JSON document.
+ * `npm run bench -- metrics [--instances N] [--schedules N] [--days N] [--runs N] [--record]`: scrape cost of
+ * `/metrics` against `GET /readyz`.
  * `npm run bench -- grafana [--instances N] [--days N] [--requests N] [--points N] [--record]`: the datasource's
  * queries over generated daily reports (default 500 instances × 365 days) against p95 ≤ 50 ms.
  */
@@ -35,12 +48,15 @@ async function main(argv: string[]): Promise<void> {
     const burst = int('--burst', 1000, 1);
     if (burst >= schedules) throw new Error('--burst must be smaller than --schedules');
     table = formatSchedulesResults(
-      await benchSchedules({
-        schedules,
-        burst,
-        workers: 2,
-        apiRequests: 200,
-        drainTimeoutMs: 300_000,
+      await benchSchedules({ schedules, burst, workers: 2, apiRequests: 200, drainTimeoutMs: 300_000 }),
+    );
+  } else if (which === 'metrics') {
+    table = formatMetricsResults(
+      await benchMetrics({
+        instances: int('--instances', 500, 1),
+        schedules: int('--schedules', 200, 1),
+        historyDays: int('--days', 30, 1),
+        runs: int('--runs', 30, 1),
       }),
     );
   } else if (which === 'export') {
@@ -63,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
       }),
     );
   } else {
-    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, export, grafana)`);
+    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, metrics, export, grafana)`);
   }
   process.stdout.write(table);
   if (argv.includes('--record')) {

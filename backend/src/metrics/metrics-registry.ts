@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry, type Metric } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { nextFireAfter, periodMs, type FireRule } from '../schedules/fire-times.js';
 import type { DurationGroup, MetricsSnapshot } from './metrics.types.js';
 
@@ -8,8 +8,6 @@ export const DURATION_BOUNDS: readonly number[] = [1, 5, 15, 30, 60, 120, 300, 6
 /** Who counts as a worker "seen recently". */
 export const WORKERS_WINDOW_MS = 15 * 60_000;
 
-const INSTANCE = ['business', 'host', 'instance', 'engine', 'tier'] as const;
-const SCHEDULE = ['schedule', 'tier'] as const;
 const seconds = (iso: string): number => Date.parse(iso) / 1000;
 
 /** Cumulative `le` buckets, the sum and the count from runs grouped by how many bounds they do not exceed. */
@@ -29,173 +27,50 @@ export function cumulativeBuckets(
   return { buckets, sum, count };
 }
 
-/** A histogram whose buckets come from the store at scrape time (prom-client's own only counts observations). */
-class StoredHistogram {
-  readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private state = { buckets: [] as number[], sum: 0, count: 0 };
+type Labels = Record<string, string>;
+
+/** Label values escaped as the text format wants them (backslash, double quote, line feed). */
+const escapeValue = (v: string): string =>
+  /[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
+
+const labelText = (labels: Labels): string => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeValue(v)}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+
+const num = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : String(v));
+
+/** One metric family in the text exposition format; series are appended as strings, not hashed objects. */
+class Family {
+  private readonly lines: string[] = [];
   constructor(
     readonly name: string,
-    readonly help: string,
-    private readonly bounds: readonly number[],
+    private readonly type: 'gauge' | 'counter' | 'histogram',
+    private readonly help: string,
   ) {}
-  set(state: { buckets: number[]; sum: number; count: number }): void {
-    this.state = state;
+  add(labels: Labels, value: number, suffix = ''): void {
+    this.lines.push(`${this.name}${suffix}${labelText(labels)} ${num(value)}`);
   }
-  reset(): void {
-    this.state = { buckets: new Array<number>(this.bounds.length).fill(0), sum: 0, count: 0 };
+  /** `inner` is already escaped label text without braces (`a="x",b="y"`), shared by an instance's series. */
+  addRaw(inner: string, value: number): void {
+    this.lines.push(`${this.name}{${inner}} ${num(value)}`);
   }
-  collect(): void {}
-  get() {
-    const s = this.state;
-    return Promise.resolve({
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values: [
-        ...this.bounds.map((le, i) => ({
-          metricName: `${this.name}_bucket`,
-          labels: { le },
-          value: s.buckets[i] ?? 0,
-        })),
-        { metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: s.count },
-        { metricName: `${this.name}_sum`, labels: {}, value: s.sum },
-        { metricName: `${this.name}_count`, labels: {}, value: s.count },
-      ],
-    });
+  text(): string {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`, ...this.lines].join('\n');
   }
 }
 
 /**
- * The `/metrics` registry: inspection results, schedules and service state set from a store snapshot on each scrape,
- * plus prom-client's default process metrics.
+ * `/metrics`: inspection results, schedules and service state written from a store snapshot on each scrape (5,000
+ * series and more at fleet size, so they are written as text directly rather than through prom-client's labelled
+ * metric objects, which cost tens of milliseconds to fill and render), plus prom-client's default process metrics.
  */
 export class InspectionMetrics {
+  /** prom-client's default process and Node.js metrics. */
   readonly registry = new Registry();
-  private readonly score: Gauge<(typeof INSTANCE)[number]>;
-  private readonly findings: Gauge<(typeof INSTANCE)[number] | 'severity'>;
-  private readonly failing: Gauge<(typeof INSTANCE)[number] | 'check' | 'catalog_ref' | 'severity'>;
-  private readonly errored: Gauge<(typeof INSTANCE)[number]>;
-  private readonly reportTime: Gauge<(typeof INSTANCE)[number]>;
-  private readonly lastSuccess: Gauge<(typeof SCHEDULE)[number]>;
-  private readonly nextFire: Gauge<(typeof SCHEDULE)[number]>;
-  private readonly period: Gauge<(typeof SCHEDULE)[number]>;
-  private readonly changed: Gauge<(typeof SCHEDULE)[number]>;
-  private readonly missed: Counter<(typeof SCHEDULE)[number]>;
-  private readonly scheduleRuns: Counter<(typeof SCHEDULE)[number] | 'state'>;
-  private readonly runs: Counter<'trigger' | 'state'>;
-  private readonly unfinished: Gauge<'trigger' | 'state'>;
-  private readonly durations: StoredHistogram;
-  private readonly queued: Gauge<'job'>;
-  private readonly workers: Gauge;
-  private readonly instances: Gauge;
-  private readonly collectSeconds: Gauge;
-  private readonly all: { reset(): void }[];
+  private readonly timings = new Map<string, { next: number; periodMs: number }>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const registers = [this.registry];
-    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-      new Gauge<L>({ name, help, labelNames, registers });
-    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
-      new Counter<L>({ name, help, labelNames, registers });
-    this.score = gauge(
-      'dbpatrol_instance_score',
-      'Score 0-100 of the latest report of the instance and tier.',
-      INSTANCE,
-    );
-    this.findings = gauge(
-      'dbpatrol_instance_open_findings',
-      'Findings of the latest report of the instance and tier, by severity.',
-      [...INSTANCE, 'severity'],
-    );
-    this.failing = gauge(
-      'dbpatrol_check_failing',
-      'A check that failed in the latest report of the instance and tier (always 1; passing checks have no series).',
-      [...INSTANCE, 'check', 'catalog_ref', 'severity'],
-    );
-    this.errored = gauge(
-      'dbpatrol_instance_checks_errored',
-      'Checks that could not run (permission, timeout, connection) in the latest report of the instance and tier.',
-      INSTANCE,
-    );
-    this.reportTime = gauge(
-      'dbpatrol_instance_last_report_timestamp_seconds',
-      'When the latest report of the instance and tier finished.',
-      INSTANCE,
-    );
-    this.lastSuccess = gauge(
-      'dbpatrol_schedule_last_success_timestamp_seconds',
-      'When the newest succeeded or partial run of the active schedule finished (no series before the first).',
-      SCHEDULE,
-    );
-    this.nextFire = gauge(
-      'dbpatrol_schedule_next_fire_timestamp_seconds',
-      'Next fire time of the active schedule.',
-      SCHEDULE,
-    );
-    this.period = gauge(
-      'dbpatrol_schedule_period_seconds',
-      'Time between two fire times of the active schedule.',
-      SCHEDULE,
-    );
-    this.changed = gauge(
-      'dbpatrol_schedule_updated_timestamp_seconds',
-      'When the active schedule was created, last edited or resumed.',
-      SCHEDULE,
-    );
-    this.missed = counter(
-      'dbpatrol_schedule_missed_occurrences_total',
-      'Occurrences of the active schedule recorded missed (no worker within the maximum lateness).',
-      SCHEDULE,
-    );
-    this.scheduleRuns = counter('dbpatrol_schedule_runs_total', 'Finished runs of the active schedule by state.', [
-      ...SCHEDULE,
-      'state',
-    ]);
-    this.runs = counter('dbpatrol_inspections_total', 'Finished inspections (runs) by trigger and final state.', [
-      'trigger',
-      'state',
-    ]);
-    this.unfinished = gauge('dbpatrol_inspections_unfinished', 'Inspections queued or running, by trigger.', [
-      'trigger',
-      'state',
-    ]);
-    this.durations = new StoredHistogram(
-      'dbpatrol_inspection_duration_seconds',
-      'Duration of finished inspections (runs), start to finish.',
-      DURATION_BOUNDS,
-    );
-    this.registry.registerMetric(this.durations as unknown as Metric);
-    this.queued = gauge('dbpatrol_jobs_queued', 'Jobs due and not yet taken by a worker, by job name.', ['job']);
-    this.workers = gauge(
-      'dbpatrol_workers_seen',
-      'Distinct workers that took or ran a job in the last 15 minutes, or are running an inspection.',
-      [],
-    );
-    this.instances = gauge('dbpatrol_instances', 'Instances in the inventory.', []);
-    this.collectSeconds = gauge(
-      'dbpatrol_metrics_collect_seconds',
-      'How long reading this scrape from the store took.',
-      [],
-    );
-    this.all = [
-      this.score,
-      this.findings,
-      this.failing,
-      this.errored,
-      this.reportTime,
-      this.lastSuccess,
-      this.nextFire,
-      this.period,
-      this.changed,
-      this.missed,
-      this.scheduleRuns,
-      this.runs,
-      this.unfinished,
-      this.durations,
-      this.queued,
-    ];
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
       // Gauges named like counters fail `promtool check metrics`; nodejs_active_{handles,requests,resources} by type
@@ -210,51 +85,193 @@ export class InspectionMetrics {
     }
   }
 
-  /** Replaces every stored-derived series with the snapshot's. */
-  apply(s: MetricsSnapshot, now: Date, collectSeconds: number): void {
-    for (const m of this.all) m.reset();
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /**
+   * Next fire time and period of a rule, cached until that fire time passes: zone-aware fire-time maths costs about a
+   * millisecond per schedule, too much to redo for hundreds of schedules on every scrape.
+   */
+  private fireTiming(rule: FireRule, now: Date): { next: number; periodMs: number } | undefined {
+    const key = JSON.stringify(rule);
+    const cached = this.timings.get(key);
+    if (cached && cached.next > now.getTime()) return cached;
+    try {
+      const timing = { next: nextFireAfter(rule, now).getTime(), periodMs: periodMs(rule, now) };
+      this.timings.set(key, timing);
+      return timing;
+    } catch {
+      // A rule that no longer evaluates (a zone removed from the tz database) shows as no next fire time.
+      this.timings.delete(key);
+      return undefined;
+    }
+  }
+
+  /** The exposition of a snapshot: DB Patrol's families, then the process metrics. */
+  async render(s: MetricsSnapshot, now: Date, collectSeconds: number): Promise<string> {
+    const own = this.families(s, now, collectSeconds)
+      .map((f) => f.text())
+      .join('\n');
+    return `${own}\n${await this.registry.metrics()}`;
+  }
+
+  families(s: MetricsSnapshot, now: Date, collectSeconds: number): Family[] {
+    const score = new Family(
+      'dbpatrol_instance_score',
+      'gauge',
+      'Score 0-100 of the latest report of the instance and tier.',
+    );
+    const findings = new Family(
+      'dbpatrol_instance_open_findings',
+      'gauge',
+      'Findings of the latest report of the instance and tier, by severity.',
+    );
+    const failing = new Family(
+      'dbpatrol_check_failing',
+      'gauge',
+      'A check that failed in the latest report of the instance and tier (always 1; passing checks have no series).',
+    );
+    const errored = new Family(
+      'dbpatrol_instance_checks_errored',
+      'gauge',
+      'Checks that could not run (permission, timeout, connection) in the latest report of the instance and tier.',
+    );
+    const reportTime = new Family(
+      'dbpatrol_instance_last_report_timestamp_seconds',
+      'gauge',
+      'When the latest report of the instance and tier finished.',
+    );
     const byId = new Map(s.instances.map((i) => [i.id, i]));
     for (const r of s.latestReports) {
       const i = byId.get(r.instanceId);
       if (!i) continue;
-      const labels = { business: i.business, host: i.host, instance: i.instance, engine: i.engine, tier: r.tier };
-      this.score.set(labels, r.score);
+      const labels = labelText({
+        business: i.business,
+        host: i.host,
+        instance: i.instance,
+        engine: i.engine,
+        tier: r.tier,
+      }).slice(1, -1);
+      score.addRaw(labels, r.score);
       for (const severity of ['critical', 'warning', 'info'] as const) {
-        this.findings.set({ ...labels, severity }, r.findings[severity]);
+        findings.addRaw(`${labels},severity="${severity}"`, r.findings[severity]);
       }
-      this.errored.set(labels, r.checksErrored);
-      this.reportTime.set(labels, seconds(r.finishedAt));
+      errored.addRaw(labels, r.checksErrored);
+      reportTime.addRaw(labels, seconds(r.finishedAt));
       for (const p of r.problems) {
         if (p.status !== 'fail') continue;
-        this.failing.set(
-          { ...labels, check: p.checkId, catalog_ref: p.catalogRef, severity: p.severity ?? 'warning' },
-          1,
-        );
+        const check = labelText({ check: p.checkId, catalog_ref: p.catalogRef, severity: p.severity ?? 'warning' });
+        failing.addRaw(`${labels},${check.slice(1, -1)}`, 1);
       }
     }
+
+    const lastSuccess = new Family(
+      'dbpatrol_schedule_last_success_timestamp_seconds',
+      'gauge',
+      'When the newest succeeded or partial run of the active schedule finished (no series before the first).',
+    );
+    const nextFire = new Family(
+      'dbpatrol_schedule_next_fire_timestamp_seconds',
+      'gauge',
+      'Next fire time of the active schedule.',
+    );
+    const period = new Family(
+      'dbpatrol_schedule_period_seconds',
+      'gauge',
+      'Time between two fire times of the active schedule.',
+    );
+    const changed = new Family(
+      'dbpatrol_schedule_updated_timestamp_seconds',
+      'gauge',
+      'When the active schedule was created, last edited or resumed.',
+    );
+    const missed = new Family(
+      'dbpatrol_schedule_missed_occurrences_total',
+      'counter',
+      'Occurrences of the active schedule recorded missed (no worker within the maximum lateness).',
+    );
+    const scheduleRuns = new Family(
+      'dbpatrol_schedule_runs_total',
+      'counter',
+      'Finished runs of the active schedule by state.',
+    );
     for (const sch of s.schedules) {
       const labels = { schedule: sch.name, tier: sch.tier };
-      const rule: FireRule = { frequency: sch.frequency, time: sch.time, timezone: sch.timezone };
-      try {
-        this.nextFire.set(labels, nextFireAfter(rule, now).getTime() / 1000);
-        this.period.set(labels, periodMs(rule, now) / 1000);
-      } catch {
-        // A rule that no longer evaluates (a zone removed from the tz database) shows as no next fire time.
+      const timing = this.fireTiming({ frequency: sch.frequency, time: sch.time, timezone: sch.timezone }, now);
+      if (timing) {
+        nextFire.add(labels, timing.next / 1000);
+        period.add(labels, timing.periodMs / 1000);
       }
-      this.changed.set(labels, seconds(sch.updatedAt));
-      if (sch.lastSuccessAt) this.lastSuccess.set(labels, seconds(sch.lastSuccessAt));
-      this.missed.inc(labels, sch.runs.missed ?? 0);
-      for (const [state, n] of Object.entries(sch.runs)) this.scheduleRuns.inc({ ...labels, state }, n ?? 0);
+      changed.add(labels, seconds(sch.updatedAt));
+      if (sch.lastSuccessAt) lastSuccess.add(labels, seconds(sch.lastSuccessAt));
+      missed.add(labels, sch.runs.missed ?? 0);
+      for (const [state, n] of Object.entries(sch.runs)) scheduleRuns.add({ ...labels, state }, n ?? 0);
     }
+
+    const runs = new Family(
+      'dbpatrol_inspections_total',
+      'counter',
+      'Finished inspections (runs) by trigger and final state.',
+    );
+    const unfinished = new Family(
+      'dbpatrol_inspections_unfinished',
+      'gauge',
+      'Inspections queued or running, by trigger.',
+    );
     for (const r of s.runs) {
-      if (r.state === 'queued' || r.state === 'running')
-        this.unfinished.set({ trigger: r.trigger, state: r.state }, r.count);
-      else this.runs.inc({ trigger: r.trigger, state: r.state }, r.count);
+      (r.state === 'queued' || r.state === 'running' ? unfinished : runs).add(
+        { trigger: r.trigger, state: r.state },
+        r.count,
+      );
     }
-    this.durations.set(cumulativeBuckets(s.durations, DURATION_BOUNDS.length));
-    for (const j of s.queuedJobs) this.queued.set({ job: j.job }, j.count);
-    this.workers.set(s.workersSeen);
-    this.instances.set(s.instances.length);
-    this.collectSeconds.set(collectSeconds);
+    const durations = new Family(
+      'dbpatrol_inspection_duration_seconds',
+      'histogram',
+      'Duration of finished inspections (runs), start to finish.',
+    );
+    const h = cumulativeBuckets(s.durations, DURATION_BOUNDS.length);
+    DURATION_BOUNDS.forEach((le, i) => durations.add({ le: String(le) }, h.buckets[i] ?? 0, '_bucket'));
+    durations.add({ le: '+Inf' }, h.count, '_bucket');
+    durations.add({}, h.sum, '_sum');
+    durations.add({}, h.count, '_count');
+
+    const queued = new Family('dbpatrol_jobs_queued', 'gauge', 'Jobs due and not yet taken by a worker, by job name.');
+    for (const j of s.queuedJobs) queued.add({ job: j.job }, j.count);
+    const workers = new Family(
+      'dbpatrol_workers_seen',
+      'gauge',
+      'Distinct workers that took or ran a job in the last 15 minutes, or are running an inspection.',
+    );
+    workers.add({}, s.workersSeen);
+    const instances = new Family('dbpatrol_instances', 'gauge', 'Instances in the inventory.');
+    instances.add({}, s.instances.length);
+    const collect = new Family(
+      'dbpatrol_metrics_collect_seconds',
+      'gauge',
+      'How long reading this scrape from the store took.',
+    );
+    collect.add({}, collectSeconds);
+
+    return [
+      score,
+      findings,
+      failing,
+      errored,
+      reportTime,
+      lastSuccess,
+      nextFire,
+      period,
+      changed,
+      missed,
+      scheduleRuns,
+      runs,
+      unfinished,
+      durations,
+      queued,
+      workers,
+      instances,
+      collect,
+    ];
   }
 }

@@ -28,8 +28,7 @@ export function metricsScraper(
       workersSince: new Date(at.getTime() - WORKERS_WINDOW_MS).toISOString(),
       now: at.toISOString(),
     });
-    metrics.apply(snapshot, at, (performance.now() - started) / 1000);
-    return metrics.registry.metrics();
+    return metrics.render(snapshot, at, (performance.now() - started) / 1000);
   };
   return {
     metrics,
@@ -47,7 +46,7 @@ export function registerMetricsRoute(app: Express, deps: MetricsRouteDeps): void
   const scraper = metricsScraper(deps.store);
   const handler: RequestHandler = async (_req, res) => {
     const text = await scraper.scrape();
-    res.set('Content-Type', scraper.metrics.registry.contentType).send(text);
+    res.set('Content-Type', scraper.metrics.contentType).send(text);
   };
   if (deps.metricsPublic) {
     app.get('/metrics', handler);

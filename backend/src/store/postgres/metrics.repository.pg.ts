@@ -67,7 +67,7 @@ export class PgMetricsRepository implements MetricsRepository {
        FROM instances i CROSS JOIN unnest($1::text[]) AS t(tier)
        CROSS JOIN LATERAL (
          SELECT score, summary, started_at, check_problems FROM reports
-         WHERE instance_id = i.id AND tier = t.tier ORDER BY started_at DESC, id DESC LIMIT 1
+         WHERE instance_id = i.id AND tier = t.tier ORDER BY instance_id, tier, started_at DESC LIMIT 1
        ) r`,
       [TIERS],
     );
@@ -92,13 +92,13 @@ export class PgMetricsRepository implements MetricsRepository {
       this.db.query<{ id: string; name: string; spec: ScheduleSpec; updated_at: Date }>(
         `SELECT id, name, spec, updated_at FROM schedules WHERE status = 'active'`,
       ),
-      this.db.query<{ schedule_id: string; state: string; count: number; last_success: Date | null }>(
+      this.db.query<{ schedule_id: string; state: string; count: number; last_success: number | null }>(
         `SELECT schedule_id, state, count(*)::int AS count,
-           max(finished_text::timestamptz) FILTER (WHERE state IN ${SUCCESS}) AS last_success
+           max(finished_epoch) FILTER (WHERE state IN ${SUCCESS}) AS last_success
          FROM inspections WHERE schedule_id IS NOT NULL AND state IN ${FINISHED} GROUP BY 1, 2`,
       ),
     ]);
-    const bySchedule = new Map<string, { runs: Record<string, number>; lastSuccess?: Date }>();
+    const bySchedule = new Map<string, { runs: Record<string, number>; lastSuccess?: number }>();
     for (const r of runs) {
       const entry = bySchedule.get(r.schedule_id) ?? { runs: {} };
       entry.runs[r.state] = r.count;
@@ -117,7 +117,7 @@ export class PgMetricsRepository implements MetricsRepository {
         time: s.spec.time,
         timezone: s.spec.timezone,
         updatedAt: iso(s.updated_at),
-        ...(history?.lastSuccess ? { lastSuccessAt: iso(history.lastSuccess) } : {}),
+        ...(history?.lastSuccess ? { lastSuccessAt: new Date(history.lastSuccess * 1000).toISOString() } : {}),
         runs: history?.runs ?? {},
       };
     });
@@ -129,8 +129,8 @@ export class PgMetricsRepository implements MetricsRepository {
     return this.db.query<DurationGroup>(
       `SELECT width_bucket(-d, $1::float8[]) AS "geBounds", count(*)::int AS count, COALESCE(sum(d), 0)::float8 AS "sumSeconds"
        FROM (
-         SELECT GREATEST(0, extract(epoch FROM finished_text::timestamptz - started_text::timestamptz))::float8 AS d
-         FROM inspections WHERE state IN ${FINISHED} AND started_text IS NOT NULL AND finished_text IS NOT NULL
+         SELECT GREATEST(0, duration_seconds) AS d FROM inspections
+         WHERE state IN ${FINISHED} AND duration_seconds IS NOT NULL
        ) runs GROUP BY 1`,
       [negated],
     );
