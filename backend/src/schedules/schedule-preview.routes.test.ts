@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import type { Frequency } from './fire-times.js';
 import { previewOccurrences } from './schedules.service.js';
 
 /** `POST /schedules/preview`: the create form, unsaved, gives the same occurrences a saved schedule would. */
@@ -12,7 +13,7 @@ describe('schedule preview of an unsaved schedule', () => {
     name: 'nightly-form',
     selector: { labels: { env: 'prod' } },
     tier: 'weekly',
-    frequency: { kind: 'weekly', dayOfWeek: 3 },
+    frequency: { kind: 'weekly', dayOfWeek: 3 } as Frequency,
     time: '08:00:00',
     timezone: 'Asia/Shanghai',
     windowDays: 3,
@@ -69,7 +70,7 @@ describe('schedule preview of an unsaved schedule', () => {
       body: { ...form, name: 'saved-form', enabled: false, frequency: { kind: 'monthly', dayOfMonth: 'last' } },
     });
     expect(saved.status).toBe(201);
-    const monthly = { ...form, frequency: { kind: 'monthly', dayOfMonth: 'last' } } as unknown as typeof form;
+    const monthly = { ...form, frequency: { kind: 'monthly', dayOfMonth: 'last' } as Frequency };
     for (let attempt = 0; ; attempt++) {
       const unsaved = await api.call('POST', '/api/v1/schedules/preview?count=7', { token: editor, body: monthly });
       const stored = await api.call('GET', `/api/v1/schedules/${saved.body.id}/preview?count=7`, { token: viewer });
