@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { TIERS } from '../checks/check.types.js';
-import { InputError } from '../errors/domain-errors.js';
 import { idParams, type ApiRouter } from '../http/api-router.js';
 import { selectorSchema } from '../inventory/inventory.schema.js';
-import { DEFAULT_WINDOW_DAYS } from './window.js';
+import { requestedWindow } from './window.js';
 import type { InspectionRunsService } from './inspection-runs.service.js';
 import { inspectionOut } from './inspection.schema.js';
 
@@ -36,15 +35,12 @@ export function registerInspectionRoutes(api: ApiRouter, inspections: Inspection
     body: runBody,
     response: inspectionOut,
     handler: async ({ actor, body, res }) => {
-      const now = new Date();
-      let window = {
-        from: new Date(now.getTime() - (body.windowDays ?? DEFAULT_WINDOW_DAYS[body.tier]) * 86_400_000),
-        to: now,
-      };
-      if (body.window) {
-        window = { from: new Date(body.window.from), to: new Date(body.window.to) };
-        if (window.from >= window.to) throw InputError.field('window.from', 'must be before window.to');
-      }
+      const window = requestedWindow({
+        ...(body.window ? { window: body.window } : {}),
+        ...(body.windowDays ? { days: body.windowDays } : {}),
+        tier: body.tier,
+        now: new Date(),
+      });
       const { inspection, created } = await inspections.runNow(actor, {
         ...(body.instanceIds ? { instanceIds: body.instanceIds } : {}),
         ...(body.selector ? { selector: body.selector } : {}),

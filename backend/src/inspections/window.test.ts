@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, resolveWindow } from './window.js';
+import { parseDuration, requestedWindow, resolveWindow } from './window.js';
 
 const now = new Date('2026-11-24T12:00:00.000Z');
 
@@ -42,5 +42,26 @@ describe('resolveWindow', () => {
     [{ from: '2026-13-45' }, /^--from: "2026-13-45" is not a valid date/],
   ])('rejects %j', (o, message) => {
     expect(() => resolveWindow({ tier: 'daily', now, ...o })).toThrow(message);
+  });
+});
+
+describe('requestedWindow', () => {
+  it.each([
+    [{ tier: 'daily' as const }, '2026-11-23T12:00:00.000Z', '2026-11-24T12:00:00.000Z'],
+    [{ tier: 'annual' as const }, '2025-11-24T12:00:00.000Z', '2026-11-24T12:00:00.000Z'],
+    [{ tier: 'daily' as const, days: 3 }, '2026-11-21T12:00:00.000Z', '2026-11-24T12:00:00.000Z'],
+    [
+      { tier: 'weekly' as const, window: { from: '2026-11-20T08:00:00+08:00', to: '2026-11-23T08:00:00+08:00' } },
+      '2026-11-20T00:00:00.000Z',
+      '2026-11-23T00:00:00.000Z',
+    ],
+  ])('%j → [%s, %s)', (o, from, to) => {
+    const w = requestedWindow({ ...o, now });
+    expect([w.from.toISOString(), w.to.toISOString()]).toEqual([from, to]);
+  });
+
+  it('refuses an explicit window that does not start before it ends, naming window.from', () => {
+    const window = { from: '2026-11-23T00:00:00Z', to: '2026-11-23T00:00:00Z' };
+    expect(() => requestedWindow({ tier: 'daily', window, now })).toThrow(/^window\.from: must be before window\.to$/);
   });
 });

@@ -25,6 +25,28 @@ function parseInstant(text: string, option: string): Date {
   return d;
 }
 
+/** The `days` days before `to`. */
+export const windowOfDays = (to: Date, days: number): InspectionWindow => ({
+  from: new Date(to.getTime() - days * UNIT_MS.d!),
+  to,
+});
+
+/**
+ * The sampling window of an immediate run as the API takes it: an explicit `[from, to)`, or `days` (default by tier)
+ * ending now; an explicit window that does not start before it ends is an InputError naming `window.from`.
+ */
+export function requestedWindow(o: {
+  window?: { from: string; to: string };
+  days?: number;
+  tier: Tier;
+  now: Date;
+}): InspectionWindow {
+  if (!o.window) return windowOfDays(o.now, o.days ?? DEFAULT_WINDOW_DAYS[o.tier]);
+  const window = { from: new Date(o.window.from), to: new Date(o.window.to) };
+  if (window.from >= window.to) throw InputError.field('window.from', 'must be before window.to');
+  return window;
+}
+
 /** The sampling window `[from, to)` from `--window`, or `--from`/`--to`, or the tier's default, ending now. */
 export function resolveWindow(o: {
   window?: string;
@@ -38,7 +60,7 @@ export function resolveWindow(o: {
   let from: Date;
   if (o.from) from = parseInstant(o.from, '--from');
   else if (o.window) from = new Date(to.getTime() - parseDuration(o.window));
-  else from = new Date(to.getTime() - DEFAULT_WINDOW_DAYS[o.tier] * UNIT_MS.d!);
+  else from = windowOfDays(to, DEFAULT_WINDOW_DAYS[o.tier]).from;
   if (from.getTime() >= to.getTime())
     throw InputError.field(o.from ? '--from' : '--window', 'the window must start before it ends');
   return { from, to };
