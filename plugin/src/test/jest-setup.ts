@@ -5,3 +5,26 @@ beforeEach(() => {
   config.bootData.user.orgRole = 'Viewer' as typeof config.bootData.user.orgRole;
   config.bootData.user.isGrafanaAdmin = false;
 });
+
+// jsdom lacks ResizeObserver, which @grafana/ui's truncating Text and drawers use.
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+Object.assign(window, { ResizeObserver: window.ResizeObserver ?? NoopResizeObserver });
+
+// @grafana/ui's Combobox measures option text on a canvas; jsdom has none.
+HTMLCanvasElement.prototype.getContext = (() => ({
+  measureText: (text: string) => ({ width: text.length * 7 }),
+})) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+
+class NoopIntersectionObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+}
+Object.assign(window, { IntersectionObserver: window.IntersectionObserver ?? NoopIntersectionObserver });

@@ -152,14 +152,14 @@ export function Inventory() {
 
   if (loading && !data) {
     return (
-      <PluginPage actions={actions}>
+      <PluginPage>
         <LoadingPlaceholder text={t('inventory.loading', 'Loading the inventory…')} />
       </PluginPage>
     );
   }
 
   return (
-    <PluginPage actions={actions}>
+    <PluginPage>
       {error !== undefined && (
         <ApiErrorAlert error={error} title={t('inventory.error', 'Could not load the inventory')} />
       )}
@@ -167,6 +167,7 @@ export function Inventory() {
       {data && (
         <>
           <Stack gap={1} wrap="wrap">
+            {actions}
             <div className={styles.search} data-testid={testIds.inventory.search}>
               <FilterInput
                 placeholder={t('inventory.filter.search', 'Search businesses, hosts, instances')}
