@@ -135,6 +135,8 @@ describe('provisioning, Prometheus and compose agree', () => {
       }[];
     }>('prometheus/prometheus.yml');
     const job = promConfig.scrape_configs.find((j) => j.job_name === 'dbpatrol')!;
+    // The alert rules' `instance` is the inspected database's, not the scrape target's.
+    expect(job.honor_labels).toBe(true);
     expect(job.authorization!.credentials_file).toBe(`${tokenDir}/prometheus.token`);
     expect(mountFor(prometheus, job.authorization!.credentials_file)?.source).toBe('tokens');
     expect(read('scripts/stack-setup.mjs')).toMatch(
