@@ -4,12 +4,9 @@ import { config } from '@grafana/runtime';
 export type GrafanaRole = 'None' | 'Viewer' | 'Editor' | 'Admin';
 const ORDER: readonly GrafanaRole[] = ['None', 'Viewer', 'Editor', 'Admin'];
 
+/** The org role only: the proxy's reqRole check ignores Grafana server admin, so the UI does too. */
 export function currentRole(): GrafanaRole {
-  const user = config.bootData?.user;
-  if (user?.isGrafanaAdmin) {
-    return 'Admin';
-  }
-  const role = user?.orgRole as string | undefined;
+  const role = config.bootData?.user?.orgRole as string | undefined;
   return ORDER.includes(role as GrafanaRole) ? (role as GrafanaRole) : 'None';
 }
 
