@@ -130,6 +130,7 @@ describe('provisioning, Prometheus and compose agree', () => {
       rule_files: string[];
       scrape_configs: {
         job_name: string;
+        honor_labels?: boolean;
         authorization?: { credentials_file: string };
         static_configs: { targets: string[] }[];
       }[];

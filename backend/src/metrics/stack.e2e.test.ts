@@ -69,7 +69,7 @@ describe('npm run stack: an alert in Prometheus goes pending → firing → reso
     await waitUntil(
       'the inspection to finish',
       async () => {
-        const i = (await api('GET', `/inspections/${run.id}`)) as { state: string };
+        const i = (await api('GET', `/inspections/${run.id}`)) as unknown as { state: string };
         return ['succeeded', 'partial', 'failed'].includes(i.state) ? i : undefined;
       },
       60_000,
