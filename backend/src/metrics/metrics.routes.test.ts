@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../reports/report.types.js';
 import type { Inspection } from '../inspections/inspection.model.js';
 import type { StoredReport } from '../reports/report.model.js';
-import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 
 const run = promisify(execFile);
 
@@ -75,14 +75,19 @@ function report(
   };
 }
 
-describe('GET /metrics on a PostgreSQL store', () => {
+const STORES = [
+  { name: 'PostgreSQL', options: {} },
+  ...(MONGO_URL ? [{ name: 'MongoDB', options: { mongoUrl: MONGO_URL } }] : []),
+];
+
+describe.each(STORES)('GET /metrics on a $name store', ({ options }) => {
   let api: ApiHarness;
   let viewer: string;
   let text = '';
   const hour = 3_600_000;
 
   beforeAll(async () => {
-    api = await startApiHarness();
+    api = await startApiHarness({}, options);
     const biz = await api.call('POST', '/api/v1/businesses', { body: { name: 'payments' } });
     const host = await api.call('POST', '/api/v1/hosts', {
       body: { name: 'db-pay-01', businessId: biz.body.id, address: '10.0.0.1' },
