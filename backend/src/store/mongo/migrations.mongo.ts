@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
-import { COLLECTIONS } from './mongo-database.js';
+import { COLLECTIONS, type ThresholdDoc } from './mongo-database.js';
+import { THRESHOLD_RENAMES, renameThresholdKeys } from '../../thresholds/threshold-renames.js';
 import { isDuplicateKey, isIndexBuildInProgress } from './mongo-errors.js';
 
 /**
@@ -163,6 +164,19 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
       await db
         .collection(COLLECTIONS.inspections)
         .createIndex({ fireAt: 1 }, { name: 'by_fire_at', partialFilterExpression: { fireAt: { $exists: true } } });
+    },
+  },
+  {
+    version: 8,
+    name: 'threshold overrides: keys renamed to the one vocabulary',
+    async up(db) {
+      // Values are stored as JSON text, so the rewrite happens here; running it twice changes nothing.
+      const overrides = db.collection<ThresholdDoc>(COLLECTIONS.thresholdOverrides);
+      for await (const doc of overrides.find({ checkId: { $in: Object.keys(THRESHOLD_RENAMES) } })) {
+        const values = JSON.parse(doc.valuesJson) as Record<string, unknown>;
+        const renamed = JSON.stringify(renameThresholdKeys(doc.checkId, values));
+        if (renamed !== doc.valuesJson) await overrides.updateOne({ _id: doc._id }, { $set: { valuesJson: renamed } });
+      }
     },
   },
 ];

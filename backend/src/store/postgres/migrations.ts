@@ -7,6 +7,7 @@ import {
   getUpdateTimestampTriggerSQL,
 } from '@agendajs/postgres-backend';
 import type { PgDatabase } from './pg-database.js';
+import { renameThresholdKeysSql } from '../../thresholds/threshold-renames.js';
 
 /** Agenda's job table, created here once rather than by racing workers (its own ensureSchema is off). */
 export const AGENDA_TABLE = 'agenda_jobs';
@@ -251,6 +252,11 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE schedule_id IS NOT NULL;
       CREATE INDEX inspections_trigger_state_idx ON inspections(trigger_kind, state) INCLUDE (duration_seconds);
     `,
+  },
+  {
+    version: 8,
+    name: 'threshold overrides: keys renamed to the one vocabulary',
+    sql: renameThresholdKeysSql('threshold_overrides'),
   },
 ];
 
