@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
-import { MARIADB_ROOT } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
 import { startSilentServer, waitFor } from '../test/silent-server.js';
 
 /** Immediate inspections through the API, run as real Agenda jobs by a worker in the same process. */

@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
-import { MARIADB_ROOT, randomSuffix, withPgAdmin } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
+import { randomSuffix, withPgAdmin } from '../test/pg-fixtures.js';
 
 const suffix = randomSuffix();
 const MON_USER = `dbp_conn_${suffix}`;

@@ -6,7 +6,8 @@ import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { REPO } from '../test/grafana-rules.js';
-import { dropDatabase, MARIADB_ROOT, PG_ADMIN_URL, randomSuffix } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
+import { dropDatabase, PG_ADMIN_URL, randomSuffix } from '../test/pg-fixtures.js';
 import { ensureCliBuilt } from '../test/worker-process.js';
 
 interface StackUrls {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
-import { MARIADB_ROOT } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
 
 /** Real inspections of the local servers through the service, read back over REST. */
 describe('reports over REST', () => {

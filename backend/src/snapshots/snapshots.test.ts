@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ACTOR } from '../http/actor.js';
 import type { SnapshotData } from '../schedules/scheduler.js';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
-import { MARIADB_ROOT, randomSuffix } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
+import { randomSuffix } from '../test/pg-fixtures.js';
 import { baselineFor, sameLifetime } from './baseline.js';
 import { collectorHandler, nextSlot } from './collector.job.js';
 

@@ -3,7 +3,8 @@ import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgCluster, type PgCluster } from '../test/pg-cluster.js';
-import { MARIADB_ROOT, PG_ADMIN_URL } from '../test/pg-fixtures.js';
+import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
+import { PG_ADMIN_URL } from '../test/pg-fixtures.js';
 import { startSilentServer, waitFor } from '../test/silent-server.js';
 import {
   ensureCliBuilt,

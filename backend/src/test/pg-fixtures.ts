@@ -2,12 +2,6 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export const PG_ADMIN_URL = process.env.DBPATROL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const MARIADB_ROOT = {
-  host: process.env.DBPATROL_TEST_MYSQL_HOST ?? '127.0.0.1',
-  port: Number(process.env.DBPATROL_TEST_MYSQL_PORT ?? 3306),
-  user: 'root',
-  password: process.env.DBPATROL_TEST_MYSQL_PASSWORD ?? '',
-};
 
 export const randomSuffix = (): string => randomBytes(4).toString('hex');
 

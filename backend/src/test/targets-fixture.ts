@@ -4,7 +4,7 @@ import { inspectTarget, type InspectOptions } from '../inspections/inspect-targe
 import type { InspectionReport } from '../reports/report.types.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetSpec } from '../targets/target-spec.js';
-import { MARIADB_ROOT } from './pg-fixtures.js';
+import { MARIADB_ROOT } from './mysql-fixtures.js';
 
 /** The local MariaDB as root (tests plant problems with it and inspect with it unless a test needs less). */
 export function mariadbRootTarget(extra: Partial<TargetSpec> = {}): Target {
