@@ -17,3 +17,14 @@ export const checkOut = z.object({
   remediation: texts,
   thresholds: z.object({ defaults: z.record(z.string(), z.unknown()), schema: z.unknown() }),
 });
+
+/** One check with its SQL per version, per named query (`dynamic`: the text comes from the instance's settings). */
+export const checkDetailOut = checkOut.extend({
+  queries: z.record(
+    z.string(),
+    z.object({
+      sql: z.array(z.object({ since: z.number(), flavors: z.array(z.string()).optional(), sql: z.string() })),
+      dynamic: z.boolean(),
+    }),
+  ),
+});

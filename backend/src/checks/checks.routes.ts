@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { AnyCheck } from './check.types.js';
+import type { AnyCheck, QuerySpec } from './check.types.js';
 import { TIERS } from './check.types.js';
 import { idParams, type ApiRouter } from '../http/api-router.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { thresholdOverrideOut } from '../thresholds/threshold.schema.js';
-import { checkOut } from './check.schema.js';
+import { checkDetailOut, checkOut } from './check.schema.js';
 
 const scopeQuery = z.strictObject({
   scope: z.enum(['global', 'business', 'instance']).default('global'),
@@ -29,6 +29,17 @@ export function describeCheck(c: AnyCheck): z.infer<typeof checkOut> {
       schema: z.toJSONSchema(c.thresholds.schema, { io: 'input', unrepresentable: 'any' }),
     },
   };
+}
+
+export function describeCheckDetail(c: AnyCheck): z.infer<typeof checkDetailOut> {
+  const queries = Object.entries(c.queries as Record<string, QuerySpec<unknown>>).map(([name, q]) => [
+    name,
+    {
+      sql: q.sql.map((v) => ({ since: v.since, ...(v.flavors ? { flavors: [...v.flavors] } : {}), sql: v.sql })),
+      dynamic: q.dynamicSql !== undefined,
+    },
+  ]);
+  return { ...describeCheck(c), queries: Object.fromEntries(queries) };
 }
 
 export function registerCheckRoutes(api: ApiRouter, checks: readonly AnyCheck[], thresholds: ThresholdsService): void {
@@ -57,12 +68,12 @@ export function registerCheckRoutes(api: ApiRouter, checks: readonly AnyCheck[],
   api.add({
     method: 'get',
     path: '/checks/:id',
-    summary: 'One check of the catalog',
+    summary: 'One check of the catalog with its SQL per server version',
     tag,
     role: 'viewer',
     params: idParams,
-    response: checkOut,
-    handler: async ({ params }) => describeCheck(thresholds.check(params.id)),
+    response: checkDetailOut,
+    handler: async ({ params }) => describeCheckDetail(thresholds.check(params.id)),
   });
   api.add({
     method: 'get',
