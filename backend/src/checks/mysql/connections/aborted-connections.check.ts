@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { CounterBaseline, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { atWindowEnd } from '../../format.js';
+import { atWindowEnd, baselineCoverage, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
-import { baselineCoverageTexts, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-period.js';
 import { globalStatusSql, sinceServerStart, StatusValues, statusRow } from './global-status.js';
 
 const CONNECTION_ERRORS = ['accept', 'internal', 'max_connections', 'peer_address', 'select', 'tcpwrap'].map(
@@ -93,7 +92,7 @@ export const mysqlAbortedConnections = defineCheck({
       { Aborted_connects: aborted, Connections: connections, Aborted_clients: counted.Aborted_clients ?? 0, ...errors },
     ];
     if (base && fromBase && 'delta' in fromBase) {
-      since = baselineCoverageTexts(base);
+      since = baselineCoverage(base);
       evidence = COUNTERS.map((n) => ({
         counter: n,
         baseline: base.counters[counterKey(n)] ?? null,

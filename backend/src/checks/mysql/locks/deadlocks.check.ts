@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Flavor, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { atWindowEnd, baselineSpanMs } from '../../format.js';
+import { atWindowEnd, baselineCoverage, baselineSpanMs, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../../format.js';
 import { grade, type Grade } from '../../grading.js';
-import { baselineCoverageTexts, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-period.js';
 
 const DAY = 86_400;
 /** Enable times computed from TIMESTAMPDIFF seconds and two clocks are this rough. */
@@ -103,7 +102,7 @@ FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
         const perDay = delta / Math.max(1, baselineSpanMs(base, ctx.now) / 1000 / DAY);
         const graded = gradeDeadlocks(delta, perDay, ctx.thresholds);
         if (!graded) return [];
-        const period = baselineCoverageTexts(base);
+        const period = baselineCoverage(base);
         return [
           {
             severity: graded.severity,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { CounterBaseline, FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { atWindowEnd } from '../../format.js';
+import { atWindowEnd, baselineCoverage, snapshotNotUsed } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
-import { baselineCoverageTexts, sinceStatsReset, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
+import { sinceStatsReset, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
 
 const countersSql = (
   sessions: string,
@@ -144,7 +144,7 @@ export const postgresErrorCounters = defineCheck({
       let evidence: Record<string, unknown>[] = [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
       if (base && fromBase && 'delta' in fromBase) {
         d = fromBase.delta;
-        since = baselineCoverageTexts(base);
+        since = baselineCoverage(base);
         evidence = COUNTERS.filter((c) => current[c] !== null).map((c) => ({
           counter: c,
           baseline: fromBase.before[c],

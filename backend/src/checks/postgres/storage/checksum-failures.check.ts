@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { CounterBaseline, FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { pgIdent } from '../../quote.js';
-import { atWindowEnd } from '../../format.js';
-import { baselineCoverageTexts, sinceStatsReset, snapshotNotUsed, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
+import { atWindowEnd, baselineCoverage, snapshotNotUsed } from '../../format.js';
+import { sinceStatsReset, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
 
 /** The snapshot collector's name for the cluster-wide row (datname NULL: shared catalogs). */
 const SHARED = '<shared>';
@@ -103,7 +103,7 @@ ORDER BY d.checksum_failures DESC NULLS LAST, d.datname LIMIT 500`,
         : { en: '', zh: '' };
       let counted: Texts;
       if (base && fromBase && 'before' in fromBase) {
-        const c = baselineCoverageTexts(base);
+        const c = baselineCoverage(base);
         counted = { en: `counted ${c.en}`, zh: `统计区间：${c.zh}` };
       } else {
         const s = sinceStatsReset(r.stats_reset);
