@@ -38,8 +38,8 @@ export interface Texts {
 }
 
 /**
- * A finding message or skip reason: both languages (`Texts`). A plain string is the English-only form still accepted
- * while checks move to `Texts`; reports show it unchanged in both languages.
+ * Text that may come in one language or both: report readers accept a plain string (reports written before messages
+ * were bilingual) and show it unchanged in both languages. Checks always produce `Texts`.
  */
 export type Message = Texts | string;
 
@@ -128,7 +128,7 @@ export interface CheckContext<T> extends QueryContext {
 export interface FindingDraft {
   severity: Severity;
   object: string;
-  message: Message;
+  message: Texts;
   value?: string | number;
   threshold?: string | number;
   /** Up to 20 rows of supporting data. */
@@ -141,7 +141,7 @@ export interface FindingDraft {
  */
 export type Evaluation =
   | FindingDraft[]
-  | { skipped: Message; fingerprints?: Record<string, string> }
+  | { skipped: Texts; fingerprints?: Record<string, string> }
   | { findings: FindingDraft[]; fingerprints: Record<string, string> };
 
 type RowsOf<Q> = { [K in keyof Q]: Q[K] extends QuerySpec<infer R> ? R[] : never };
@@ -170,7 +170,7 @@ export interface CheckDefinition<
   queries: Q;
   thresholds: { schema: z.ZodType<T>; defaults: T };
   /** A reason not to run on this server (version, flavor, role, missing source), or null to run. */
-  applies?: (ctx: { server: ServerFacts; instance: InstanceInfo }) => Message | null;
+  applies?: (ctx: { server: ServerFacts; instance: InstanceInfo }) => Texts | null;
   evaluate: (rows: RowsOf<Q>, ctx: CheckContext<T>) => Evaluation;
 }
 

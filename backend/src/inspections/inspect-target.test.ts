@@ -33,7 +33,11 @@ const synthetic = (id: string, engine: 'mysql' | 'postgres', sql: string, extra:
     queries: { main: { sql: [{ since: 0, sql }], row: z.object({ n: z.coerce.number() }) } },
     thresholds: { schema: z.object({}), defaults: {} },
     evaluate: ({ main }) =>
-      main.map((r) => ({ severity: 'warning' as const, object: `n=${r.n}`, message: `saw ${r.n}` })),
+      main.map((r) => ({
+        severity: 'warning' as const,
+        object: `n=${r.n}`,
+        message: { en: `saw ${r.n}`, zh: `看到 ${r.n}` },
+      })),
   }),
   ...extra,
 });
@@ -118,7 +122,9 @@ describe('inspectTarget on live servers', () => {
         synthetic('postgres.future', 'postgres', 'SELECT 1 AS n', {
           queries: { main: { sql: [{ since: 990000, sql: 'SELECT 1 AS n' }], row: z.object({ n: z.number() }) } },
         }),
-        synthetic('postgres.not-here', 'postgres', 'SELECT 1 AS n', { applies: () => 'server is not a replica' }),
+        synthetic('postgres.not-here', 'postgres', 'SELECT 1 AS n', {
+          applies: () => ({ en: 'server is not a replica', zh: '服务器不是备库' }),
+        }),
         synthetic('postgres.optional', 'postgres', 'SELECT 1 AS n', {
           queries: {
             main: {
@@ -127,7 +133,8 @@ describe('inspectTarget on live servers', () => {
               optional: true,
             },
           },
-          evaluate: (rows: Record<string, unknown[]>) => (rows.main?.length ? [] : { skipped: 'source view missing' }),
+          evaluate: (rows: Record<string, unknown[]>) =>
+            rows.main?.length ? [] : { skipped: { en: 'source view missing', zh: '缺少源视图' } },
         }),
       ]);
       expect(outcomeOf(report, 'postgres.future')).toMatchObject({
