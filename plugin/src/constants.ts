@@ -7,6 +7,9 @@ export const PLUGIN_BASE_URL = `/a/${PLUGIN_ID}`;
 export enum ROUTES {
   Overview = 'overview',
   Inventory = 'inventory',
+  Inspect = 'inspect',
+  Schedules = 'schedules',
+  Reports = 'reports',
 }
 
 export const prefixRoute = (route: string) => `${PLUGIN_BASE_URL}/${route}`;

@@ -12,9 +12,13 @@ export interface AppRoute {
 
 const Overview = lazy(async () => ({ default: (await import('../pages/Overview/Overview')).Overview }));
 const Inventory = lazy(async () => ({ default: (await import('../pages/Inventory/Inventory')).Inventory }));
+const Inspect = lazy(async () => ({ default: (await import('../pages/Inspect/Inspect')).Inspect }));
+const Schedules = lazy(async () => ({ default: (await import('../pages/Schedules/Schedules')).Schedules }));
 
 /** The app's pages: adding one is a folder under pages/, an entry here and an `includes` entry in plugin.json. */
 export const APP_ROUTES: AppRoute[] = [
   { path: ROUTES.Overview, role: 'Viewer', component: Overview },
   { path: ROUTES.Inventory, role: 'Viewer', component: Inventory },
+  { path: ROUTES.Inspect, role: 'Viewer', component: Inspect },
+  { path: ROUTES.Schedules, role: 'Viewer', component: Schedules },
 ];
