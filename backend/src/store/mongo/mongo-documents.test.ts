@@ -1,7 +1,7 @@
 import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { describe, expect, it, vi } from 'vitest';
 import { FINISHED_STATES, type InspectionState } from '../../inspections/inspection.model.js';
-import { aReport, aSchedule, anInspection } from '../store.contract.js';
+import { aReport, aSchedule, anInspection } from '../contract/builders.js';
 import {
   CANCEL_PIPELINE,
   claimUpdate,

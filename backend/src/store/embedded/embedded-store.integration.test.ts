@@ -3,23 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../errors/domain-errors.js';
-import { describeStoreContract } from '../store.contract.js';
 import { openEmbeddedStore } from './embedded-store.js';
-
-let dir = '';
-
-describeStoreContract('embedded (PGlite)', {
-  async open() {
-    dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-embedded-'));
-    const store = await openEmbeddedStore({ dataDir: dir });
-    await store.migrate();
-    return store;
-  },
-  async dispose(store) {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  },
-});
 
 describe('embedded store', () => {
   it('refuses a second opener of the same data directory and keeps data across restarts', async () => {
