@@ -1,4 +1,6 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -44,6 +46,40 @@ async function takeLock(lockPath: string): Promise<() => Promise<void>> {
 }
 
 /**
+ * Kept small so the embedded engine fits a newcomer's laptop: its WebAssembly memory grows with shared_buffers and
+ * never shrinks. DB Patrol's working set (inventory, recent reports) is a few MiB.
+ */
+export const EMBEDDED_SETTINGS: readonly string[] = [
+  'shared_buffers=16MB',
+  'wal_buffers=1MB',
+  'work_mem=4MB',
+  'maintenance_work_mem=16MB',
+  'temp_buffers=2MB',
+];
+
+/**
+ * Creating a data directory runs initdb inside the engine, and the memory it touches stays with the process for good
+ * (about 550 MB). A short-lived child process does it instead, so the serving process only ever opens the directory.
+ */
+async function initialiseDataDir(pgdata: string): Promise<void> {
+  if (
+    await access(path.join(pgdata, 'PG_VERSION')).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  const script = `import { PGlite } from ${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))};
+const db = await PGlite.create({ dataDir: process.argv[1], postgresqlconf: JSON.parse(process.argv[2]) });
+await db.close();`;
+  await promisify(execFile)(
+    process.execPath,
+    ['--input-type=module', '-e', script, pgdata, JSON.stringify(EMBEDDED_SETTINGS)],
+    { timeout: 120_000 },
+  );
+}
+
+/**
  * The zero-install default: PostgreSQL compiled to WebAssembly (PGlite) with its data in `dataDir/pglite`,
  * served on a loopback socket so that the ordinary PostgreSQL adapter (and Agenda's PostgreSQL backend) use it
  * unchanged. Single process only.
@@ -52,7 +88,9 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const release = await takeLock(path.join(options.dataDir, 'embedded-store.lock'));
   try {
-    const db = await PGlite.create({ dataDir: path.join(options.dataDir, 'pglite') });
+    const pgdata = path.join(options.dataDir, 'pglite');
+    await initialiseDataDir(pgdata);
+    const db = await PGlite.create({ dataDir: pgdata, postgresqlconf: [...EMBEDDED_SETTINGS] });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port ?? 0, maxConnections: 32 });
     await server.start();
     const conn = server.getServerConn();
