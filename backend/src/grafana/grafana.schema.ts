@@ -79,6 +79,14 @@ const fieldSchema = z.object({
   labels: z.record(z.string(), z.string()).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
 });
+/**
+ * A frame's column, documented as an array of any values. The presenter checks it is an array without walking and
+ * copying its values: a year of scores for a fleet is hundreds of thousands of numbers the service itself produced.
+ */
+const frameColumn = z
+  .custom<unknown[]>((v) => Array.isArray(v), 'must be an array')
+  .meta({ type: 'array', items: {} } as Record<string, unknown>);
+
 export const dataFrameJson = z.object({
   schema: z.object({
     refId: z.string().optional(),
@@ -92,7 +100,7 @@ export const dataFrameJson = z.object({
       .optional(),
     fields: z.array(fieldSchema),
   }),
-  data: z.object({ values: z.array(z.array(z.unknown())) }),
+  data: z.object({ values: z.array(frameColumn) }),
 });
 
 export const queryResult = z.union([

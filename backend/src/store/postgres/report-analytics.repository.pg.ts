@@ -13,6 +13,8 @@ import type { Inspection } from '../../inspections/inspection.model.js';
 import type { ReportAnalyticsRepository } from '../store.js';
 import { iso, type PgDatabase } from './pg-database.js';
 
+import { scoreBuckets, severityBuckets, type PackedSeries } from '../../grafana/report-series.js';
+
 /** `date_bin` to epoch-aligned buckets of `$n` milliseconds, as epoch milliseconds. */
 const bucket = (column: string, param: string): string =>
   `date_bin(make_interval(secs => ${param}::float8 / 1000), ${column}, 'epoch'::timestamptz)`;
@@ -40,34 +42,26 @@ export class PgReportAnalyticsRepository implements ReportAnalyticsRepository {
   constructor(private readonly db: PgDatabase) {}
 
   async scoreSeries(scope: AnalyticsScope, bucketMs: number): Promise<InstanceSeries[]> {
-    const rows = await this.db.query<{ instance_id: string; times: number[]; vals: number[] }>(
-      `SELECT instance_id, json_agg(t ORDER BY t) AS times, json_agg(v ORDER BY t) AS vals FROM (
-         SELECT instance_id, ${epochMs(bucket('started_at', '$3'))} AS t, round(avg(score), 2)::float8 AS v
-         FROM reports
-         WHERE started_at >= $1 AND started_at < $2 AND ($4::text IS NULL OR tier = $4)
-           AND ($5::text[] IS NULL OR instance_id = ANY($5))
-         GROUP BY 1, 2
-       ) x GROUP BY instance_id ORDER BY instance_id`,
-      [scope.from, scope.to, bucketMs, scope.tier ?? null, scope.instanceIds ?? null],
-    );
-    return rows.map((r) => ({ instanceId: r.instance_id, times: r.times, values: r.vals }));
+    return scoreBuckets(await this.packedSeries(scope, false), scope, bucketMs);
   }
 
   async findingCountSeries(scope: AnalyticsScope, bucketMs: number): Promise<SeverityBucket[]> {
-    const rows = await this.db.query<{ t: number; c: number; w: number; i: number }>(
-      `SELECT ${epochMs('b')} AS t, sum(findings_critical)::int AS c, sum(findings_warning)::int AS w,
-         sum(findings_info)::int AS i
-       FROM (
-         SELECT DISTINCT ON (instance_id, b) ${bucket('started_at', '$3')} AS b,
-           findings_critical, findings_warning, findings_info
-         FROM reports
-         WHERE started_at >= $1 AND started_at < $2 AND ($4::text IS NULL OR tier = $4)
-           AND ($5::text[] IS NULL OR instance_id = ANY($5))
-         ORDER BY instance_id, b, started_at DESC
-       ) x GROUP BY b ORDER BY b`,
-      [scope.from, scope.to, bucketMs, scope.tier ?? null, scope.instanceIds ?? null],
+    return severityBuckets(await this.packedSeries(scope, true), scope, bucketMs);
+  }
+
+  /** The packed report series (migration 10) of the months that `scope` touches, grouped by instance in id order. */
+  private async packedSeries(scope: AnalyticsScope, withCounts: boolean): Promise<PackedSeries[]> {
+    if (scope.instanceIds?.length === 0) return [];
+    return this.db.query<PackedSeries>(
+      `SELECT instance_id, (extract(epoch FROM month::timestamp) * 1000)::float8 AS month_ms, times, scores
+         ${withCounts ? ', counts' : ''}
+       FROM report_series
+       WHERE month >= date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date
+         AND month < $2::timestamptz AT TIME ZONE 'UTC'
+         AND ($3::text IS NULL OR tier = $3) AND ($4::text[] IS NULL OR instance_id = ANY($4))
+       ORDER BY instance_id`,
+      [scope.from, scope.to, scope.tier ?? null, scope.instanceIds ?? null],
     );
-    return rows.map((r) => ({ time: r.t, critical: r.c, warning: r.w, info: r.i }));
   }
 
   async latestFindings(scope: LatestScope, filter: FindingFilter): Promise<FindingRow[]> {
@@ -177,7 +171,8 @@ export class PgReportAnalyticsRepository implements ReportAnalyticsRepository {
 
   async totals(): Promise<ReportTotals> {
     const rows = await this.db.query<{ n: number; last: Date | null }>(
-      'SELECT count(*)::int AS n, max(started_at) AS last FROM reports',
+      `SELECT (SELECT COALESCE(sum(reports), 0)::int FROM report_series) AS n,
+         (SELECT max(started_at) FROM reports) AS last`,
     );
     const r = rows[0];
     return { reports: Number(r?.n ?? 0), lastReportAt: r?.last ? iso(r.last) : null };
