@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ROLES, type Role } from './http/roles.js';
 import { TIERS, type Tier } from './checks/check.types.js';
 import type { InspectCommandOptions } from './cli/inspect.command.js';
+import type { ReportsExportOptions } from './cli/reports.command.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { DomainError, InputError } from './errors/domain-errors.js';
 import { CLI_ACTOR } from './http/actor.js';
@@ -248,13 +249,42 @@ export function buildProgram(): Command {
     .option('--window <duration>', 'sampling window before now: 12h, 7d, 2w (default by tier: 1, 7, 30, 365 days)')
     .option('--from <iso>', 'window start (ISO-8601)')
     .option('--to <iso>', 'window end (ISO-8601, default now)')
-    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--lang <lang>', 'language of remediation texts').choices(['en', 'zh']).default('en'))
+    .addOption(
+      new Option('--format <format>', 'output').choices(['text', 'json', 'html', 'pdf', 'xlsx', 'csv']).default('text'),
+    )
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(['en', 'zh']).default('en'))
+    .option('--tz <zone>', "IANA time zone the times are shown in (default: the system's)")
     .option('--out <file>', 'write the report to a file')
     .option('--only <ids>', 'comma-separated check ids')
     .action(async (opts: InspectCommandOptions) => {
       const { runInspectCommand } = await import('./cli/inspect.command.js');
       process.exitCode = await runInspectCommand(opts, loadConfig(process.env));
+    });
+
+  const reports = program.command('reports').description('export and verify inspection reports');
+  reports
+    .command('export <id>')
+    .description('export a report or a whole inspection (by id) through the REST API')
+    .requiredOption('--url <url>', 'the API base URL, e.g. http://localhost:8080')
+    .option('--token <token>', 'API token (default: $DBPATROL_TOKEN)')
+    .addOption(
+      new Option('--format <format>', 'file format').choices(['html', 'pdf', 'xlsx', 'csv', 'json']).default('pdf'),
+    )
+    .addOption(new Option('--lang <lang>', 'language of the report').choices(['en', 'zh']).default('en'))
+    .option('--tz <zone>', "IANA time zone (default: the schedule's, else UTC)")
+    .option('--out <file>', "where to write ('-' for stdout; default: the name the API suggests)")
+    .action(async (id: string, opts: ReportsExportOptions) => {
+      const { runReportsExport } = await import('./cli/reports.command.js');
+      process.stderr.write(await runReportsExport(id, opts));
+    });
+  reports
+    .command('verify <file>')
+    .description('recompute the content hash of an exported JSON report (exit 0 intact, 1 altered, 2 usage)')
+    .action(async (file: string) => {
+      const { runReportsVerify } = await import('./cli/reports.command.js');
+      const { exitCode, text } = await runReportsVerify(file);
+      (exitCode === 0 ? process.stdout : process.stderr).write(text);
+      process.exitCode = exitCode;
     });
 
   const checks = program.command('checks').description('the check catalog');

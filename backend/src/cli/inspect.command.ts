@@ -9,6 +9,7 @@ import { openTarget } from '../targets/open-target.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { formatReportText, progressLine } from './report-text.js';
 import { resolveWindow } from '../inspections/window.js';
+import { checkExportOptions, exportReport } from '../reports/export/export-report.js';
 
 export interface InspectCommandOptions {
   url: string;
@@ -16,11 +17,16 @@ export interface InspectCommandOptions {
   window?: string;
   from?: string;
   to?: string;
-  format: 'text' | 'json';
+  format: InspectFormat;
   out?: string;
   only?: string;
   lang: 'en' | 'zh';
+  /** IANA time zone for the times shown (default: the system's). */
+  tz?: string;
 }
+
+export const INSPECT_FORMATS = ['text', 'json', 'html', 'pdf', 'xlsx', 'csv'] as const;
+export type InspectFormat = (typeof INSPECT_FORMATS)[number];
 
 /** Exit codes of `dbpatrol inspect`. */
 export const INSPECT_EXIT = { ok: 0, critical: 1, usage: 2, unreachable: 3 } as const;
@@ -60,6 +66,19 @@ export async function runInspectCommand(o: InspectCommandOptions, config: Config
       throw InputError.field('--only', `none of these checks runs on ${spec.engine} in a ${o.tier} inspection`);
     }
   }
+  if ((o.format === 'pdf' || o.format === 'xlsx') && !o.out && process.stdout.isTTY === true) {
+    throw InputError.field('--out', `is required for --format ${o.format} on a terminal`);
+  }
+  let timeZone: string;
+  try {
+    timeZone = checkExportOptions({
+      format: 'json',
+      lang: o.lang,
+      ...(o.tz !== undefined ? { timeZone: o.tz } : {}),
+    }).timeZone;
+  } catch (err) {
+    renamePath(err, 'timeZone', '--tz');
+  }
   const showProgress = process.stderr.isTTY === true;
   const target = openTarget({ ...config.targets, ...spec });
   let report: InspectionReport;
@@ -81,12 +100,18 @@ export async function runInspectCommand(o: InspectCommandOptions, config: Config
     if (showProgress) process.stderr.write('\r\x1b[2K');
     await target.close();
   }
-  const text =
-    o.format === 'json'
-      ? JSON.stringify(report, null, 2) + '\n'
-      : formatReportText(report, { color: !o.out && process.stdout.isTTY === true && !process.env.NO_COLOR });
-  if (o.out) await writeFile(o.out, text);
-  else process.stdout.write(text);
+  let body: string | Buffer;
+  if (o.format === 'text') {
+    body = formatReportText(report, {
+      color: !o.out && process.stdout.isTTY === true && !process.env.NO_COLOR,
+      lang: o.lang,
+      timeZone,
+    });
+  } else {
+    body = (await exportReport({ report }, { format: o.format, lang: o.lang, timeZone })).body;
+  }
+  if (o.out) await writeFile(o.out, body);
+  else process.stdout.write(body);
   if (!report.reachable) return INSPECT_EXIT.unreachable;
   return report.counts.critical > 0 ? INSPECT_EXIT.critical : INSPECT_EXIT.ok;
 }

@@ -40,7 +40,7 @@ const report: InspectionReport = {
       category: 'security',
       tier: 'weekly',
       status: 'error',
-      reason: 'permission denied: needs pg_read_all_settings',
+      reason: { en: 'permission denied: needs pg_read_all_settings', zh: '权限不足：需要 pg_read_all_settings' },
       durationMs: 1,
       findingCount: 0,
     },
@@ -50,7 +50,7 @@ const report: InspectionReport = {
       category: 'host',
       tier: 'daily',
       status: 'skipped',
-      reason: 'no host metrics source',
+      reason: { en: 'no host metrics source', zh: '没有主机指标来源' },
       durationMs: 0,
       findingCount: 0,
     },
@@ -63,8 +63,8 @@ const report: InspectionReport = {
       tier: 'weekly',
       severity: 'warning',
       object: '"public"."t 1"',
-      message: 'no primary key',
-      remediation: 'add one',
+      message: { en: 'no primary key', zh: '没有主键' },
+      remediation: { en: 'add one', zh: '添加主键' },
       database: 'app',
     },
     {
@@ -74,8 +74,8 @@ const report: InspectionReport = {
       tier: 'daily',
       severity: 'critical',
       object: 'app',
-      message: 'xid age 1.5 B',
-      remediation: 'vacuum freeze',
+      message: { en: 'xid age 1.5 B', zh: 'xid 年龄 15 亿' },
+      remediation: { en: 'vacuum freeze', zh: '执行 vacuum freeze' },
     },
     {
       checkId: 'postgres.b',
@@ -84,8 +84,8 @@ const report: InspectionReport = {
       tier: 'weekly',
       severity: 'warning',
       object: '"public"."t2"',
-      message: 'no primary key',
-      remediation: 'add one',
+      message: { en: 'no primary key', zh: '没有主键' },
+      remediation: { en: 'add one', zh: '添加主键' },
       database: 'app',
     },
   ],
@@ -96,25 +96,57 @@ const report: InspectionReport = {
   contentHash: 'x',
 };
 
+const count = (text: string, part: string) => text.split(part).length - 1;
+
 describe('formatReportText', () => {
-  it('groups findings by severity, worst first, and lists what did not run', () => {
-    const text = formatReportText(report, { color: false });
-    expect(text).toContain('DB Patrol weekly inspection of pay-pg (postgres 15.20, primary)');
+  it('groups findings by check with the remediation once, worst first, then what did not run', () => {
+    const text = formatReportText(report, { color: false, timeZone: 'Asia/Shanghai' });
+    expect(text).toContain('DB Patrol · Database inspection report · weekly · pay-pg (postgres 15.20, primary)');
+    expect(text).toContain('3 passed, 2 failed, 1 error, 1 skipped · 1 critical, 2 warning, 0 info findings');
+    expect(text).toContain('Window: 17 Nov 2026, 08:00:00 GMT+08:00 → 24 Nov 2026, 08:00:00 GMT+08:00');
+    expect(text.indexOf('[CRITICAL] postgres.a')).toBeLessThan(text.indexOf('[WARNING] postgres.b'));
+    expect(count(text, 'add one')).toBe(1);
+    expect(text).toContain('[WARNING] postgres.b PG-W01 · 2 objects\n  Remediation: add one\n');
+    expect(text).toContain('  - "public"."t 1" [Database app]: no primary key');
+    expect(text).toContain('  - "public"."t2" [Database app]: no primary key');
     expect(text).toContain(
-      'score 70/100 · 3 passed, 2 failed, 1 errors, 1 skipped · 1 critical, 2 warning, 0 info findings',
+      'NOT INSPECTED (2)\n  PG-W15 postgres.c [error]: permission denied: needs pg_read_all_settings\n' +
+        '  PG-D12 postgres.d [skipped]: no host metrics source',
     );
-    expect(text.indexOf('CRITICAL (1)')).toBeLessThan(text.indexOf('WARNING (2)'));
-    expect(text).toContain('PG-W01 "public"."t 1" [db app]: no primary key\n    → add one');
-    expect(text).toContain('COULD NOT RUN (1)\n  PG-W15 postgres.c: permission denied: needs pg_read_all_settings');
-    expect(text).toContain('NOT INSPECTED (1)\n  PG-D12 postgres.d: no host metrics source');
+    expect(text).toContain('Content hash (SHA-256): x');
     expect(text).not.toContain('\x1b[');
+  });
+
+  it('a Chinese report has no English headings, labels, messages or reasons', () => {
+    const text = formatReportText({ ...report, language: 'zh' }, { color: false, timeZone: 'UTC' });
+    for (const english of ['Findings', 'NOT INSPECTED', 'CRITICAL', 'WARNING', 'Remediation', 'passed', 'Window']) {
+      expect(text).not.toContain(english);
+    }
+    for (const english of ['no primary key', 'add one', 'permission denied', 'no host metrics source']) {
+      expect(text).not.toContain(english);
+    }
+    expect(text).toContain('数据库巡检报告 · 周检 · pay-pg');
+    expect(text).toContain('[严重] postgres.a');
+    expect(text).toContain('  - "public"."t 1" [数据库 app]：没有主键');
+    expect(text).toContain('未巡检 (2)');
+    expect(text).toContain('权限不足：需要 pg_read_all_settings');
+    expect(text).toMatch(/2026年11月17日 00:00:00 GMT\+00:00/);
+  });
+
+  it('shows a legacy report (one string per text) unchanged in either language', () => {
+    const legacy = {
+      ...report,
+      findings: report.findings.map((f) => ({ ...f, message: 'legacy message', remediation: 'legacy fix' })),
+      checks: report.checks.map((c) => (c.reason ? { ...c, reason: 'legacy reason' } : c)),
+    };
+    const text = formatReportText(legacy, { color: false, lang: 'zh', timeZone: 'UTC' });
+    expect(text).toContain('：legacy message');
+    expect(text).toContain('legacy reason');
   });
 
   it('colours only when asked and caps long lists', () => {
     expect(formatReportText(report, { color: true })).toContain('\x1b[31m');
-    expect(formatReportText(report, { color: false, maxPerSeverity: 1 })).toContain(
-      '… and 1 more (use --format json for all)',
-    );
+    expect(formatReportText(report, { color: false, maxPerCheck: 1 })).toContain('  … +1');
   });
 });
 

@@ -1,10 +1,15 @@
 import type { Severity } from '../checks/check.types.js';
-import type { Finding, InspectionReport } from '../reports/report.types.js';
+import { formatter, type Lang } from '../reports/export/labels.js';
+import { viewReport, type CheckGroupView, type ExportableReport } from '../reports/export/report-view.js';
 
 export interface TextOptions {
   color: boolean;
-  /** Findings shown per severity before "… and N more". */
-  maxPerSeverity?: number;
+  /** The language of headings, messages and remediations (default: the report's). */
+  lang?: Lang;
+  /** IANA time zone times are shown in, with their offset (default: this process's). */
+  timeZone?: string;
+  /** Objects shown per check before "… N more". */
+  maxPerCheck?: number;
 }
 
 const SGR = {
@@ -16,56 +21,74 @@ const SGR = {
   cyan: '\x1b[36m',
   green: '\x1b[32m',
 };
-const SEVERITY_STYLE: Record<Severity, { label: string; color: string }> = {
-  critical: { label: 'CRITICAL', color: SGR.red },
-  warning: { label: 'WARNING', color: SGR.yellow },
-  info: { label: 'INFO', color: SGR.cyan },
-};
+const SEVERITY_COLOR: Record<Severity, string> = { critical: SGR.red, warning: SGR.yellow, info: SGR.cyan };
 
-/** The report as a DBA reads it on a terminal: facts, score, then findings grouped by severity, worst first. */
-export function formatReportText(r: InspectionReport, o: TextOptions): string {
+/**
+ * The report as a DBA reads it on a terminal, laid out like the exports: facts and score, then the findings grouped
+ * by check (worst first) with the check's title and remediation once and its objects below, then the checks that did
+ * not run with their reasons. Every word comes from the export labels in one language.
+ */
+export function formatReportText(r: ExportableReport, o: TextOptions): string {
+  const lang = o.lang ?? r.language;
+  const f = formatter(lang, o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
+  const l = f.l;
   const paint = (style: string, text: string) => (o.color ? `${style}${text}${SGR.reset}` : text);
+  const view = viewReport({ report: r });
+  const colon = lang === 'zh' ? '：' : ': ';
   const lines: string[] = [];
   const server = r.server
-    ? `${r.server.flavor} ${r.server.version}, ${r.server.role ?? 'unknown role'}`
-    : 'unreachable';
-  lines.push(paint(SGR.bold, `DB Patrol ${r.tier} inspection of ${r.instance.name}`) + ` (${server})`);
+    ? `${r.server.flavor} ${r.server.version}${r.server.role ? `, ${r.server.role}` : ''}`
+    : l.unreachable;
   lines.push(
-    `window ${r.window.from} → ${r.window.to}; ${r.checks.length} checks in ${(r.durationMs / 1000).toFixed(1)} s`,
+    paint(SGR.bold, `${l.product} · ${l.reportTitle} · ${l.tier[r.tier]} · ${r.instance.name}`) + ` (${server})`,
+  );
+  lines.push(
+    `${l.field.window}${colon}${f.window(r.window)} · ${l.field.startedAt}${colon}${f.dateTime(r.startedAt)} · ` +
+      `${l.field.duration}${colon}${f.seconds(r.durationMs)}`,
   );
   const scoreColor = r.score >= 90 ? SGR.green : r.score >= 70 ? SGR.yellow : SGR.red;
-  const c = r.counts;
   lines.push(
-    `score ${paint(SGR.bold + scoreColor, String(r.score))}/100 · ${c.pass} passed, ${c.fail} failed, ${c.error} errors, ${c.skipped} skipped · ` +
-      `${c.critical} critical, ${c.warning} warning, ${c.info} info findings`,
+    `${l.field.score}${colon}${paint(SGR.bold + scoreColor, f.num(r.score))}/100 · ${l.summaryLine(r.counts, f.num)}`,
   );
-  const max = o.maxPerSeverity ?? 50;
-  for (const severity of ['critical', 'warning', 'info'] as const) {
-    const found = r.findings.filter((f) => f.severity === severity);
-    if (found.length === 0) continue;
-    const style = SEVERITY_STYLE[severity];
-    lines.push('', paint(SGR.bold + style.color, `${style.label} (${found.length})`));
-    for (const f of found.slice(0, max)) lines.push(formatFinding(f, paint));
-    if (found.length > max) lines.push(`  … and ${found.length - max} more (use --format json for all)`);
+  const max = o.maxPerCheck ?? 50;
+  if (view.groups.length > 0) lines.push('', paint(SGR.bold, `${l.heading.findings} (${f.num(view.findingCount)})`));
+  for (const g of view.groups) lines.push('', ...formatGroup(g, lang, l, f.value, max, paint, colon));
+  if (view.notRun.length > 0) {
+    lines.push('', paint(SGR.bold, `${l.heading.notInspected} (${f.num(view.notRun.length)})`));
+    for (const c of view.notRun) {
+      const line = `  ${c.catalogRef} ${c.title[lang]} [${l.status[c.status]}]${colon}${c.reason[lang]}`;
+      lines.push(c.status === 'skipped' ? paint(SGR.dim, line) : line);
+    }
   }
-  const errors = r.checks.filter((x) => x.status === 'error');
-  if (errors.length) {
-    lines.push('', paint(SGR.bold, `COULD NOT RUN (${errors.length})`));
-    for (const e of errors) lines.push(`  ${e.catalogRef} ${e.checkId}: ${e.reason ?? 'error'}`);
-  }
-  const skipped = r.checks.filter((x) => x.status === 'skipped');
-  if (skipped.length) {
-    lines.push('', paint(SGR.dim, `NOT INSPECTED (${skipped.length})`));
-    for (const s of skipped) lines.push(paint(SGR.dim, `  ${s.catalogRef} ${s.checkId}: ${s.reason ?? 'skipped'}`));
-  }
-  if (r.findings.length === 0 && errors.length === 0) lines.push('', paint(SGR.green, 'No findings.'));
+  if (view.groups.length === 0) lines.push('', paint(SGR.green, l.heading.noFindings));
+  lines.push('', paint(SGR.dim, `${l.field.contentHash}${colon}${r.contentHash}`));
   return lines.join('\n') + '\n';
 }
 
-function formatFinding(f: Finding, paint: (style: string, text: string) => string): string {
-  const where = f.database ? ` [db ${f.database}]` : '';
-  const head = `  ${paint(SGR.dim, f.catalogRef)} ${f.object}${where}: ${f.message}`;
-  return `${head}\n    ${paint(SGR.dim, `→ ${f.remediation}`)}`;
+function formatGroup(
+  g: CheckGroupView,
+  lang: Lang,
+  l: ReturnType<typeof formatter>['l'],
+  value: (x: string | number | undefined) => string,
+  max: number,
+  paint: (style: string, text: string) => string,
+  colon: string,
+): string[] {
+  const out = [
+    paint(SGR.bold + SEVERITY_COLOR[g.severity], `[${l.severity[g.severity]}]`) +
+      ` ${paint(SGR.bold, g.title[lang])} ${paint(SGR.dim, `${g.catalogRef} · ${l.objects(g.findings.length, String)}`)}`,
+    paint(SGR.dim, `  ${l.field.remediation}${colon}${g.remediation[lang]}`),
+  ];
+  for (const x of g.findings.slice(0, max)) {
+    const where = x.database ? ` [${l.field.database} ${x.database}]` : '';
+    const waived = x.waived ? ` (${l.findingState.waived})` : '';
+    const sev = x.severity === g.severity ? '' : `[${l.severity[x.severity]}] `;
+    const measured =
+      x.value !== undefined ? ` (${value(x.value)}${x.threshold !== undefined ? ` / ${value(x.threshold)}` : ''})` : '';
+    out.push(`  - ${sev}${x.object}${where}${waived}${colon}${x.message[lang]}${measured}`);
+  }
+  if (g.findings.length > max) out.push(`  … +${g.findings.length - max}`);
+  return out;
 }
 
 /** A one-line progress bar for stderr on a terminal. */

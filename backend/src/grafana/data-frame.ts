@@ -135,7 +135,28 @@ export const FINDING_COLUMNS: readonly Column[] = [
   { name: 'reportId', type: 'string', config: { custom: { hidden: true } } },
 ];
 
-export function findingsFrame(refId: string, rows: readonly FindingRow[], labels: LabelLookup): DataFrameJSON {
+/** A finding's message in one language, whatever form its report stored it in. */
+export function messageIn(m: FindingRow['message'], lang: 'en' | 'zh'): string {
+  if (typeof m !== 'string') return m[lang];
+  if (m.startsWith('{"')) {
+    try {
+      const t = JSON.parse(m) as unknown;
+      if (t && typeof t === 'object' && typeof (t as Record<string, unknown>)[lang] === 'string') {
+        return (t as Record<string, string>)[lang]!;
+      }
+    } catch {
+      // a legacy message that merely starts like JSON
+    }
+  }
+  return m;
+}
+
+export function findingsFrame(
+  refId: string,
+  rows: readonly FindingRow[],
+  labels: LabelLookup,
+  lang: 'en' | 'zh' = 'en',
+): DataFrameJSON {
   return tableFrame(
     refId,
     'findings',
@@ -153,7 +174,7 @@ export function findingsFrame(refId: string, rows: readonly FindingRow[], labels
         f.category,
         f.severity,
         f.object,
-        f.message,
+        messageIn(f.message, lang),
         f.value,
         f.threshold,
         f.reportId,

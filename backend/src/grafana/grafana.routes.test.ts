@@ -91,9 +91,9 @@ function finding(checkId: string, severity: Severity, object: string, value?: nu
     tier: 'daily',
     severity,
     object,
-    message: `${checkId} on ${object}`,
+    message: { en: `${checkId} on ${object}`, zh: `${object} 上的 ${checkId}` },
     ...(value !== undefined ? { value, threshold: 100 } : {}),
-    remediation: 'vacuum',
+    remediation: { en: 'vacuum', zh: '执行 vacuum' },
     evidence: [{ relname: object }],
   };
 }
@@ -387,7 +387,10 @@ describe.each(harnesses)('Grafana datasource API on %s', (_name, start) => {
       value: '150',
       threshold: '100',
       time: Date.parse(at(3)),
+      message: 'postgres.xid-wraparound on app',
     });
+    const zh = rowsOf(framesOf((await query([{ refId: 'C', queryType: 'findings', lang: 'zh' }])).body, 'C')[0]);
+    expect(zh.find((r) => r.object === 'app')?.message).toBe('app 上的 postgres.xid-wraparound');
   });
 
   it('findings: range picks the newest report inside it; checkIds, severity and hostId filter', async () => {

@@ -37,6 +37,8 @@ export const grafanaQuery = z
       .max(200)
       .regex(/^[A-Za-z0-9_.*<>$-]+$/, 'must be a counter name such as status.innodb_deadlocks or db.*.deadlocks')
       .optional(),
+    /** `findings`: the language of the message (default en). */
+    lang: z.enum(['en', 'zh']).optional(),
     /** `inspections`: at most this many runs, newest first. */
     limit: z.number().int().min(1).max(5000).optional(),
     maxDataPoints: z.number().int().min(1).max(100_000).optional(),

@@ -172,7 +172,7 @@ export class GrafanaService {
           { from, to, ...tier, instanceIds: inventory.selectAll(q) },
           { ...(q.checkIds ? { checkIds: q.checkIds } : {}), ...(q.severity ? { severities: q.severity } : {}) },
         );
-        return [findingsFrame(q.refId, rows, inventory.labels)];
+        return [findingsFrame(q.refId, rows, inventory.labels, q.lang ?? 'en')];
       }
       case 'outcomes': {
         const rows = await analytics.latestOutcomes(

@@ -1,4 +1,4 @@
-import type { Severity, Tier } from '../checks/check.types.js';
+import type { Message, Severity, Tier } from '../checks/check.types.js';
 
 /** Reports started in `[from, to)`, optionally of some instances and one tier. */
 export interface AnalyticsScope {
@@ -39,7 +39,8 @@ export interface FindingRow {
   category: string;
   severity: Severity;
   object: string;
-  message: string;
+  /** Both languages, a legacy single string, or (PostgreSQL's findings table) the JSON text of both. */
+  message: Message;
   value: string | null;
   threshold: string | null;
 }

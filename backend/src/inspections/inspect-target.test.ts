@@ -7,8 +7,10 @@ import { mysqlUptime } from '../checks/mysql/availability/uptime.check.js';
 import { postgresUptime } from '../checks/postgres/availability/uptime.check.js';
 import { openTarget } from '../targets/open-target.js';
 import { createScratchDatabase, randomSuffix } from '../test/pg-fixtures.js';
+import { hashReport } from '../reports/content-hash.js';
 import {
   findingsOf,
+  inspectChecks,
   lastDays,
   mariadbRootTarget,
   outcomeOf,
@@ -69,6 +71,33 @@ describe('inspectTarget on live servers', () => {
         reason: 'instance unreachable',
       });
       expect(report.score).toBe(80);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('stores every message, remediation and runner reason in both languages, covered by the content hash', async () => {
+    const target = openTarget({ engine: 'postgres', host: '127.0.0.1', port: 1, user: 'x', connectTimeoutMs: 1000 });
+    try {
+      const report = await inspectChecks(
+        target,
+        [postgresUptime, synthetic('postgres.synthetic', 'postgres', 'SELECT 1 AS n')],
+        { language: 'zh' },
+      );
+      expect(report.language).toBe('zh');
+      const [finding] = findingsOf(report, 'postgres.availability');
+      expect(finding?.message.en).toMatch(/^instance unreachable: /);
+      expect(finding?.message.zh).toMatch(/^实例无法连接：/);
+      expect(finding?.remediation).toEqual(postgresUptime.remediation);
+      expect(outcomeOf(report, 'postgres.synthetic')?.reason).toEqual({
+        en: 'instance unreachable',
+        zh: '实例无法连接',
+      });
+      const { contentHash, ...content } = report;
+      expect(hashReport(content)).toBe(contentHash);
+      const altered = structuredClone(content);
+      altered.findings[0]!.message.zh = '改过';
+      expect(hashReport(altered)).not.toBe(contentHash);
     } finally {
       await target.close();
     }

@@ -10,7 +10,7 @@ import { tierIncludes } from '../checks/check.types.js';
 import { hashReport } from '../reports/content-hash.js';
 import type { CheckOutcome, InspectionReport } from '../reports/report.types.js';
 import type { Engine, ServerFacts, Target } from '../targets/target-spec.js';
-import { outcomeHead, runCheck, skippedRun, type CheckRun } from './run-check.js';
+import { outcomeHead, REASONS, runCheck, skippedRun, type CheckRun } from './run-check.js';
 import { computeScore, countOutcomes } from './score.js';
 
 export interface InspectOptions {
@@ -91,8 +91,8 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
           ...outcomeHead(c),
           severity: 'critical' as const,
           object: o.instance.name,
-          message: `instance unreachable: ${unreachable}`,
-          remediation: c.remediation[lang],
+          message: REASONS.unreachable(unreachable ?? ''),
+          remediation: { en: c.remediation.en, zh: c.remediation.zh },
         };
         runs.push({
           outcome: {
@@ -105,7 +105,7 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
           findings: [finding],
         });
       } else {
-        runs.push(skippedRun(c, 'instance unreachable'));
+        runs.push(skippedRun(c, REASONS.skippedUnreachable));
       }
     }
   } else {
@@ -123,8 +123,8 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
     let done = 0;
     const results = await mapLimit(selected, o.concurrency ?? 2, async (c) => {
       const run = o.signal?.aborted
-        ? skippedRun(c, 'inspection cancelled')
-        : await runCheck(target, c, server, { ...o, thresholds: thresholdsOf(c), lang, listDatabases });
+        ? skippedRun(c, REASONS.cancelled)
+        : await runCheck(target, c, server, { ...o, thresholds: thresholdsOf(c), listDatabases });
       o.onCheckDone?.(run.outcome, ++done, selected.length);
       return run;
     });

@@ -1,8 +1,10 @@
+import { toTexts } from '../checks/check.types.js';
 import type { Logger } from '../logging/logger.js';
 import type { InstanceFilter, Store } from '../store/store.js';
 import type { InstanceRecord } from '../inventory/inventory.schema.js';
 import type { Inspection, InspectionState, InstanceProgress } from './inspection.model.js';
 import type { InstanceInspector } from './instance-inspector.js';
+import { REASONS } from './run-check.js';
 
 export interface RunnerDeps {
   store: Store;
@@ -176,7 +178,7 @@ export async function runInspection(
               );
             },
           });
-          const wasCancelled = report.checks.some((c) => c.reason === 'inspection cancelled');
+          const wasCancelled = report.checks.some((c) => toTexts(c.reason ?? '').en === REASONS.cancelled.en);
           progress[index] = {
             ...progress[index]!,
             state: wasCancelled ? 'cancelled' : report.reachable ? 'done' : 'failed',

@@ -9,6 +9,7 @@ import type {
   QueryContext,
   QuerySpec,
   Severity,
+  Texts,
 } from '../checks/check.types.js';
 import { pickSqlVariant } from '../checks/sql-variant.js';
 import type { CheckOutcome, Finding } from '../reports/report.types.js';
@@ -33,7 +34,6 @@ export interface RunCheckOptions {
   counterBaseline?: CounterBaseline;
   baseline?: Readonly<Record<string, Record<string, string>>>;
   thresholds: unknown;
-  lang: 'en' | 'zh';
   /** The databases a database-scoped PostgreSQL check visits (listed once per inspection). */
   listDatabases: () => Promise<string[]>;
 }
@@ -46,7 +46,7 @@ export const outcomeHead = (c: AnyCheck) => ({
   tier: c.tier,
 });
 
-export const skippedRun = (c: AnyCheck, reason: string, durationMs = 0): CheckRun => ({
+export const skippedRun = (c: AnyCheck, reason: Texts, durationMs = 0): CheckRun => ({
   outcome: { ...outcomeHead(c), status: 'skipped', reason, durationMs, findingCount: 0 },
   findings: [],
 });
@@ -55,13 +55,41 @@ export const skippedRun = (c: AnyCheck, reason: string, durationMs = 0): CheckRu
 export const worstOf = (severities: readonly Severity[]): Severity =>
   severities.reduce((w, s) => (SEVERITIES.indexOf(s) > SEVERITIES.indexOf(w) ? s : w), SEVERITIES[0]!);
 
-function describeError(err: unknown): string {
+/** The runner's own reasons, in both languages (the server's error text stays as the server wrote it). */
+export const REASONS = {
+  cancelled: { en: 'inspection cancelled', zh: '巡检已取消' },
+  unreachable: (detail: string): Texts => ({ en: `instance unreachable: ${detail}`, zh: `实例无法连接：${detail}` }),
+  skippedUnreachable: { en: 'instance unreachable', zh: '实例无法连接' },
+  notApplicable: (flavor: string): Texts => ({ en: `not applicable to ${flavor}`, zh: `不适用于 ${flavor}` }),
+  needsNewer: (flavor: string, version: string): Texts => ({
+    en: `needs a newer ${flavor} than ${version}`,
+    zh: `需要高于 ${version} 的 ${flavor} 版本`,
+  }),
+  noQuery: (flavor: string): Texts => ({ en: `no query for ${flavor}`, zh: `没有适用于 ${flavor} 的查询` }),
+  inDatabase: (database: string, reason: Texts): Texts => ({
+    en: `database "${database}": ${reason.en}`,
+    zh: `数据库 "${database}"：${reason.zh}`,
+  }),
+} as const;
+
+export function describeError(err: unknown): Texts {
   const c = classifyQueryError(err);
-  if (c.kind === 'permission') return `permission denied${c.privilege ? `: needs ${c.privilege}` : ''} (${c.message})`;
-  if (c.kind === 'timeout') return `statement timed out (${c.message})`;
-  if (c.kind === 'lock-timeout') return `lock wait timed out (${c.message})`;
-  return c.message;
+  if (c.kind === 'permission') {
+    return {
+      en: `permission denied${c.privilege ? `: needs ${c.privilege}` : ''} (${c.message})`,
+      zh: `权限不足${c.privilege ? `：需要 ${c.privilege}` : ''}（${c.message}）`,
+    };
+  }
+  if (c.kind === 'timeout') return { en: `statement timed out (${c.message})`, zh: `语句执行超时（${c.message}）` };
+  if (c.kind === 'lock-timeout') return { en: `lock wait timed out (${c.message})`, zh: `等待锁超时（${c.message}）` };
+  return { en: c.message, zh: c.message };
 }
+
+/** Several reasons as one, per language. */
+export const joinReasons = (reasons: readonly Texts[]): Texts => ({
+  en: reasons.map((r) => r.en).join('; '),
+  zh: reasons.map((r) => r.zh).join('；'),
+});
 
 interface PlannedQuery {
   name: string;
@@ -70,7 +98,7 @@ interface PlannedQuery {
 }
 
 /** The SQL each query of the check runs on this server, or why the check cannot run here. */
-function planQueries(c: AnyCheck, server: ServerFacts, o: RunCheckOptions): PlannedQuery[] | { skip: string } {
+function planQueries(c: AnyCheck, server: ServerFacts, o: RunCheckOptions): PlannedQuery[] | { skip: Texts } {
   const plan: PlannedQuery[] = [];
   for (const [name, q] of Object.entries(c.queries) as [string, QuerySpec<unknown>][]) {
     const dynamic = q.dynamicSql?.({ server, window: o.window, now: o.now, instance: o.instance });
@@ -85,8 +113,8 @@ function planQueries(c: AnyCheck, server: ServerFacts, o: RunCheckOptions): Plan
       );
       return {
         skip: Number.isFinite(minimum)
-          ? `needs a newer ${server.flavor} than ${server.version}`
-          : `no query for ${server.flavor}`,
+          ? REASONS.needsNewer(server.flavor, server.version)
+          : REASONS.noQuery(server.flavor),
       };
     }
     plan.push({ name, sql: variant.sql, optional: q.optional ?? false });
@@ -129,8 +157,8 @@ interface Gathered {
   hasFingerprints: boolean;
   /** Databases (or '' for the instance) where `evaluate` ran. */
   ran: string[];
-  errors: string[];
-  skipReason?: string;
+  errors: Texts[];
+  skipReason?: Texts;
 }
 
 async function gather(
@@ -143,7 +171,7 @@ async function gather(
 ): Promise<Gathered> {
   const g: Gathered = { findings: [], fingerprints: {}, hasFingerprints: false, ran: [], errors: [] };
   const failed = (database: string | undefined, err: unknown) =>
-    g.errors.push(`${database ? `database "${database}": ` : ''}${describeError(err)}`);
+    g.errors.push(database ? REASONS.inDatabase(database, describeError(err)) : describeError(err));
   for (const database of dbs) {
     if (o.signal?.aborted) break;
     const qctx: QueryContext = {
@@ -176,16 +204,16 @@ async function gather(
         for (const [k, v] of Object.entries(result.fingerprints)) g.fingerprints[database ? `${database}:${k}` : k] = v;
       }
       if (!Array.isArray(result) && 'skipped' in result) {
-        g.skipReason = toTexts(result.skipped)[o.lang];
+        g.skipReason = toTexts(result.skipped);
         continue;
       }
       for (const f of Array.isArray(result) ? result : result.findings) {
         g.findings.push({
           ...outcomeHead(c),
           ...f,
-          message: toTexts(f.message)[o.lang],
+          message: toTexts(f.message),
           ...(f.evidence ? { evidence: f.evidence.slice(0, MAX_EVIDENCE) } : {}),
-          remediation: c.remediation[o.lang],
+          remediation: { en: c.remediation.en, zh: c.remediation.zh },
           ...(database ? { database } : {}),
         });
       }
@@ -213,7 +241,7 @@ function conclude(c: AnyCheck, g: Gathered, dbs: readonly (string | undefined)[]
         durationMs,
         findingCount: g.findings.length,
         ...databases,
-        ...(g.errors.length ? { reason: g.errors.join('; ') } : {}),
+        ...(g.errors.length ? { reason: joinReasons(g.errors) } : {}),
       },
       findings: g.findings,
       ...extra,
@@ -221,7 +249,7 @@ function conclude(c: AnyCheck, g: Gathered, dbs: readonly (string | undefined)[]
   }
   if (g.errors.length > 0) {
     return {
-      outcome: { ...head, status: 'error', reason: g.errors.join('; '), durationMs, findingCount: 0, ...databases },
+      outcome: { ...head, status: 'error', reason: joinReasons(g.errors), durationMs, findingCount: 0, ...databases },
       findings: [],
       ...extra,
     };
@@ -238,9 +266,9 @@ export async function runCheck(
   o: RunCheckOptions,
 ): Promise<CheckRun> {
   const t0 = Date.now();
-  if (!c.flavors.includes(server.flavor)) return skippedRun(c, `not applicable to ${server.flavor}`, Date.now() - t0);
+  if (!c.flavors.includes(server.flavor)) return skippedRun(c, REASONS.notApplicable(server.flavor), Date.now() - t0);
   const notApplicable = c.applies?.({ server, instance: o.instance });
-  if (notApplicable) return skippedRun(c, toTexts(notApplicable)[o.lang], Date.now() - t0);
+  if (notApplicable) return skippedRun(c, toTexts(notApplicable), Date.now() - t0);
   const plan = planQueries(c, server, o);
   if (!Array.isArray(plan)) return skippedRun(c, plan.skip, Date.now() - t0);
   const dbs = c.engine === 'postgres' && c.scope === 'database' ? await o.listDatabases() : [undefined];

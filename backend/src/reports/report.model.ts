@@ -1,5 +1,5 @@
 import type { Severity, Tier } from '../checks/check.types.js';
-import type { InspectionReport, OutcomeCounts } from './report.types.js';
+import type { OutcomeCounts, StoredReportDocument } from './report.types.js';
 
 /** Who or what started the inspection that produced a report. */
 export interface ReportTrigger {
@@ -8,7 +8,7 @@ export interface ReportTrigger {
 }
 
 /** A report as stored: the document plus the columns lists filter on. */
-export interface StoredReport extends InspectionReport {
+export interface StoredReport extends StoredReportDocument {
   id: string;
   instanceId: string;
   /** The inspection (run) this report belongs to; one report per inspection and instance. */

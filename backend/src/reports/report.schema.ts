@@ -32,6 +32,12 @@ export const reportSummaryOut = z.object({
   trigger: z.object({ kind: z.string(), actor: z.string().optional() }),
   contentHash: z.string(),
 });
+/**
+ * A text in both languages; reports stored before texts became bilingual hold one string in the report's language,
+ * which stands for both.
+ */
+const texts = z.union([z.object({ en: z.string(), zh: z.string() }), z.string()]);
+
 const finding = z.object({
   checkId: z.string(),
   catalogRef: z.string(),
@@ -39,10 +45,10 @@ const finding = z.object({
   tier: z.enum(TIERS),
   severity: z.enum(SEVERITIES),
   object: z.string(),
-  message: z.string(),
+  message: texts,
   value: z.union([z.string(), z.number()]).optional(),
   threshold: z.union([z.string(), z.number()]).optional(),
-  remediation: z.string(),
+  remediation: texts,
   database: z.string().optional(),
   evidence: z.array(z.record(z.string(), z.unknown())).optional(),
 });
@@ -53,7 +59,7 @@ const checkOutcome = z.object({
   tier: z.enum(TIERS),
   status: z.enum(['pass', 'fail', 'error', 'skipped']),
   severity: z.enum(SEVERITIES).optional(),
-  reason: z.string().optional(),
+  reason: texts.optional(),
   durationMs: z.number(),
   findingCount: z.number(),
   databases: z.array(z.string()).optional(),

@@ -1,4 +1,4 @@
-import type { Category, Severity, Tier } from '../checks/check.types.js';
+import type { Category, Message, Severity, Texts, Tier } from '../checks/check.types.js';
 import type { Engine, Flavor } from '../targets/target-spec.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
@@ -11,8 +11,8 @@ export interface CheckOutcome {
   tier: Tier;
   status: CheckStatus;
   severity?: Severity;
-  /** Why it errored or was skipped. */
-  reason?: string;
+  /** Why it errored or was skipped, in both languages. */
+  reason?: Texts;
   durationMs: number;
   findingCount: number;
   /** PostgreSQL: the databases the check ran in. */
@@ -26,10 +26,10 @@ export interface Finding {
   tier: Tier;
   severity: Severity;
   object: string;
-  message: string;
+  message: Texts;
   value?: string | number;
   threshold?: string | number;
-  remediation: string;
+  remediation: Texts;
   database?: string;
   evidence?: Record<string, unknown>[];
 }
@@ -68,8 +68,22 @@ export interface InspectionReport {
   findings: Finding[];
   catalogVersion: string;
   thresholds: Record<string, unknown>;
+  /** The language the report is preferably shown in; messages, remediations and reasons carry both. */
   language: 'en' | 'zh';
   /** Trend checks' fingerprints, check id → object → hash (the next report's baseline). */
   fingerprints: Record<string, Record<string, string>>;
   contentHash: string;
 }
+
+/**
+ * A finding as a stored report may hold it: reports written before messages became bilingual kept one string in
+ * `language`, which stands for both languages.
+ */
+export type StoredFinding = Omit<Finding, 'message' | 'remediation'> & { message: Message; remediation: Message };
+export type StoredOutcome = Omit<CheckOutcome, 'reason'> & { reason?: Message };
+
+/** A report document as read back from a store or a file: bilingual texts, or the legacy single strings. */
+export type StoredReportDocument = Omit<InspectionReport, 'findings' | 'checks'> & {
+  findings: StoredFinding[];
+  checks: StoredOutcome[];
+};

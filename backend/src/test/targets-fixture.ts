@@ -1,6 +1,7 @@
 import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
 import { CATALOG_VERSION } from '../checks/registry.js';
 import { inspectTarget, type InspectOptions } from '../inspections/inspect-target.js';
+import { localizeReport, type LocalizedReport } from '../reports/localize.js';
 import type { InspectionReport } from '../reports/report.types.js';
 import { openTarget } from '../targets/open-target.js';
 import type { Target, TargetSpec } from '../targets/target-spec.js';
@@ -37,11 +38,13 @@ export const lastDays = (days: number, now = new Date()): InspectionWindow => ({
   to: now,
 });
 
-/** Runs the given checks on a target the way an inspection does and returns the report. */
-export async function runChecks(
+type RunOptions = Partial<Omit<InspectOptions, 'checks'>> & { tier?: Tier };
+
+/** Runs the given checks on a target the way an inspection does and returns the report as stored (bilingual). */
+export async function inspectChecks(
   target: Target,
   checks: readonly AnyCheck[],
-  options: Partial<Omit<InspectOptions, 'checks'>> & { tier?: Tier } = {},
+  options: RunOptions = {},
 ): Promise<InspectionReport> {
   const now = options.now ?? new Date();
   return inspectTarget(target, {
@@ -56,8 +59,17 @@ export async function runChecks(
   });
 }
 
+/** `inspectChecks` with the report's texts in `options.language` (default English), as a reader shows them. */
+export async function runChecks(
+  target: Target,
+  checks: readonly AnyCheck[],
+  options: RunOptions = {},
+): Promise<LocalizedReport> {
+  return localizeReport(await inspectChecks(target, checks, options), options.language ?? 'en');
+}
+
 /** The findings of one check in a report. */
-export const findingsOf = (report: InspectionReport, checkId: string) =>
+export const findingsOf = <F extends { checkId: string }>(report: { findings: F[] }, checkId: string): F[] =>
   report.findings.filter((f) => f.checkId === checkId);
-export const outcomeOf = (report: InspectionReport, checkId: string) =>
+export const outcomeOf = <C extends { checkId: string }>(report: { checks: C[] }, checkId: string): C | undefined =>
   report.checks.find((c) => c.checkId === checkId);

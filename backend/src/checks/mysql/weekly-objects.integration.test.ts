@@ -1,7 +1,8 @@
 import { createConnection } from 'mysql2/promise';
 import type { Connection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../../reports/report.types.js';
+// Reports as a reader shows them: texts in the language the test ran in.
+import type { LocalizedReport as InspectionReport } from '../../reports/localize.js';
 import type { Target } from '../../targets/target-spec.js';
 import { MARIADB_ROOT } from '../../test/mysql-fixtures.js';
 import { randomSuffix } from '../../test/pg-fixtures.js';

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InspectionReport } from '../../reports/report.types.js';
+// Reports as a reader shows them: texts in the language the test ran in.
+import type { LocalizedReport as InspectionReport } from '../../reports/localize.js';
 import { PG_ADMIN_URL, pgUrlFor, randomSuffix } from '../../test/pg-fixtures.js';
 import { findingsOf, outcomeOf, postgresSuperTarget, runChecks } from '../../test/targets-fixture.js';
 import type { Target } from '../../targets/target-spec.js';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { AnyCheck } from '../check.types.js';
 import { pgIdent, pgQualified } from '../quote.js';
-import type { InspectionReport } from '../../reports/report.types.js';
+// Reports as a reader shows them: texts in the language the test ran in.
+import type { LocalizedReport as InspectionReport } from '../../reports/localize.js';
 import type { Target } from '../../targets/target-spec.js';
 import { PG_ADMIN_URL, randomSuffix, withPgAdmin } from '../../test/pg-fixtures.js';
 import { findingsOf, outcomeOf, postgresSuperTarget, runChecks } from '../../test/targets-fixture.js';

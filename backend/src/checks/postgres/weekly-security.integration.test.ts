@@ -4,7 +4,8 @@ import type { AnyCheck } from '../check.types.js';
 import { pgIdent, pgQualified } from '../quote.js';
 import { PG_ADMIN_URL, pgUrlFor, randomSuffix, withPgAdmin } from '../../test/pg-fixtures.js';
 import { findingsOf, outcomeOf, postgresSuperTarget, runChecks } from '../../test/targets-fixture.js';
-import type { InspectionReport } from '../../reports/report.types.js';
+// Reports as a reader shows them: texts in the language the test ran in.
+import type { LocalizedReport as InspectionReport } from '../../reports/localize.js';
 import type { Target } from '../../targets/target-spec.js';
 import { postgresConfigRoleDrift } from './security/config-role-drift.check.js';
 import { POSTGRES_MAJOR_VERSIONS, splitPostgresVersion } from './security/eol-versions.js';

@@ -13,7 +13,7 @@ import { CHECKS } from '../../checks/registry.js';
 import { myQualified } from '../../checks/quote.js';
 import { MARIADB_ROOT } from '../../test/mysql-fixtures.js';
 import { createScratchDatabase, randomSuffix } from '../../test/pg-fixtures.js';
-import { mariadbRootTarget, postgresSuperTarget, runChecks } from '../../test/targets-fixture.js';
+import { inspectChecks, mariadbRootTarget, postgresSuperTarget } from '../../test/targets-fixture.js';
 import type { InspectionReport } from '../report.types.js';
 import { exportInspection, exportReport, type ExportOptions } from './export-report.js';
 import type { InspectionExportInput, ReportExportInput } from './report-view.js';
@@ -71,8 +71,8 @@ beforeAll(async () => {
   const pgt = postgresSuperTarget();
   try {
     [myReport, pgReport] = await Promise.all([
-      runChecks(my, CHECKS, { tier: 'weekly', instance: { name: MY_NAME, engine: 'mariadb' }, language: 'zh' }),
-      runChecks(pgt, CHECKS, {
+      inspectChecks(my, CHECKS, { tier: 'weekly', instance: { name: MY_NAME, engine: 'mariadb' }, language: 'zh' }),
+      inspectChecks(pgt, CHECKS, {
         tier: 'weekly',
         instance: { name: PG_NAME, engine: 'postgres' },
         language: 'en',

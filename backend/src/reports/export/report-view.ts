@@ -11,11 +11,11 @@ export interface WaiverInput {
 }
 
 /** A finding as exports accept it: message and remediation in one language (today) or both (`Texts`). */
-export type ExportFinding = Omit<Finding, 'message' | 'remediation'> & {
+export type ExportFinding = Omit<Finding, 'message' | 'remediation' | 'waived'> & {
   message: Message;
   remediation: Message;
-  /** Marks an accepted risk: `true`, or the status `waived`, or a `waiver` record. */
-  waived?: boolean;
+  /** Marks an accepted risk: `true` or the waiver that covers it, or the status `waived`, or a `waiver` record. */
+  waived?: boolean | WaiverInput;
   status?: string;
   waiver?: WaiverInput;
 };
@@ -141,7 +141,12 @@ export interface ExportDocument {
 
 const RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
 
-const isWaived = (f: ExportFinding): boolean => f.waived === true || f.status === 'waived' || f.waiver !== undefined;
+const isWaived = (f: ExportFinding): boolean =>
+  (f.waived !== undefined && f.waived !== false) || f.status === 'waived' || f.waiver !== undefined;
+
+/** The runner records the waiver in `waived`; a caller may pass it as `waiver`. */
+const waiverOf = (f: ExportFinding): WaiverInput | undefined =>
+  f.waiver ?? (typeof f.waived === 'object' ? f.waived : undefined);
 
 /** The registry's title of a check, or its id for a check this build no longer knows. */
 function titleOf(checkId: string): Texts {
@@ -201,7 +206,7 @@ export function viewReport(input: ReportExportInput): ReportView {
       ...(f.value !== undefined ? { value: f.value } : {}),
       ...(f.threshold !== undefined ? { threshold: f.threshold } : {}),
       waived,
-      ...(f.waiver ? { waiver: f.waiver } : {}),
+      ...(waiverOf(f) ? { waiver: waiverOf(f)! } : {}),
       ...(diffNew.has(key) ? { change: 'new' as const } : {}),
       ...(persisting
         ? {
