@@ -1,35 +1,15 @@
-import {
-  FieldType,
-  dateTime,
-  type DataQueryRequest,
-  type DataSourceInstanceSettings,
-  type FieldType as FieldTypeT,
-} from '@grafana/data';
+import { FieldType, dateTime, type DataQueryRequest, type FieldType as FieldTypeT } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 
 import { installBackendSrv, type HandlerResponse } from '../test/backendSrv';
 import { DataSource } from './DataSource';
+import { API_URL, instanceSettings, PROXY } from './test/datasource';
 import { installTemplateSrv } from './test/templateSrv';
-import type { DBPatrolOptions, DBPatrolQuery, VariableQuery } from './types';
+import type { DBPatrolQuery, VariableQuery } from './types';
 import type { DBPatrolVariableSupport } from './VariableSupport';
 
-const PROXY = '/api/datasources/proxy/uid/dbpatrol';
-const API_URL = 'http://dbpatrol-backend:8470';
-
-function settings(jsonData: DBPatrolOptions = { apiUrl: API_URL }): DataSourceInstanceSettings<DBPatrolOptions> {
-  return {
-    id: 7,
-    uid: 'dbpatrol',
-    type: 'dbpatrol-inspection-datasource',
-    name: 'DB Patrol',
-    url: PROXY,
-    access: 'proxy',
-    readOnly: true,
-    jsonData,
-    meta: { id: 'dbpatrol-inspection-datasource' } as DataSourceInstanceSettings['meta'],
-  };
-}
+const settings = instanceSettings;
 
 const FROM = '2026-11-01T00:00:00.000Z';
 const TO = '2026-12-01T00:00:00.000Z';
