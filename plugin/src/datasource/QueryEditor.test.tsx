@@ -9,6 +9,27 @@ import type { DBPatrolQuery } from './types';
 
 jest.setTimeout(30_000);
 
+// Combobox lists its options virtualised, and jsdom lays nothing out: give elements a size so options render.
+beforeAll(() => {
+  for (const prop of ['offsetHeight', 'offsetWidth', 'clientHeight', 'clientWidth']) {
+    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => 240 });
+  }
+  Object.defineProperty(Element.prototype, 'getBoundingClientRect', {
+    configurable: true,
+    value: () => ({
+      width: 240,
+      height: 240,
+      top: 0,
+      left: 0,
+      bottom: 240,
+      right: 240,
+      x: 0,
+      y: 0,
+      toJSON: () => ({}),
+    }),
+  });
+});
+
 function renderEditor(query: DBPatrolQuery) {
   const onChange = jest.fn();
   const onRunQuery = jest.fn();
@@ -47,7 +68,7 @@ describe('QueryEditor', () => {
     });
     expect(onRunQuery).toHaveBeenCalled();
     expect(requests.map((r) => r.params)).toEqual(
-      expect.arrayContaining([{ kind: 'business' }, { kind: 'host' }, { kind: 'instance' }])
+      expect.arrayContaining([{ kind: 'business' }, { kind: 'host' }, { kind: 'instance', hostId: 'h-crm-1' }])
     );
   });
 
