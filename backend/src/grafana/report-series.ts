@@ -9,7 +9,9 @@ export interface PackedSeries {
   instance_id: string;
   month_ms: number;
   times: Buffer;
-  scores: Buffer;
+  /** Read for scores only. */
+  scores?: Buffer;
+  /** Read for finding counts only. */
   counts?: Buffer;
 }
 
@@ -71,7 +73,7 @@ export function scoreBuckets(rows: readonly PackedSeries[], scope: AnalyticsScop
   for (const group of byInstance(rows)) {
     const touched: number[] = [];
     for (const row of group) {
-      const { times: tb, scores: sb } = row;
+      const { times: tb, scores: sb } = row as Required<PackedSeries>;
       const base = row.month_ms + OFFSET;
       for (let i = 0, n = tb.length >> 2; i < n; i++) {
         const t = base + tb.readInt32BE(i << 2);

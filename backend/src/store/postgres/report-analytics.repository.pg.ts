@@ -53,8 +53,8 @@ export class PgReportAnalyticsRepository implements ReportAnalyticsRepository {
   private async packedSeries(scope: AnalyticsScope, withCounts: boolean): Promise<PackedSeries[]> {
     if (scope.instanceIds?.length === 0) return [];
     return this.db.query<PackedSeries>(
-      `SELECT instance_id, (extract(epoch FROM month::timestamp) * 1000)::float8 AS month_ms, times, scores
-         ${withCounts ? ', counts' : ''}
+      `SELECT instance_id, (extract(epoch FROM month::timestamp) * 1000)::float8 AS month_ms, times,
+         ${withCounts ? 'counts' : 'scores'}
        FROM report_series
        WHERE month >= date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date
          AND month < $2::timestamptz AT TIME ZONE 'UTC'
