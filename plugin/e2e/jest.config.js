@@ -1,0 +1,9 @@
+// The browser walk: a real preview server, backend and Chromium. Kept apart from the jsdom unit run (src/**).
+module.exports = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  testTimeout: 240_000,
+  maxWorkers: 1,
+};
