@@ -12,6 +12,8 @@ import type { CheckOutcome, InspectionReport } from '../reports/report.types.js'
 import type { Engine, ServerFacts, Target } from '../targets/target-spec.js';
 import { outcomeHead, REASONS, runCheck, skippedRun, type CheckRun } from './run-check.js';
 import { computeScore, countOutcomes } from './score.js';
+import { applyWaivers } from '../waivers/match-waiver.js';
+import type { WaiverContext } from '../waivers/waiver.model.js';
 
 export interface InspectOptions {
   tier: Tier;
@@ -33,6 +35,8 @@ export interface InspectOptions {
   counterBaseline?: CounterBaseline;
   /** Fingerprints of the previous report of this instance, check id → object → hash (trend checks). */
   baseline?: Readonly<Record<string, Record<string, string>>>;
+  /** Waivers that may apply to this instance; applied to the findings before the score and the content hash. */
+  waivers?: WaiverContext;
   onCheckDone?: (outcome: CheckOutcome, done: number, total: number) => void;
   /** The server's facts already being read (or the failure to read them), so the target is not contacted twice. */
   facts?: Promise<ServerFacts>;
@@ -131,8 +135,12 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
     runs.push(...results);
   }
 
-  const checks = runs.map((r) => r.outcome);
-  const findings = runs.flatMap((r) => r.findings);
+  const { checks, findings } = applyWaivers(
+    runs.map((r) => r.outcome),
+    runs.flatMap((r) => r.findings),
+    o.waivers,
+    o.now,
+  );
   const thresholds: Record<string, unknown> = {};
   for (const c of selected) thresholds[c.id] = thresholdsOf(c);
   const fingerprints: Record<string, Record<string, string>> = {};
@@ -159,10 +167,7 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
     finishedAt: new Date().toISOString(),
     durationMs: Date.now() - started,
     score: computeScore(checks),
-    counts: countOutcomes(
-      checks,
-      findings.map((f) => f.severity),
-    ),
+    counts: countOutcomes(checks, findings),
     checks,
     findings,
     catalogVersion: o.catalogVersion,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
 import type { Config } from '../config/config.js';
 import { targetSpecFor } from '../inventory/instance-target.js';
-import type { InventoryRepository, ReportRepository, SnapshotRepository } from '../store/store.js';
+import type { InventoryRepository, ReportRepository, SnapshotRepository, WaiverRepository } from '../store/store.js';
 import { baselineFor } from '../snapshots/baseline.js';
 import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
 import type { CounterBaseline } from '../checks/check.types.js';
@@ -40,6 +40,8 @@ export interface InstanceInspectorDeps {
   snapshots?: SnapshotRepository;
   logger?: Logger;
   thresholds: ThresholdsService;
+  /** Waivers in force are applied to each report (none when absent). */
+  waivers?: Pick<WaiverRepository, 'applicable'>;
   sealer: Sealer;
   checks: readonly AnyCheck[];
   catalogVersion: string;
@@ -120,6 +122,11 @@ export class InstanceInspector {
     return this.limiter.run(`${host.address}:${instance.port}`, async () => {
       const resolve = await this.deps.thresholds.resolverFor({ businessId: host.businessId, instanceId });
       const previous = await this.deps.reports.latest(instanceId, o.tier);
+      const waivers = await this.deps.waivers?.applicable(
+        instanceId,
+        host.businessId,
+        (o.now ?? new Date()).toISOString(),
+      );
       const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
       try {
         // One attempt to reach the server per inspection: an unreachable or hanging one costs one connect timeout,
@@ -148,6 +155,7 @@ export class InstanceInspector {
           catalogVersion: this.deps.catalogVersion,
           thresholds: resolve,
           ...(previous ? { baseline: previous.fingerprints } : {}),
+          ...(waivers ? { waivers: { instanceId, businessId: host.businessId, waivers } } : {}),
           ...(counterBaseline ? { counterBaseline } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.onCheckDone ? { onCheckDone: o.onCheckDone } : {}),

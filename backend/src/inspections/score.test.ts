@@ -31,7 +31,7 @@ describe('countOutcomes', () => {
     expect(
       countOutcomes(
         [outcome('pass'), outcome('fail', 'critical'), outcome('error'), outcome('skipped')],
-        ['critical', 'critical', 'info'],
+        [{ severity: 'critical' }, { severity: 'critical' }, { severity: 'info' }],
       ),
     ).toEqual({
       pass: 1,
@@ -41,6 +41,17 @@ describe('countOutcomes', () => {
       critical: 2,
       warning: 0,
       info: 1,
+      waived: 0,
     });
+  });
+
+  it('counts waived findings apart from their severity', () => {
+    const waived = { waiverId: 'w1', owner: 'dba', reason: 'accepted', expiresAt: '2027-01-01T00:00:00.000Z' };
+    expect(
+      countOutcomes(
+        [outcome('fail', 'warning')],
+        [{ severity: 'critical', waived }, { severity: 'warning' }, { severity: 'info', waived }],
+      ),
+    ).toMatchObject({ fail: 1, critical: 0, warning: 1, info: 0, waived: 2 });
   });
 });

@@ -9,6 +9,7 @@ const counts = z.object({
   critical: z.number(),
   warning: z.number(),
   info: z.number(),
+  waived: z.number().optional(),
 });
 /** A report in lists: no checks, findings or thresholds. */
 export const reportSummaryOut = z.object({
@@ -51,6 +52,7 @@ const finding = z.object({
   remediation: texts,
   database: z.string().optional(),
   evidence: z.array(z.record(z.string(), z.unknown())).optional(),
+  waived: z.object({ waiverId: z.string(), owner: z.string(), reason: z.string(), expiresAt: z.string() }).optional(),
 });
 const checkOutcome = z.object({
   checkId: z.string(),
@@ -63,6 +65,7 @@ const checkOutcome = z.object({
   durationMs: z.number(),
   findingCount: z.number(),
   databases: z.array(z.string()).optional(),
+  waivedCount: z.number().optional(),
 });
 /** One report with its checks, findings, server facts, thresholds and content hash. */
 export const reportOut = reportSummaryOut.omit({ instanceName: true, engine: true }).extend({

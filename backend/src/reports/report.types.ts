@@ -17,6 +17,8 @@ export interface CheckOutcome {
   findingCount: number;
   /** PostgreSQL: the databases the check ran in. */
   databases?: string[];
+  /** Findings of this check that a waiver covers; a check whose findings are all waived passes. */
+  waivedCount?: number;
 }
 
 export interface Finding {
@@ -32,6 +34,8 @@ export interface Finding {
   remediation: Texts;
   database?: string;
   evidence?: Record<string, unknown>[];
+  /** Set when a waiver in force covered this finding: it stays in the report but costs nothing. */
+  waived?: { waiverId: string; owner: string; reason: string; expiresAt: string };
 }
 
 export interface OutcomeCounts {
@@ -42,6 +46,8 @@ export interface OutcomeCounts {
   critical: number;
   warning: number;
   info: number;
+  /** Findings a waiver covers (not in critical/warning/info); absent in reports made before waivers. */
+  waived?: number;
 }
 
 /** One instance's inspection. */

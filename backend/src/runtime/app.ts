@@ -9,6 +9,11 @@ import type { InventoryService } from '../inventory/inventory.service.js';
 import type { AnyCheck } from '../checks/check.types.js';
 import { registerCheckRoutes } from '../checks/checks.routes.js';
 import { registerReportRoutes } from '../reports/reports.routes.js';
+import { registerExportRoutes } from '../reports/export.routes.js';
+import { registerReportDiffRoutes } from '../reports/report-diff.routes.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { registerWaiverRoutes } from '../waivers/waivers.routes.js';
+import { WaiversService } from '../waivers/waivers.service.js';
 import { registerMetricsRoute } from '../metrics/metrics.routes.js';
 import { registerGrafanaRoutes } from '../grafana/grafana.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
@@ -46,6 +51,12 @@ export function buildApiRouter(deps: AppDeps): ApiRouter {
   registerAuditRoutes(api, deps.store.audit);
   registerCheckRoutes(api, deps.checks, deps.thresholds);
   registerReportRoutes(api, deps.store.reports);
+  registerExportRoutes(api, deps.store);
+  registerReportDiffRoutes(api, deps.store);
+  registerWaiverRoutes(
+    api,
+    new WaiversService(deps.store.waivers, deps.store.inventory, deps.checks, new AuditLog(deps.store.audit)),
+  );
   registerInspectionRoutes(api, deps.inspections);
   registerScheduleRoutes(api, deps.schedules);
   registerGrafanaRoutes(api, deps);

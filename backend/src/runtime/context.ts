@@ -55,6 +55,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     snapshots: store.snapshots,
     logger,
     thresholds,
+    waivers: store.waivers,
     sealer,
     checks: CHECKS,
     catalogVersion: CATALOG_VERSION,

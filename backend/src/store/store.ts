@@ -8,6 +8,7 @@ import type { Inspection, InspectionState, InstanceProgress } from '../inspectio
 import type { AgendaBackend } from 'agenda';
 import type { CounterSnapshot } from '../snapshots/snapshot.model.js';
 import type { MetricsQuery, MetricsSnapshot } from '../metrics/metrics.types.js';
+import type { Waiver, WaiverScope } from '../waivers/waiver.model.js';
 import type {
   AnalyticsScope,
   FindingFilter,
@@ -108,6 +109,43 @@ export interface ReportRepository {
   list(query: ReportQuery): Promise<ReportSummary[]>;
   /** The newest report of an instance and tier started before `before` (for baselines and comparisons). */
   latest(instanceId: string, tier: string, before?: string): Promise<StoredReport | null>;
+}
+
+export interface WaiverFilter {
+  checkId?: string;
+  scope?: WaiverScope;
+  scopeId?: string;
+  /** Only waivers in force at this instant (not expired). */
+  activeAt?: string;
+}
+
+/** Waivers of findings (accepted risks with an owner and an expiry). */
+export interface WaiverRepository {
+  insert(waiver: Waiver): Promise<Waiver>;
+  get(id: string): Promise<Waiver | null>;
+  /** Ordered by check id, then expiry. */
+  list(filter?: WaiverFilter): Promise<Waiver[]>;
+  /** Replaces the stored waiver with this id; null when there is none. */
+  update(waiver: Waiver): Promise<Waiver | null>;
+  /** False when there was none. */
+  remove(id: string): Promise<boolean>;
+  /** Waivers in force at `at` that may cover an instance: global ones, its business's and its own. */
+  applicable(instanceId: string, businessId: string | undefined, at: string): Promise<Waiver[]>;
+}
+
+/** Which findings one past report had, and which checks it could not run (for persisting-finding streaks). */
+export interface ReportFindingKeys {
+  id: string;
+  startedAt: string;
+  findings: { checkId: string; object: string; database?: string }[];
+  /** Checks that errored or were skipped in that report. */
+  notInspected: string[];
+}
+
+/** A narrow read of a report's history: finding keys only, never whole documents. */
+export interface ReportHistoryRepository {
+  /** Reports of an instance and tier started before `before`, newest first, at most `limit`. */
+  findingKeys(instanceId: string, tier: string, before: string, limit: number): Promise<ReportFindingKeys[]>;
 }
 
 /** Schedules; names are unique among schedules that are not cancelled. */
@@ -218,6 +256,8 @@ export interface Store {
   readonly jobs: JobMaintenance;
   readonly metrics: MetricsRepository;
   readonly reportAnalytics: ReportAnalyticsRepository;
+  readonly waivers: WaiverRepository;
+  readonly reportHistory: ReportHistoryRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { COLLECTIONS, type ThresholdDoc } from './mongo-database.js';
 import { THRESHOLD_RENAMES, renameThresholdKeys } from '../../thresholds/threshold-renames.js';
 import { isDuplicateKey, isIndexBuildInProgress } from './mongo-errors.js';
+import { WAIVERS_COLLECTION } from './waivers.repository.mongo.js';
 
 /**
  * One schema step. Two processes starting together may both run a step, so `up` must be idempotent (`createIndex`
@@ -177,6 +178,16 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
         const renamed = JSON.stringify(renameThresholdKeys(doc.checkId, values));
         if (renamed !== doc.valuesJson) await overrides.updateOne({ _id: doc._id }, { $set: { valuesJson: renamed } });
       }
+    },
+  },
+  {
+    version: 9,
+    name: 'waivers',
+    async up(db) {
+      await db.collection(WAIVERS_COLLECTION).createIndexes([
+        { key: { scope: 1, scopeId: 1, expiresAt: 1 }, name: 'by_scope' },
+        { key: { checkId: 1, expiresAt: 1 }, name: 'by_check' },
+      ]);
     },
   },
 ];

@@ -16,6 +16,8 @@ import { MongoReportRepository } from './reports.repository.mongo.js';
 import { MongoReportAnalyticsRepository } from './report-analytics.repository.mongo.js';
 import { MongoScheduleRepository } from './schedules.repository.mongo.js';
 import { MongoThresholdRepository } from './thresholds.repository.mongo.js';
+import { MongoWaiverRepository } from './waivers.repository.mongo.js';
+import { MongoReportHistoryRepository } from './report-history.repository.mongo.js';
 import { MongoTokenRepository } from './tokens.repository.mongo.js';
 
 /** The database used when neither the URL path nor the options name one. */
@@ -83,6 +85,8 @@ export class MongoStore implements Store {
   readonly jobs: MongoJobMaintenance;
   readonly metrics: MongoMetricsRepository;
   readonly reportAnalytics: MongoReportAnalyticsRepository;
+  readonly waivers: MongoWaiverRepository;
+  readonly reportHistory: MongoReportHistoryRepository;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
 
@@ -101,6 +105,8 @@ export class MongoStore implements Store {
     this.jobs = new MongoJobMaintenance(this.database.db);
     this.metrics = new MongoMetricsRepository(this.database.db);
     this.reportAnalytics = new MongoReportAnalyticsRepository(this.database.db);
+    this.waivers = new MongoWaiverRepository(this.database.db);
+    this.reportHistory = new MongoReportHistoryRepository(this.database.db);
   }
 
   /**

@@ -259,6 +259,26 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: renameThresholdKeysSql('threshold_overrides'),
   },
   {
+    version: 9,
+    name: 'waivers',
+    sql: `
+      CREATE TABLE waivers (
+        id text PRIMARY KEY,
+        check_id text NOT NULL,
+        scope text NOT NULL,
+        scope_id text NOT NULL,
+        object_pattern text,
+        reason text NOT NULL,
+        owner text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        created_at timestamptz NOT NULL,
+        created_by text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX waivers_scope_idx ON waivers(scope, scope_id, expires_at);
+    `,
+  },
+  {
     version: 10,
     name: 'grafana: packed report series per instance, tier and month',
     // A year of daily reports of 500 instances is 182,500 rows: reading them costs more than the datasource's 50 ms.

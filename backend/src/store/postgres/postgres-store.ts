@@ -16,6 +16,8 @@ import { PgJobMaintenance } from './jobs.maintenance.pg.js';
 import { PgMetricsRepository } from './metrics.repository.pg.js';
 import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
+import { PgWaiverRepository } from './waivers.repository.pg.js';
+import { PgReportHistoryRepository } from './report-history.repository.pg.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -56,6 +58,8 @@ export class PostgresStore implements Store {
   readonly jobs: PgJobMaintenance;
   readonly metrics: PgMetricsRepository;
   readonly reportAnalytics: PgReportAnalyticsRepository;
+  readonly waivers: PgWaiverRepository;
+  readonly reportHistory: PgReportHistoryRepository;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
@@ -84,6 +88,8 @@ export class PostgresStore implements Store {
     this.jobs = new PgJobMaintenance(this.db);
     this.metrics = new PgMetricsRepository(this.db);
     this.reportAnalytics = new PgReportAnalyticsRepository(this.db);
+    this.waivers = new PgWaiverRepository(this.db);
+    this.reportHistory = new PgReportHistoryRepository(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
   }
