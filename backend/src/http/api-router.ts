@@ -42,6 +42,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends Resp
   response: R;
   /** Another media type the handler may send itself (e.g. YAML) with the same schema; documented beside JSON. */
   responseMediaType?: string;
+  /** Media types of files the handler sends itself (exports); documented beside JSON with the same schema. */
+  responseMediaTypes?: string[];
   status?: number;
   handler: (input: HandlerInput<P, Q, B>) => Promise<HandlerResult<R>>;
 }

@@ -142,6 +142,33 @@ describe('every API response matches the OpenAPI document', () => {
     await op('DELETE', '/inspections/{id}', `/inspections/${run.id}`);
     await op('GET', '/reports', `/reports?instanceId=${inst.id}`);
     await op('GET', '/reports/{id}', `/reports/${done.progress[0].reportId}`);
+    await op('GET', '/reports/{id}/export', `/reports/${done.progress[0].reportId}/export?format=json&lang=zh`);
+    await op(
+      'GET',
+      '/reports/{id}/export',
+      `/reports/${done.progress[0].reportId}/export?format=html&tz=Asia/Shanghai`,
+    );
+    await op('GET', '/inspections/{id}/export', `/inspections/${run.id}/export?format=csv&lang=zh`);
+    await op('GET', '/reports/{id}/diff', `/reports/${done.progress[0].reportId}/diff`);
+
+    // Waivers
+    const waiver = (
+      await op('POST', '/waivers', '/waivers', {
+        body: {
+          checkId: checks[0]!.id,
+          scope: 'instance',
+          scopeId: inst.id,
+          objectPattern: 'public.*',
+          reason: 'accepted until the migration',
+          owner: 'dba-team',
+          expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      })
+    ).body;
+    await op('GET', '/waivers', '/waivers?active=true');
+    await op('GET', '/waivers/{id}', `/waivers/${waiver.id}`);
+    await op('PATCH', '/waivers/{id}', `/waivers/${waiver.id}`, { body: { reason: 'still accepted' } });
+    await op('DELETE', '/waivers/{id}', `/waivers/${waiver.id}`);
 
     // Grafana datasource
     const range = {

@@ -56,7 +56,7 @@ export function buildOpenApi(api: ApiRouter, info: { version: string }): Json {
           ? {
               description: 'OK',
               content: Object.fromEntries(
-                [spec.responseMediaType, 'application/json']
+                [spec.responseMediaType, ...(spec.responseMediaTypes ?? []), 'application/json']
                   .filter((m): m is string => m !== undefined)
                   .map((m) => [m, { schema: toSchema(response, 'output') }]),
               ),

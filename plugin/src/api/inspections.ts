@@ -1,4 +1,6 @@
-import { apiFetch, seg, type ItemList } from './client';
+import { config } from '@grafana/runtime';
+
+import { apiFetch, PROXY_BASE, seg, type ItemList } from './client';
 
 export type Tier = 'daily' | 'weekly' | 'monthly' | 'annual';
 export const TIERS: readonly Tier[] = ['daily', 'weekly', 'monthly', 'annual'];
@@ -75,3 +77,17 @@ export const inspectionsApi = {
   get: (id: string) => apiFetch<Inspection>({ path: `inspections/${seg(id)}` }),
   cancel: (id: string) => apiFetch<Inspection>({ method: 'DELETE', path: `inspections/${seg(id)}` }),
 };
+
+/**
+ * The proxy URL of a whole inspection's export (cover, summary per business → host → instance, each instance), as the
+ * browser requests it; `tz` defaults on the backend to the schedule's time zone, else UTC.
+ */
+export function inspectionExportUrl(
+  id: string,
+  format: 'html' | 'pdf' | 'xlsx' | 'csv' | 'json',
+  lang: 'en' | 'zh',
+  tz?: string
+): string {
+  const query = new URLSearchParams({ format, lang, ...(tz ? { tz } : {}) }).toString();
+  return `${config.appSubUrl ?? ''}/${PROXY_BASE}/inspections/${seg(id)}/export?${query}`;
+}
