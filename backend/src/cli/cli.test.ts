@@ -147,7 +147,40 @@ describe('dbpatrol serve on the embedded store', () => {
       expect(res.status).toBe(200);
       expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: 'ready', store: 'embedded' });
       const reports = await fetch(`${first.url}/api/v1/reports`, { headers: { authorization: `Bearer ${token}` } });
-      expect(((await reports.json()) as { items: unknown[] }).items).toHaveLength(2);
+      const items = ((await reports.json()) as { items: { id: string; contentHash: string }[] }).items;
+      expect(items).toHaveLength(2);
+
+      // reports export through the API, then verify the JSON file and an edited copy
+      const file = path.join(dir, 'exported.json');
+      const api = ['--url', first.url, '--token', token!];
+      const exported = await dbpatrol(
+        ['reports', 'export', items[0]!.id, '--format', 'json', '--out', file, ...api],
+        {},
+      );
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(JSON.parse(await readFile(file, 'utf8')).contentHash).toBe(items[0]!.contentHash);
+      const intact = await dbpatrol(['reports', 'verify', file], {});
+      expect(intact.code, intact.stderr).toBe(0);
+      expect(intact.stdout).toContain('intact');
+      const text = await readFile(file, 'utf8');
+      const at = text.indexOf('"score": ') + '"score": '.length;
+      const digit = text[at]!;
+      await writeFile(file, text.slice(0, at) + (digit === '9' ? '8' : String(Number(digit) + 1)) + text.slice(at + 1));
+      const altered = await dbpatrol(['reports', 'verify', file], {});
+      expect(altered.code).toBe(1);
+      expect(altered.stderr).toContain('ALTERED');
+      const xlsx = path.join(dir, 'exported.xlsx');
+      const byEnv = await dbpatrol(
+        ['reports', 'export', items[1]!.id, '--format', 'xlsx', '--lang', 'zh', '--out', xlsx, '--url', first.url],
+        {
+          DBPATROL_TOKEN: token!,
+        },
+      );
+      expect(byEnv.code, byEnv.stderr).toBe(0);
+      expect((await readFile(xlsx)).subarray(0, 2).toString('latin1')).toBe('PK');
+      const unknown = await dbpatrol(['reports', 'export', 'no-such-id', '--format', 'pdf', ...api], {});
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('no report or inspection with id no-such-id');
       expect(await first.stop()).toBe(0);
       const second = await start(false);
       expect(second.out).not.toContain('dbp_');
@@ -203,21 +236,86 @@ describe('dbpatrol inspect and checks (no store)', () => {
     }
   });
 
-  it('prints a text report of a live MariaDB grouped by severity', async () => {
+  it('prints a text report of a live MariaDB grouped by check, times in --tz with the offset', async () => {
     const res = await dbpatrol(
-      ['inspect', '--url', 'mariadb://root@127.0.0.1:3306/', '--tier', 'weekly', '--window', '2d'],
+      [
+        'inspect',
+        '--url',
+        'mariadb://root@127.0.0.1:3306/',
+        '--tier',
+        'weekly',
+        '--window',
+        '2d',
+        '--tz',
+        'Asia/Tokyo',
+      ],
       noStore,
     );
     expect([0, 1]).toContain(res.code);
-    expect(res.stdout).toMatch(/^DB Patrol weekly inspection of 127\.0\.0\.1:3306 \(mariadb 10\.11\.\d+, primary\)/);
-    expect(res.stdout).toMatch(/score \d+\/100/);
+    expect(res.stdout).toMatch(
+      /^DB Patrol · Database inspection report · weekly · 127\.0\.0\.1:3306 \(mariadb 10\.11\.\d+, primary\)/,
+    );
+    expect(res.stdout).toMatch(/Score: \d+\/100/);
+    expect(res.stdout).toContain('GMT+09:00');
     expect(res.stdout).not.toContain('\x1b[');
+  });
+
+  it('prints a Chinese text report of a live MariaDB with no English headings', async () => {
+    const res = await dbpatrol(
+      ['inspect', '--url', 'mariadb://root@127.0.0.1:3306/', '--tier', 'weekly', '--lang', 'zh', '--tz', 'UTC'],
+      noStore,
+    );
+    expect([0, 1]).toContain(res.code);
+    expect(res.stdout).toMatch(/^DB Patrol · 数据库巡检报告 · 周检 · 127\.0\.0\.1:3306/);
+    for (const english of [
+      'Findings',
+      'NOT INSPECTED',
+      'CRITICAL',
+      'WARNING',
+      'Remediation',
+      'passed',
+      'Window',
+      'Score',
+    ]) {
+      expect(res.stdout).not.toContain(english);
+    }
+    expect(res.stdout).toContain('未巡检');
+    expect(res.stdout).toContain('处理建议');
+  });
+
+  it('writes html, csv, xlsx and pdf reports of a live PostgreSQL with --out', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-inspect-files-'));
+    try {
+      const magic: Record<string, (b: Buffer) => boolean> = {
+        html: (b) => b.toString('utf8').startsWith('<!doctype html>') && b.toString('utf8').includes('数据库巡检报告'),
+        csv: (b) => b.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])) && b.toString('utf8').includes('级别'),
+        xlsx: (b) => b.subarray(0, 2).toString('latin1') === 'PK',
+        pdf: (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
+      };
+      for (const format of Object.keys(magic)) {
+        const out = path.join(dir, `r.${format}`);
+        const res = await dbpatrol(
+          ['inspect', '--url', 'postgres://postgres@127.0.0.1:5432/postgres', '--tier', 'daily', '--lang', 'zh'].concat(
+            ['--format', format, '--out', out],
+          ),
+          noStore,
+        );
+        expect([0, 1], res.stderr).toContain(res.code);
+        expect(magic[format]!(await readFile(out)), format).toBe(true);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
     [['inspect', '--url', 'postgres://x@127.0.0.1:1/db'], 3, /unreachable/],
     [['inspect', '--url', 'oracle://x@h/db'], 2, /--url/],
     [['inspect', '--url', 'postgres://x@h/db', '--tier', 'hourly'], 2, /--tier.*hourly/s],
+    [['inspect', '--url', 'postgres://x@h/db', '--tz', 'Mars/Olympus'], 2, /--tz: must be an IANA time zone/],
+    [['inspect', '--url', 'postgres://x@h/db', '--format', 'docx'], 2, /--format.*docx/s],
+    [['reports', 'verify', '/nonexistent/report.json'], 2, /cannot read/],
+    [['reports', 'export', 'r1', '--url', 'http://127.0.0.1:1', '--format', 'doc'], 2, /--format.*doc/s],
     [['inspect', '--url', 'postgres://x@h/db', '--window', '7 days'], 2, /--window: "7 days" is not a duration/],
     [
       ['inspect', '--url', 'postgres://x@h/db', '--only', 'postgres.nope'],
