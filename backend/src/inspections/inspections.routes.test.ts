@@ -79,7 +79,8 @@ describe.each(STORES)('inspections run now on $store', ({ mongoUrl }) => {
       reachable: false,
       trigger: { kind: 'manual', actor: 'admin' },
     });
-    expect(full.findings[0].message).toMatch(/timed out|unreachable/);
+    expect(full.findings[0].message.en).toMatch(/timed out|unreachable/);
+    expect(full.findings[0].message.zh).toMatch(/实例无法连接/);
     const audit = (await api.call('GET', '/api/v1/audit?action=inspection.run')).body.items;
     expect(audit.filter((a: { targetId: string }) => a.targetId === first.body.id)).toHaveLength(1);
   });

@@ -7,7 +7,7 @@ export const ERROR_PENALTY = 2;
 
 /** Checks by status, open findings by severity, and waived findings apart (they count in no severity). */
 export function countOutcomes(
-  checks: readonly CheckOutcome[],
+  checks: readonly Pick<CheckOutcome, 'status'>[],
   findings: readonly Pick<Finding, 'severity' | 'waived'>[],
 ): OutcomeCounts {
   const counts: OutcomeCounts = { pass: 0, fail: 0, error: 0, skipped: 0, critical: 0, warning: 0, info: 0, waived: 0 };
@@ -25,7 +25,7 @@ export function countOutcomes(
  * to the outcomes first (a check keeps the worst severity of its open findings, and passes when all are waived). A
  * check counts once however many objects it flags, so one noisy check cannot drown the rest.
  */
-export function computeScore(checks: readonly CheckOutcome[]): number {
+export function computeScore(checks: readonly Pick<CheckOutcome, 'status' | 'severity'>[]): number {
   let score = 100;
   for (const c of checks) {
     if (c.status === 'fail' && c.severity) score -= SEVERITY_PENALTY[c.severity];

@@ -116,6 +116,30 @@ describe('report and inspection exports over REST', () => {
     expect(shanghai.toString('utf8')).toContain('GMT+08:00');
   });
 
+  it('a report stored before texts became bilingual (single strings) is served, exported and still verifies', async () => {
+    const current = (await api.call('GET', `/api/v1/reports/${reportIds[1]}`)).body;
+    const { contentHash: _old, id: _id, ...rest } = current;
+    const legacyContent = {
+      ...rest,
+      findings: [{ ...current.findings[0], message: 'legacy message in English', remediation: 'legacy fix' }],
+      checks: current.checks.map((c: { reason?: unknown }) => (c.reason ? { ...c, reason: 'legacy reason' } : c)),
+    };
+    const { hashReport } = await import('./content-hash.js');
+    const { instanceId: _i, inspectionId: _n, businessId: _b, trigger: _t, maxSeverity: _m, ...doc } = legacyContent;
+    // A legacy document does not fit today's InspectionReport type: that is the point of the test.
+    const legacy = { ...legacyContent, id: `legacy-${Date.now()}`, contentHash: hashReport(doc as never) };
+    delete legacy.inspectionId;
+    expect(await api.ctx.store.reports.insert(legacy)).toBe(true);
+    const read = await api.call('GET', `/api/v1/reports/${legacy.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.findings[0].message).toBe('legacy message in English');
+    const zh = (await get(`/reports/${legacy.id}/export?format=html&lang=zh`)).body.toString('utf8');
+    expect(zh).toContain('legacy message in English');
+    expect(zh).toContain('legacy reason');
+    const json = (await get(`/reports/${legacy.id}/export?format=json`)).body.toString('utf8');
+    expect(verifyReportJson(json).intact).toBe(true);
+  });
+
   it.each([
     ['format=doc', 'format'],
     ['format=pdf&lang=fr', 'lang'],
