@@ -1,0 +1,4 @@
+import type { AnyCheck } from '../check.types.js';
+
+/** MYSQL history checks (see the registry: monthly and annual checks are put in catalog order there). */
+export const MYSQL_HISTORY_CHECKS: readonly AnyCheck[] = [];

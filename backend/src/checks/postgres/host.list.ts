@@ -1,0 +1,4 @@
+import type { AnyCheck } from '../check.types.js';
+
+/** POSTGRES host checks (see the registry: monthly and annual checks are put in catalog order there). */
+export const POSTGRES_HOST_CHECKS: readonly AnyCheck[] = [];
