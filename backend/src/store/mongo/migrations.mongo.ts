@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from 'mongodb';
 import { COLLECTIONS, type ThresholdDoc } from './mongo-database.js';
-import { THRESHOLD_RENAMES, renameThresholdKeys } from '../../thresholds/threshold-renames.js';
+import { THRESHOLD_RENAMES, renameThresholdKeys } from '../../checks/threshold-renames.js';
 import { isDuplicateKey, isIndexBuildInProgress } from './mongo-errors.js';
 import { WAIVERS_COLLECTION } from './waivers.repository.mongo.js';
 

@@ -7,7 +7,7 @@ import {
   getUpdateTimestampTriggerSQL,
 } from '@agendajs/postgres-backend';
 import type { PgDatabase } from './pg-database.js';
-import { renameThresholdKeysSql } from '../../thresholds/threshold-renames.js';
+import { renameThresholdKeysSql } from '../../checks/threshold-renames.js';
 
 /** Agenda's job table, created here once rather than by racing workers (its own ensureSchema is off). */
 export const AGENDA_TABLE = 'agenda_jobs';

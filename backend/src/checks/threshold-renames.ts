@@ -1,5 +1,5 @@
-import { MYSQL_THRESHOLD_RENAMES } from '../checks/mysql/threshold-renames.js';
-import { POSTGRES_THRESHOLD_RENAMES } from '../checks/postgres/threshold-renames.js';
+import { MYSQL_THRESHOLD_RENAMES } from './mysql/threshold-renames.js';
+import { POSTGRES_THRESHOLD_RENAMES } from './postgres/threshold-renames.js';
 
 /** Every threshold key renamed to the one vocabulary: check id → old key → new key. */
 export const THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {

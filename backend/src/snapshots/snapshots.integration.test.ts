@@ -1,6 +1,7 @@
 import type { Job } from 'agenda';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toTexts } from '../checks/check.types.js';
 import { CLI_ACTOR } from '../http/actor.js';
 import type { SnapshotData } from '../schedules/scheduler.js';
 import { startApiHarness, type ApiHarness } from '../test/api-harness.js';
@@ -170,7 +171,7 @@ describe('counter snapshots', () => {
       trigger: { kind: 'manual' },
     });
     const finding = report.findings.find((f) => f.checkId === 'mysql.aborted-connections');
-    expect(finding?.message).toContain(`in the window since ${t0.toISOString()}`);
+    expect(toTexts(finding?.message ?? '').en).toContain(`in the window since ${t0.toISOString()}`);
     const aborted = finding?.evidence?.find(
       (e) => e.counter === 'Aborted_connects' || e.counter === 'status.aborted_connects',
     );
@@ -201,7 +202,9 @@ describe('counter snapshots', () => {
       trigger: { kind: 'manual' },
     });
     const finding = report.findings.find((f) => f.checkId === 'mysql.aborted-connections');
-    expect(finding?.message).toContain(`in the window since ${t0.toISOString()} until ${t1.toISOString()}`);
+    expect(toTexts(finding?.message ?? '').en).toContain(
+      `in the window since ${t0.toISOString()} until ${t1.toISOString()}`,
+    );
     const aborted = finding?.evidence?.find((e) => e.counter === 'Aborted_connects');
     // The end edge is the snapshot, not the live counter that also holds the three failures after it.
     expect(aborted?.current).toBe(atEnd?.counters['status.aborted_connects']);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../checks/registry.js';
+import { CHECKS } from './registry.js';
 import { openEmbeddedStore } from '../store/embedded/embedded-store.js';
 import { MONGO_MIGRATIONS, runMongoMigrations } from '../store/mongo/migrations.mongo.js';
 import { openMongoStore } from '../store/mongo/mongo-store.js';
