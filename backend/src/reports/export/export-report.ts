@@ -2,7 +2,6 @@ import { InputError } from '../../errors/domain-errors.js';
 import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { checkTimeZone, formatter, LANGS, type Lang } from './labels.js';
-import { renderPdf } from './pdf.js';
 import {
   inspectionDocument,
   reportDocument,
@@ -10,7 +9,6 @@ import {
   type InspectionExportInput,
   type ReportExportInput,
 } from './report-view.js';
-import { renderXlsx } from './xlsx.js';
 
 export type ExportFormat = 'html' | 'pdf' | 'xlsx' | 'csv' | 'json';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'pdf', 'xlsx', 'csv', 'json'];
@@ -82,10 +80,11 @@ async function render(doc: ExportDocument, json: () => unknown, o: ExportOptions
       body = await renderHtml(doc, f, now);
       break;
     case 'pdf':
-      body = await renderPdf(doc, f);
+      // pdfkit and exceljs cost about 30 MB each once loaded: only a process that exports pays for them.
+      body = await (await import('./pdf.js')).renderPdf(doc, f);
       break;
     case 'xlsx':
-      body = await renderXlsx(doc, f, now);
+      body = await (await import('./xlsx.js')).renderXlsx(doc, f, now);
       break;
     case 'csv':
       body = renderCsv(doc, f);
