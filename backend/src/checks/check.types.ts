@@ -91,6 +91,18 @@ export interface InstanceInfo {
   backupEvidenceSql?: string;
   /** The role the inventory expects, when set (PG-D02). */
   expectedRole?: 'primary' | 'replica';
+  /** The parameter baseline in force for the instance: its own, else its business's (MY-M10, PG-M07). */
+  parameterBaseline?: ParameterBaselineRef;
+}
+
+/** Expected parameter values an instance is compared with, as stored through `/api/v1/baselines`. */
+export interface ParameterBaselineRef {
+  scope: 'instance' | 'business';
+  /** Parameter name → expected value, as the server spells both. */
+  parameters: Readonly<Record<string, string>>;
+  /** The report the values were taken from, when set from one. */
+  fromReportId?: string;
+  updatedAt: string;
 }
 
 /** Counters of the latest snapshot at or before the window start (or, when none, the first one inside the window). */

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AnyCheck, InspectionWindow, Tier } from '../checks/check.types.js';
 import type { Config } from '../config/config.js';
 import { targetSpecFor } from '../inventory/instance-target.js';
-import type { InventoryRepository, ReportRepository, SnapshotRepository, WaiverRepository } from '../store/store.js';
+import type {
+  InventoryRepository,
+  ParameterBaselineRepository,
+  ReportRepository,
+  SnapshotRepository,
+  WaiverRepository,
+} from '../store/store.js';
 import { baselineFor } from '../snapshots/baseline.js';
 import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
 import type { CounterBaseline } from '../checks/check.types.js';
@@ -42,6 +48,8 @@ export interface InstanceInspectorDeps {
   thresholds: ThresholdsService;
   /** Waivers in force are applied to each report (none when absent). */
   waivers?: Pick<WaiverRepository, 'applicable'>;
+  /** Parameter baselines: the one in force for an instance is handed to the drift checks (none when absent). */
+  baselines?: Pick<ParameterBaselineRepository, 'inForce'>;
   sealer: Sealer;
   checks: readonly AnyCheck[];
   catalogVersion: string;
@@ -127,6 +135,11 @@ export class InstanceInspector {
         host.businessId,
         (o.now ?? new Date()).toISOString(),
       );
+      const parameterBaseline = await this.deps.baselines?.inForce(
+        instanceId,
+        host.businessId,
+        instance.engine === 'postgres' ? 'postgres' : 'mysql',
+      );
       const target = openTarget(targetSpecFor(instance, host, this.deps.sealer, this.deps.targets));
       try {
         // One attempt to reach the server per inspection: an unreachable or hanging one costs one connect timeout,
@@ -150,6 +163,16 @@ export class InstanceInspector {
             name: instance.name,
             engine: instance.engine,
             ...(instance.backupEvidenceSql ? { backupEvidenceSql: instance.backupEvidenceSql } : {}),
+            ...(parameterBaseline
+              ? {
+                  parameterBaseline: {
+                    scope: parameterBaseline.scope,
+                    parameters: parameterBaseline.parameters,
+                    ...(parameterBaseline.fromReportId ? { fromReportId: parameterBaseline.fromReportId } : {}),
+                    updatedAt: parameterBaseline.updatedAt,
+                  },
+                }
+              : {}),
           },
           checks: this.deps.checks,
           catalogVersion: this.deps.catalogVersion,

@@ -56,6 +56,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     logger,
     thresholds,
     waivers: store.waivers,
+    baselines: store.baselines,
     sealer,
     checks: CHECKS,
     catalogVersion: CATALOG_VERSION,

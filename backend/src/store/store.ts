@@ -9,6 +9,8 @@ import type { AgendaBackend } from 'agenda';
 import type { CounterSnapshot } from '../snapshots/snapshot.model.js';
 import type { MetricsQuery, MetricsSnapshot } from '../metrics/metrics.types.js';
 import type { Waiver, WaiverScope } from '../waivers/waiver.model.js';
+import type { BaselineScope, ParameterBaseline } from '../baselines/baseline.model.js';
+import type { EngineFamily } from '../checks/check.types.js';
 import type {
   AnalyticsScope,
   FindingFilter,
@@ -148,6 +150,19 @@ export interface ReportHistoryRepository {
   findingKeys(instanceId: string, tier: string, before: string, limit: number): Promise<ReportFindingKeys[]>;
 }
 
+/** Parameter baselines, one per (scope, scope id, engine family). */
+export interface ParameterBaselineRepository {
+  get(scope: BaselineScope, scopeId: string, engine: EngineFamily): Promise<ParameterBaseline | null>;
+  /** Ordered by scope, scope id, engine. */
+  list(filter?: { scope?: BaselineScope; scopeId?: string }): Promise<ParameterBaseline[]>;
+  /** Inserts or replaces the baseline of (scope, scopeId, engine). */
+  put(baseline: ParameterBaseline): Promise<ParameterBaseline>;
+  /** False when there was none. */
+  remove(scope: BaselineScope, scopeId: string, engine: EngineFamily): Promise<boolean>;
+  /** The baseline an instance is compared with: its own, else its business's; null when neither exists. */
+  inForce(instanceId: string, businessId: string | undefined, engine: EngineFamily): Promise<ParameterBaseline | null>;
+}
+
 /** Schedules; names are unique among schedules that are not cancelled. */
 export interface ScheduleRepository {
   /** `ConflictError` when an active or paused schedule has the name. */
@@ -258,6 +273,7 @@ export interface Store {
   readonly reportAnalytics: ReportAnalyticsRepository;
   readonly waivers: WaiverRepository;
   readonly reportHistory: ReportHistoryRepository;
+  readonly baselines: ParameterBaselineRepository;
   /** Runs pending schema migrations (versioned, idempotent, safe with concurrent starters). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer. */

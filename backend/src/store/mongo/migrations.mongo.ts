@@ -4,6 +4,7 @@ import { COLLECTIONS, type ThresholdDoc } from './mongo-database.js';
 import { THRESHOLD_RENAMES, renameThresholdKeys } from '../../checks/threshold-renames.js';
 import { isDuplicateKey, isIndexBuildInProgress } from './mongo-errors.js';
 import { WAIVERS_COLLECTION } from './waivers.repository.mongo.js';
+import { BASELINES_COLLECTION } from './baselines.repository.mongo.js';
 
 /**
  * One schema step. Two processes starting together may both run a step, so `up` must be idempotent (`createIndex`
@@ -188,6 +189,14 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
         { key: { scope: 1, scopeId: 1, expiresAt: 1 }, name: 'by_scope' },
         { key: { checkId: 1, expiresAt: 1 }, name: 'by_check' },
       ]);
+    },
+  },
+  {
+    // 12 as on PostgreSQL (10 and 11 are left to the changes numbered so there).
+    version: 12,
+    name: 'parameter baselines',
+    async up(db) {
+      await db.collection(BASELINES_COLLECTION).createIndex({ scope: 1, scopeId: 1, engine: 1 }, { name: 'by_scope' });
     },
   },
 ];

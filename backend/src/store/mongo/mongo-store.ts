@@ -17,6 +17,7 @@ import { MongoReportAnalyticsRepository } from './report-analytics.repository.mo
 import { MongoScheduleRepository } from './schedules.repository.mongo.js';
 import { MongoThresholdRepository } from './thresholds.repository.mongo.js';
 import { MongoWaiverRepository } from './waivers.repository.mongo.js';
+import { MongoBaselineRepository } from './baselines.repository.mongo.js';
 import { MongoReportHistoryRepository } from './report-history.repository.mongo.js';
 import { MongoTokenRepository } from './tokens.repository.mongo.js';
 
@@ -87,6 +88,7 @@ export class MongoStore implements Store {
   readonly reportAnalytics: MongoReportAnalyticsRepository;
   readonly waivers: MongoWaiverRepository;
   readonly reportHistory: MongoReportHistoryRepository;
+  readonly baselines: MongoBaselineRepository;
   /** A MongoDB server is shared: workers in other processes find due jobs by polling. */
   readonly singleProcess = false;
 
@@ -107,6 +109,7 @@ export class MongoStore implements Store {
     this.reportAnalytics = new MongoReportAnalyticsRepository(this.database.db);
     this.waivers = new MongoWaiverRepository(this.database.db);
     this.reportHistory = new MongoReportHistoryRepository(this.database.db);
+    this.baselines = new MongoBaselineRepository(this.database.db);
   }
 
   /**

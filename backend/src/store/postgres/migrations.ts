@@ -353,6 +353,23 @@ export const MIGRATIONS: readonly Migration[] = [
       SELECT report_series_fill(NULL, NULL, NULL);
     `,
   },
+  {
+    version: 12,
+    name: 'parameter baselines',
+    sql: `
+      CREATE TABLE parameter_baselines (
+        scope text NOT NULL,
+        scope_id text NOT NULL,
+        engine text NOT NULL,
+        parameters jsonb NOT NULL,
+        from_report_id text,
+        note text,
+        updated_at timestamptz NOT NULL,
+        updated_by text NOT NULL,
+        PRIMARY KEY (scope, scope_id, engine)
+      );
+    `,
+  },
 ];
 
 const LOCK_KEY = 0x64627061; // 'dbpa': serialises concurrent starters

@@ -18,6 +18,7 @@ import { PgThresholdRepository } from './thresholds.repository.pg.js';
 import { PgTokenRepository } from './tokens.repository.pg.js';
 import { PgWaiverRepository } from './waivers.repository.pg.js';
 import { PgReportHistoryRepository } from './report-history.repository.pg.js';
+import { PgBaselineRepository } from './baselines.repository.pg.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -60,6 +61,7 @@ export class PostgresStore implements Store {
   readonly reportAnalytics: PgReportAnalyticsRepository;
   readonly waivers: PgWaiverRepository;
   readonly reportHistory: PgReportHistoryRepository;
+  readonly baselines: PgBaselineRepository;
   readonly singleProcess: boolean;
   private readonly onClose?: () => Promise<void>;
 
@@ -90,6 +92,7 @@ export class PostgresStore implements Store {
     this.reportAnalytics = new PgReportAnalyticsRepository(this.db);
     this.waivers = new PgWaiverRepository(this.db);
     this.reportHistory = new PgReportHistoryRepository(this.db);
+    this.baselines = new PgBaselineRepository(this.db);
     this.onClose = options.onClose;
     this.singleProcess = options.singleProcess ?? false;
   }
