@@ -1,6 +1,6 @@
-import type { AnyBulkWriteOperation, ClientSession, Collection, Filter, UpdateFilter, WithId } from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession, Filter } from 'mongodb';
 import { ConflictError, InputError, NotFoundError } from '../../errors/domain-errors.js';
-import type { Business, Host, InstanceRecord, Labels, TlsSettings } from '../../inventory/inventory.schema.js';
+import type { Business, Host, InstanceRecord } from '../../inventory/inventory.schema.js';
 import type {
   HostFilter,
   InstanceFilter,
@@ -9,13 +9,23 @@ import type {
   InventoryWritePlan,
 } from '../store.js';
 import {
+  and,
+  businessFields,
+  hostFields,
+  instanceFields,
+  labelConditions,
+  setFields,
+  toBusiness,
+  toHost,
+  toInstance,
+} from './inventory.documents.mongo.js';
+import { byId, checkChanges, relevantTo, remove, restore } from './inventory.plan.mongo.js';
+import {
   COLLECTIONS,
-  iso,
   toDate,
   type BusinessDoc,
   type HostDoc,
   type InstanceDoc,
-  type LabelPair,
   type MongoDatabase,
   type ParentDoc,
 } from './mongo-database.js';
@@ -23,149 +33,6 @@ import { translateWriteError } from './mongo-errors.js';
 
 type Session = ClientSession | undefined;
 type Op = 'insert' | 'update';
-
-const toPairs = (labels: Labels): LabelPair[] => Object.entries(labels).map(([k, v]) => ({ k, v }));
-const fromPairs = (pairs: unknown): Labels =>
-  Array.isArray(pairs) ? Object.fromEntries((pairs as LabelPair[]).map((p) => [p.k, p.v])) : {};
-const tlsOf = (t: TlsSettings): TlsSettings => ({ mode: t.mode, ...(t.ca != null ? { ca: t.ca } : {}) });
-
-const toBusiness = (d: WithId<BusinessDoc>): Business => ({
-  id: d._id,
-  name: d.name,
-  ...(d.description != null ? { description: d.description } : {}),
-  createdAt: iso(d.createdAt),
-  updatedAt: iso(d.updatedAt),
-});
-
-const toHost = (d: WithId<HostDoc>): Host => ({
-  id: d._id,
-  name: d.name,
-  businessId: d.businessId,
-  address: d.address,
-  labels: fromPairs(d.labels),
-  createdAt: iso(d.createdAt),
-  updatedAt: iso(d.updatedAt),
-});
-
-const toInstance = (d: WithId<InstanceDoc>): InstanceRecord => ({
-  id: d._id,
-  name: d.name,
-  hostId: d.hostId,
-  engine: d.engine,
-  port: Number(d.port),
-  user: d.user,
-  ...(d.passwordSealed != null ? { passwordSealed: d.passwordSealed } : {}),
-  ...(d.database != null ? { database: d.database } : {}),
-  ...(d.tls != null ? { tls: tlsOf(d.tls) } : {}),
-  labels: fromPairs(d.labels),
-  ...(d.backupEvidenceSql != null ? { backupEvidenceSql: d.backupEvidenceSql } : {}),
-  enabled: Boolean(d.enabled),
-  createdAt: iso(d.createdAt),
-  updatedAt: iso(d.updatedAt),
-});
-
-// What an update writes: everything but the id and createdAt, as the PostgreSQL UPDATEs do.
-const businessFields = (b: Business) => ({
-  name: b.name,
-  ...(b.description != null ? { description: b.description } : {}),
-  updatedAt: toDate(b.updatedAt),
-});
-
-const hostFields = (h: Host) => ({
-  name: h.name,
-  businessId: h.businessId,
-  address: h.address,
-  labels: toPairs(h.labels),
-  updatedAt: toDate(h.updatedAt),
-});
-
-const instanceFields = (i: InstanceRecord) => ({
-  name: i.name,
-  hostId: i.hostId,
-  engine: i.engine,
-  port: i.port,
-  user: i.user,
-  ...(i.passwordSealed != null ? { passwordSealed: i.passwordSealed } : {}),
-  ...(i.database != null ? { database: i.database } : {}),
-  ...(i.tls != null ? { tls: tlsOf(i.tls) } : {}),
-  labels: toPairs(i.labels),
-  ...(i.backupEvidenceSql != null ? { backupEvidenceSql: i.backupEvidenceSql } : {}),
-  enabled: i.enabled,
-  updatedAt: toDate(i.updatedAt),
-});
-
-/** `$set` for the given fields and `$unset` for the optional ones left out (an empty `$unset` fails before 5.0). */
-function setFields<T>(fields: object, optional: readonly string[]): UpdateFilter<T> {
-  const unset = optional.filter((k) => !(k in fields));
-  return {
-    $set: fields,
-    ...(unset.length > 0 ? { $unset: Object.fromEntries(unset.map((k) => [k, ''])) } : {}),
-  } as UpdateFilter<T>;
-}
-
-function and<T>(conditions: Filter<T>[]): Filter<T> {
-  if (conditions.length === 0) return {};
-  if (conditions.length === 1) return conditions[0] as Filter<T>;
-  return { $and: conditions } as Filter<T>;
-}
-
-const labelConditions = (labels: Labels | undefined) =>
-  Object.entries(labels ?? {}).map(([k, v]) => ({ labels: { $elemMatch: { k, v } } }));
-
-interface Named {
-  id: string;
-  name: string;
-}
-
-/** The stored documents a plan's checks need: those it updates and those holding a name it uses. */
-const relevantTo = (changes: { create: Named[]; update: Named[] }) => ({
-  $or: [
-    { _id: { $in: changes.update.map((x) => x.id) } },
-    { name: { $in: [...changes.update, ...changes.create].map((x) => x.name) } },
-  ],
-});
-
-/**
- * Replays one kind of a plan against the stored names, in the order the writes will run, and throws the first error
- * those writes would throw.
- */
-function checkChanges<I extends Named>(
-  kind: string,
-  stored: { _id: string; name: string }[],
-  changes: { create: I[]; update: I[] },
-  missingParent: (item: I) => InputError | undefined,
-): void {
-  const holderOf = new Map(stored.map((d) => [d.name, d._id]));
-  const nameOf = new Map(stored.map((d) => [d._id, d.name]));
-  const take = (item: I) => {
-    const holder = holderOf.get(item.name);
-    if (holder !== undefined && holder !== item.id) {
-      throw new ConflictError(`a ${kind} named "${item.name}" already exists`, { field: 'name' });
-    }
-    const previous = nameOf.get(item.id);
-    if (previous !== undefined) holderOf.delete(previous);
-    holderOf.set(item.name, item.id);
-    nameOf.set(item.id, item.name);
-    const missing = missingParent(item);
-    if (missing) throw missing;
-  };
-  for (const u of changes.update) {
-    if (!nameOf.has(u.id)) throw new NotFoundError(`no ${kind} with id ${u.id}`);
-    take(u);
-  }
-  for (const c of changes.create) take(c);
-}
-
-function restore<D extends { _id: string }>(coll: Collection<D>, doc: D | undefined): Promise<unknown> {
-  if (!doc) return Promise.resolve();
-  const { _id, ...rest } = doc;
-  return coll.replaceOne({ _id } as Filter<D>, rest);
-}
-
-const remove = <D extends { _id: string }>(coll: Collection<D>, id: string): Promise<unknown> =>
-  coll.deleteOne({ _id: id } as Filter<D>);
-
-const byId = <D extends { _id: string }>(docs: D[]) => new Map(docs.map((d) => [d._id, d]));
 
 /** Businesses, hosts and instances in MongoDB; parent checks and all-or-nothing writes run in transactions. */
 export class MongoInventoryRepository implements InventoryRepository {
