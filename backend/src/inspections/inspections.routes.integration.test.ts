@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { API_STORES, MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 import { MARIADB_ROOT } from '../test/mysql-fixtures.js';
 import { startSilentServer, waitFor } from '../test/silent-server.js';
 
 /** Immediate inspections through the API, run as real Agenda jobs by a worker in the same process. */
-const STORES = [
-  { store: 'PostgreSQL', mongoUrl: undefined },
-  ...(MONGO_URL ? [{ store: 'MongoDB', mongoUrl: MONGO_URL }] : []),
-];
+
 if (!MONGO_URL) console.warn('inspections run now: MongoDB skipped (set MONGO_URL=mongodb://… to run these on it too)');
 
-describe.each(STORES)('inspections run now on $store', ({ mongoUrl }) => {
+describe.each(API_STORES)('inspections run now on $name', ({ mongoUrl }) => {
   let api: ApiHarness;
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   const ids: Record<string, string> = {};

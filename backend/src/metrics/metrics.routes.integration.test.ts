@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckOutcome } from '../reports/report.types.js';
 import type { Inspection } from '../inspections/inspection.model.js';
 import type { StoredReport } from '../reports/report.model.js';
-import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { API_STORES, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 
 const run = promisify(execFile);
 
@@ -75,12 +75,8 @@ function report(
   };
 }
 
-const STORES = [
-  { name: 'PostgreSQL', options: {} },
-  ...(MONGO_URL ? [{ name: 'MongoDB', options: { mongoUrl: MONGO_URL } }] : []),
-];
-
-describe.each(STORES)('GET /metrics on a $name store', ({ options }) => {
+describe.each(API_STORES)('GET /metrics on a $name store', ({ mongoUrl }) => {
+  const options = mongoUrl ? { mongoUrl } : {};
   let api: ApiHarness;
   let viewer: string;
   let text = '';

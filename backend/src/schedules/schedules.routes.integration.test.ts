@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
+import { API_STORES, MONGO_URL, startApiHarness, type ApiHarness } from '../test/api-harness.js';
 import { waitFor } from '../test/silent-server.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Schedules through the API with a real Agenda worker on a PostgreSQL store, firing every few seconds. */
-const STORES = [
-  { store: 'PostgreSQL', mongoUrl: undefined },
-  ...(MONGO_URL ? [{ store: 'MongoDB', mongoUrl: MONGO_URL }] : []),
-];
+
 if (!MONGO_URL) console.warn('schedules: MongoDB skipped (set MONGO_URL=mongodb://… to run these on it too)');
 
-describe.each(STORES)('schedules on $store', ({ mongoUrl }) => {
+describe.each(API_STORES)('schedules on $name', ({ mongoUrl }) => {
   let api: ApiHarness;
   let pg: string;
 

@@ -13,6 +13,15 @@ import { createScratchDatabase } from './pg-fixtures.js';
 /** `MONGO_URL` when the suites should also run on MongoDB (no server here; CI elsewhere may set it). */
 export const MONGO_URL = process.env.MONGO_URL ?? '';
 
+/**
+ * The server-side stores an API suite runs on: PostgreSQL always, MongoDB when `MONGO_URL` is set (pass `mongoUrl` to
+ * `startApiHarness`). Suites use `describe.each(API_STORES)('… on $name', ({ mongoUrl }) => …)`.
+ */
+export const API_STORES: readonly { name: string; mongoUrl?: string }[] = [
+  { name: 'PostgreSQL' },
+  ...(MONGO_URL ? [{ name: 'MongoDB', mongoUrl: MONGO_URL }] : []),
+];
+
 /** A fresh database name on the MongoDB server of `url`, dropped afterwards. */
 async function mongoScratch(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const u = new URL(url);
