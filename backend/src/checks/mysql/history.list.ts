@@ -1,4 +1,5 @@
 import type { AnyCheck } from '../check.types.js';
+import { mysqlParameterDrift } from './parameters/parameter-drift.check.js';
 
 /** MYSQL history checks (see the registry: monthly and annual checks are put in catalog order there). */
-export const MYSQL_HISTORY_CHECKS: readonly AnyCheck[] = [];
+export const MYSQL_HISTORY_CHECKS: readonly AnyCheck[] = [mysqlParameterDrift];
