@@ -170,6 +170,14 @@ describe('every API response matches the OpenAPI document', () => {
     await op('PATCH', '/waivers/{id}', `/waivers/${waiver.id}`, { body: { reason: 'still accepted' } });
     await op('DELETE', '/waivers/{id}', `/waivers/${waiver.id}`);
 
+    // Parameter baselines
+    await op('PUT', '/baselines/{scope}/{scopeId}', `/baselines/instance/${inst.id}`, {
+      body: { parameters: { work_mem: '4MB' }, note: 'conformance' },
+    });
+    await op('GET', '/baselines', '/baselines?scope=instance');
+    await op('GET', '/baselines/{scope}/{scopeId}', `/baselines/instance/${inst.id}`);
+    await op('DELETE', '/baselines/{scope}/{scopeId}', `/baselines/instance/${inst.id}`);
+
     // Grafana datasource
     const range = {
       from: new Date(Date.now() - 86_400_000).toISOString(),

@@ -14,6 +14,8 @@ import { registerReportDiffRoutes } from '../reports/report-diff.routes.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { registerWaiverRoutes } from '../waivers/waivers.routes.js';
 import { WaiversService } from '../waivers/waivers.service.js';
+import { registerBaselineRoutes } from '../baselines/baselines.routes.js';
+import { BaselinesService } from '../baselines/baselines.service.js';
 import { registerMetricsRoute } from '../metrics/metrics.routes.js';
 import { registerGrafanaRoutes } from '../grafana/grafana.routes.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
@@ -56,6 +58,15 @@ export function buildApiRouter(deps: AppDeps): ApiRouter {
   registerWaiverRoutes(
     api,
     new WaiversService(deps.store.waivers, deps.store.inventory, deps.checks, new AuditLog(deps.store.audit)),
+  );
+  registerBaselineRoutes(
+    api,
+    new BaselinesService(
+      deps.store.baselines,
+      deps.store.inventory,
+      deps.store.reports,
+      new AuditLog(deps.store.audit),
+    ),
   );
   registerInspectionRoutes(api, deps.inspections);
   registerScheduleRoutes(api, deps.schedules);

@@ -23,6 +23,7 @@ export const CONTRACT_CASES = [
   'inspections.occurrences',
   'inspections.cancel',
   'snapshots.edges',
+  'baselines.inForce',
   'jobs.agendaTable',
 ] as const;
 export type ContractCase = (typeof CONTRACT_CASES)[number];

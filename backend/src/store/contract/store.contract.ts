@@ -7,6 +7,7 @@ import type { ContractBackend, ContractRun } from './skips.js';
 import { snapshotsContract } from './snapshots.contract.js';
 import { thresholdsContract } from './thresholds.contract.js';
 import { tokensAuditContract } from './tokens-audit.contract.js';
+import { baselinesContract } from './baselines.contract.js';
 
 /**
  * The behaviour every Store adapter must show, one `describe` per concern. `store()` is a fresh, empty store in each
@@ -21,4 +22,5 @@ export function storeContract(store: () => Store, backend: ContractBackend): voi
   reportsContract(run);
   schedulesInspectionsContract(run);
   snapshotsContract(run);
+  baselinesContract(run);
 }
