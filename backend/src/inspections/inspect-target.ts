@@ -145,7 +145,12 @@ export async function inspectTarget(target: Target, o: InspectOptions): Promise<
   for (const c of selected) thresholds[c.id] = thresholdsOf(c);
   const fingerprints: Record<string, Record<string, string>> = {};
   runs.forEach((r, i) => {
-    if (r.fingerprints) fingerprints[selected[i]!.id] = r.fingerprints;
+    const id = selected[i]!.id;
+    if (r.fingerprints) fingerprints[id] = r.fingerprints;
+    // A trend check that could not run (unreachable, error, cancelled) keeps the previous report's fingerprints: the
+    // next report still compares with the last values seen, and history-carrying checks do not lose their series.
+    else if ((r.outcome.status === 'error' || r.outcome.status === 'skipped') && o.baseline?.[id])
+      fingerprints[id] = { ...o.baseline[id] };
   });
   const report: Omit<InspectionReport, 'contentHash'> = {
     instance: { ...(o.instance.id ? { id: o.instance.id } : {}), name: o.instance.name, engine: o.instance.engine },
