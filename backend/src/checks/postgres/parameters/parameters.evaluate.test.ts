@@ -138,15 +138,27 @@ describe('postgres.settings-drift (PG-M07)', () => {
   });
 
   it('reports ALTER SYSTEM entries, pending ones as not applied, unless the baseline expects them', () => {
-    const autoConf = [entry('work_mem', '64MB', false), entry('max_connections', '200')];
+    const autoConf = [
+      entry('work_mem', '64MB'),
+      entry('max_connections', '200'),
+      entry('fsync', 'of', false, 'invalid value'),
+      entry('checkpoint_timeout', '5min', false),
+    ];
     const f = findings(run({ autoConf }));
-    expect(f.map((x) => x.object)).toEqual(['work_mem', 'max_connections']);
+    expect(f.map((x) => x.object)).toEqual(['work_mem', 'max_connections', 'fsync', 'checkpoint_timeout']);
     expect(f[0]!.message.en).toBe(
-      'work_mem = 64MB set by ALTER SYSTEM in postgresql.auto.conf, outside the configuration files you manage (not applied yet: needs a reload or restart)',
+      'work_mem = 64MB set by ALTER SYSTEM in postgresql.auto.conf, outside the configuration files you manage (not applied yet: 4MB is in effect; needs a reload or restart)',
     );
+    expect(f[1]!.message.en).toBe(
+      'max_connections = 200 set by ALTER SYSTEM in postgresql.auto.conf, outside the configuration files you manage',
+    );
+    expect(f[2]!.message.en).toContain('(not applied: invalid value)');
+    expect(f[3]!.message.en).toContain('(not applied: overridden or invalid)');
     expect(f[1]!.message.zh).toContain('ALTER SYSTEM');
     expect(
-      findings(run({ autoConf, parameterBaseline: baseline({ max_connections: '200' }) })).map((x) => x.object),
+      findings(run({ autoConf: autoConf.slice(0, 2), parameterBaseline: baseline({ max_connections: '200' }) })).map(
+        (x) => x.object,
+      ),
     ).toEqual(['work_mem']);
   });
 

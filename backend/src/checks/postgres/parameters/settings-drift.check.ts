@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-import { evaluateDrift, maskedValue, withUnit, type ExtraFinding } from '../../parameter-drift.js';
+import { evaluateDrift, maskedValue, sameValue, withUnit, type ExtraFinding } from '../../parameter-drift.js';
 
 /** `reset_val`: the value a session gets on RESET (server, database and role level), not this session's own SETs. */
 const SETTINGS_SQL = `SELECT name, reset_val AS value, unit, source, sourcefile, sourceline
@@ -75,16 +75,24 @@ export const postgresSettingsDrift = defineCheck({
       sourcefile: s.sourcefile ? `${s.sourcefile}${s.sourceline ? `:${s.sourceline}` : ''}` : null,
     }));
     const units = new Map(settings.map((s) => [s.name.toLowerCase(), s.unit]));
+    const inEffectNow = new Map(current.map((c) => [c.name.toLowerCase(), c.value]));
     const extra: ExtraFinding[] = [];
     if (ctx.thresholds.reportAlterSystem) {
       for (const e of autoConf) {
         const value = maskedValue(e.name, e.setting ?? '');
+        const unit = units.get(e.name.toLowerCase());
+        const inEffect = inEffectNow.get(e.name.toLowerCase());
+        // `applied` says whether the entry can be applied, not whether it is: compare with the value in effect.
         const pending = e.error
           ? { en: ` (not applied: ${e.error})`, zh: `（未生效：${e.error}）` }
-          : e.applied
-            ? { en: '', zh: '' }
-            : { en: ' (not applied yet: needs a reload or restart)', zh: '（尚未生效：需要重新加载或重启）' };
-        const unit = units.get(e.name.toLowerCase());
+          : !e.applied
+            ? { en: ' (not applied: overridden or invalid)', zh: '（未生效：被覆盖或无效）' }
+            : inEffect != null && !sameValue(e.setting ?? '', inEffect, unit)
+              ? {
+                  en: ` (not applied yet: ${inEffect} is in effect; needs a reload or restart)`,
+                  zh: `（尚未生效：当前生效值为 ${inEffect}，需要重新加载或重启）`,
+                }
+              : { en: '', zh: '' };
         extra.push({
           parameter: e.name,
           value: e.setting ?? '',
