@@ -39,6 +39,8 @@ export interface CapacityThresholds {
   maxDataBytes: number;
   minReports: number;
   minHistoryDays: number;
+  /** How far back reports are taken when the window holds fewer than `minReports`. */
+  maxHistoryDays: number;
   /** Also report the trend when nothing crossed a limit (an annual review reads it). */
   reportTrend: boolean;
 }
@@ -147,8 +149,9 @@ export interface TrendLabels {
 }
 
 /**
- * Grades days-to-full (and, with `growth`, each database's growth over the history) from the history within the window
- * plus this report's sizes; skipped with the reason when the history is too short.
+ * Grades days-to-full (and, with `growth`, each database's growth over the history) from the reports within the window
+ * plus this report's sizes. When the window holds fewer than `minReports` (a semi-annual or annual schedule), the
+ * newest older reports up to `maxHistoryDays` back are added. Skipped with the reason when the history is too short.
  */
 export function evaluateCapacity(
   ctx: CheckContext<CapacityThresholds & Partial<GrowthThresholds>>,
@@ -161,15 +164,17 @@ export function evaluateCapacity(
   const nowMs = ctx.now.getTime();
   const total = [...m.databases.values()].reduce((s, b) => s + b, 0);
   const current: Point = { t: nowMs, total, log: m.log };
-  const earlier = readPoints(ctx.baseline).filter((p) => p.t >= ctx.window.from.getTime() && p.t < nowMs);
+  const carried = readPoints(ctx.baseline).filter((p) => p.t < nowMs && p.t >= nowMs - th.maxHistoryDays * DAY_MS);
+  const inWindow = carried.filter((p) => p.t >= ctx.window.from.getTime());
+  const earlier = inWindow.length + 1 >= th.minReports ? inWindow : carried.slice(-(th.minReports - 1));
   const used = [...earlier, current];
   const days = (nowMs - used[0]!.t) / DAY_MS;
   const history = historyText(used.length, days);
   if (used.length < th.minReports || days < th.minHistoryDays) {
     return {
       skipped: {
-        en: `too little history for a trend: ${used.length} reports over ${days.toFixed(1)} days in the window (needs ${th.minReports} reports over ${th.minHistoryDays} days); this report's sizes are kept for the next one`,
-        zh: `历史数据不足以估算趋势：窗口内 ${days.toFixed(1)} 天只有 ${used.length} 份报告（需要 ${th.minHistoryDays} 天内 ${th.minReports} 份）；本次报告的容量数据已保存供下次使用`,
+        en: `too little history for a trend: ${used.length} reports over ${days.toFixed(1)} days (needs ${th.minReports} reports over ${th.minHistoryDays} days, within the window or the last ${th.maxHistoryDays} days); this report's sizes are kept for the next one`,
+        zh: `历史数据不足以估算趋势：${days.toFixed(1)} 天内只有 ${used.length} 份报告（需要 ${th.minHistoryDays} 天内 ${th.minReports} 份，取窗口内或最近 ${th.maxHistoryDays} 天的报告）；本次报告的容量数据已保存供下次使用`,
       },
       fingerprints,
     };
@@ -220,7 +225,7 @@ export function evaluateCapacity(
     const floor = th.minDatabaseBytes ?? 0;
     const grown: FindingDraft[] = [];
     for (const [name, bytes] of m.databases) {
-      const series = readDatabase(ctx.baseline, name).filter(([t]) => t >= ctx.window.from.getTime() && t < nowMs);
+      const series = readDatabase(ctx.baseline, name).filter(([t]) => t >= first.t && t < nowMs);
       const start = series[0];
       if (!start || Math.max(start[1], bytes) < floor) continue;
       const p = growthPercent(start[1], bytes);

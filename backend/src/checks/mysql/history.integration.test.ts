@@ -146,7 +146,7 @@ describe('parameter drift and capacity trend on a live MariaDB', () => {
 
     await grow(20_000);
     const r1 = await run(30);
-    expect(outcome(r1, CAPACITY).reason?.en).toContain('2 reports over 30.0 days in the window (needs 3 reports over 7 days)');
+    expect(outcome(r1, CAPACITY).reason?.en).toContain('2 reports over 30.0 days (needs 3 reports over 7 days');
 
     await grow(20_000);
     const r2 = await run(60);

@@ -138,7 +138,7 @@ describe('mysql.capacity-trend (MY-A08)', () => {
   it('is skipped with too little history, and keeps this report’s sizes for the next one', () => {
     const first = run({ shop: GiB });
     expect(skipped(first).en).toBe(
-      "too little history for a trend: 1 reports over 0.0 days in the window (needs 3 reports over 7 days); this report's sizes are kept for the next one",
+      "too little history for a trend: 1 reports over 0.0 days (needs 3 reports over 7 days, within the window or the last 750 days); this report's sizes are kept for the next one",
     );
     const fp = (first as { fingerprints: Record<string, string> }).fingerprints;
     expect(readPoints(fp)).toEqual([{ t: NOW.getTime(), total: GiB, log: null }]);
@@ -153,18 +153,36 @@ describe('mysql.capacity-trend (MY-A08)', () => {
         ),
       ).en,
     ).toContain('3 reports over 3.0 days');
-    // Reports older than the window do not count.
+    // Reports older than maxHistoryDays do not count.
     expect(
       skipped(
         run(
           { shop: GiB },
           history([
-            [400, GiB, null],
-            [380, GiB, null],
+            [800, GiB, null],
+            [780, GiB, null],
           ]),
         ),
       ).en,
     ).toContain('1 reports');
+  });
+
+  it.each([
+    // [window days, reports (days ago), reports used, days]
+    ['a dense window uses only its own reports', 365, [500, 60, 30], 3, 60],
+    ['a semi-annual schedule reaches back to older reports', 182, [364, 182], 3, 364],
+    ['an annual schedule reaches back to older reports', 365, [731, 365], 3, 731],
+    ['older reports fill up to minReports only', 90, [700, 400, 300, 30], 3, 300],
+  ])('%s', (_, windowDays, ago, reports, days) => {
+    const points = (ago as number[]).map((d, i) => [d, (10 + i) * GiB, null] as [number, number, null]);
+    const f = findings(
+      evaluate(
+        mysqlCapacityTrend,
+        { sizes: [{ name: 'shop', bytes: String(20 * GiB) }], binlogs: [] },
+        { baseline: history(points), window: { from: daysAgo(windowDays as number), to: NOW } },
+      ),
+    );
+    expect(f[0]!.evidence?.[0]).toMatchObject({ reports, days });
   });
 
   it.each([

@@ -23,8 +23,8 @@ export const postgresCapacityTrend = defineCheck({
   scope: 'instance',
   title: { en: 'Database growth and capacity ETA', zh: '数据库增长与容量写满预估' },
   description: {
-    en: 'Reads every database’s size (pg_database_size) and the WAL position, and keeps them with every report of the tier, so each run has the sizes of the earlier reports of the instance (bounded: 100 reports, the 50 largest databases). Each database’s growth over the history inside the window is graded (more than 10 % informational, more than 50 % a warning; databases under 100 MiB are left out), the WAL volume per day is stated, and with a capacity (the maxDataBytes threshold) the least-squares growth per day gives the days until the databases fill it: fewer than 90 days is a warning, fewer than 30 critical. Without enough history (3 reports over 7 days by default) the check is skipped and only records this run’s sizes.',
-    zh: '读取每个数据库的大小（pg_database_size）和 WAL 位置，随该层级每份报告保存，使每次运行都能读到该实例此前报告的容量数据（有上限：100 份报告、最大的 50 个库）。按窗口内的历史评估每个库的增长（超过 10% 为提示，超过 50% 为警告；小于 100 MiB 的库不评估），给出每日 WAL 量；设置容量（maxDataBytes 阈值）后按最小二乘每日增长估算写满天数：少于 90 天为警告，少于 30 天为严重。历史不足（默认 7 天内 3 份报告）时跳过本检查，只记录本次容量。',
+    en: 'Reads every database’s size (pg_database_size) and the WAL position, and keeps them with every report of the tier, so each run has the sizes of the earlier reports of the instance (bounded: 100 reports, the 50 largest databases). Each database’s growth over the history used is graded (more than 10 % informational, more than 50 % a warning; databases under 100 MiB are left out), the WAL volume per day is stated, and with a capacity (the maxDataBytes threshold) the least-squares growth per day over the reports inside the window (when it holds fewer than 3, the newest older reports up to 750 days back) gives the days until the databases fill it: fewer than 90 days is a warning, fewer than 30 critical. Without enough history (3 reports over 7 days by default) the check is skipped and only records this run’s sizes.',
+    zh: '读取每个数据库的大小（pg_database_size）和 WAL 位置，随该层级每份报告保存，使每次运行都能读到该实例此前报告的容量数据（有上限：100 份报告、最大的 50 个库）。按所用历史评估每个库的增长（超过 10% 为提示，超过 50% 为警告；小于 100 MiB 的库不评估），给出每日 WAL 量；设置容量（maxDataBytes 阈值）后按窗口内各报告（不足 3 份时补入最近 750 天内较早的报告）的最小二乘每日增长估算写满天数：少于 90 天为警告，少于 30 天为严重。历史不足（默认 7 天内 3 份报告）时跳过本检查，只记录本次容量。',
   },
   remediation: {
     en: 'Plan capacity before the ETA: grow the volume, archive or drop old data (partitioning makes it cheap), remove bloat (pg_repack, VACUUM FULL in a window), and look at the fastest-growing databases and their largest relations (pg_total_relation_size); set maxDataBytes to the volume size so the estimate has a limit.',
@@ -51,6 +51,7 @@ export const postgresCapacityTrend = defineCheck({
       minDatabaseBytes: z.number().min(0),
       minReports: z.number().int().min(2),
       minHistoryDays: z.number().min(0),
+      maxHistoryDays: z.number().positive(),
       reportTrend: z.boolean(),
     }),
     defaults: {
@@ -62,6 +63,7 @@ export const postgresCapacityTrend = defineCheck({
       minDatabaseBytes: 100 * 1024 * 1024,
       minReports: 3,
       minHistoryDays: 7,
+      maxHistoryDays: 750,
       reportTrend: true,
     },
   },
