@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPoints, slopePerDay } from '../capacity-trend.js';
+import { toTexts } from '../check.types.js';
 import { CLI_ACTOR } from '../../http/actor.js';
 import type { StoredReport } from '../../reports/report.model.js';
 import { startApiHarness, type ApiHarness } from '../../test/api-harness.js';
@@ -73,7 +74,8 @@ describe('parameter drift and capacity trend on a live MariaDB', () => {
       trigger: { kind: 'manual', actor: 'test' },
     });
   const outcome = (r: StoredReport, id: string) => r.checks.find((c) => c.checkId === id)!;
-  const findingsOf = (r: StoredReport, id: string) => r.findings.filter((f) => f.checkId === id);
+  const findingsOf = (r: StoredReport, id: string) =>
+    r.findings.filter((f) => f.checkId === id).map((f) => ({ ...f, message: toTexts(f.message) }));
 
   it('reports a baselined parameter changed at run time, naming expected and actual, until it is put back', async () => {
     const first = await inspect('monthly');
@@ -139,14 +141,16 @@ describe('parameter drift and capacity trend on a live MariaDB', () => {
 
     const r0 = await run(0);
     expect(outcome(r0, CAPACITY).status).toBe('skipped');
-    expect(outcome(r0, CAPACITY).reason?.en).toContain('1 reports over 0.0 days');
+    expect(toTexts(outcome(r0, CAPACITY).reason!).en).toContain('1 reports over 0.0 days');
     expect(readPoints(r0.fingerprints[CAPACITY])).toEqual([
       { t: Math.round(base / 1000) * 1000, total: sizes[0]!.v, log: null },
     ]);
 
     await grow(20_000);
     const r1 = await run(30);
-    expect(outcome(r1, CAPACITY).reason?.en).toContain('2 reports over 30.0 days (needs 3 reports over 7 days');
+    expect(toTexts(outcome(r1, CAPACITY).reason!).en).toContain(
+      '2 reports over 30.0 days (needs 3 reports over 7 days',
+    );
 
     await grow(20_000);
     const r2 = await run(60);

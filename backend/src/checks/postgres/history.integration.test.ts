@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDatabase, readPoints } from '../capacity-trend.js';
+import { toTexts } from '../check.types.js';
 import { formatBytes } from '../format.js';
 import { CLI_ACTOR } from '../../http/actor.js';
 import type { StoredReport } from '../../reports/report.model.js';
@@ -69,7 +70,9 @@ describe('settings drift and capacity trend on a live PostgreSQL', () => {
       trigger: { kind: 'manual', actor: 'test' },
     });
   const findingsOf = (r: StoredReport, id: string, objects: string[]) =>
-    r.findings.filter((f) => f.checkId === id && objects.includes(f.object));
+    r.findings
+      .filter((f) => f.checkId === id && objects.includes(f.object))
+      .map((f) => ({ ...f, message: toTexts(f.message) }));
 
   it('warns for a baselined setting changed for the database, and reports an unapplied ALTER SYSTEM entry', async () => {
     const first = await inspect('monthly');
