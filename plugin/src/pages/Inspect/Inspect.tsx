@@ -52,6 +52,9 @@ async function loadInventory() {
   return { businesses, hosts, instances };
 }
 
+/** Field props: nothing unless the backend named the field (Field passes `invalid` on to its child). */
+const onField = (e: { invalid: boolean; error?: string }) => (e.invalid ? e : {});
+
 const initialRange = (): TimeRange => {
   const to = dateTime();
   const from = dateTime(to).subtract(3, 'days');
@@ -252,31 +255,33 @@ export function Inspect({ pollMs = 2000 }: Props) {
               />
             </Field>
             {windowKind === 'days' ? (
-              <Field label={t('inspect.window.days', 'Days')} {...daysError}>
-                <Stack gap={1}>
-                  <Input
-                    type="number"
-                    width={12}
-                    min={1}
-                    value={days}
-                    onChange={(e) => {
-                      setDaysTouched(true);
-                      setDays(Number(e.currentTarget.value));
-                    }}
-                  />
-                  <RadioButtonGroup
-                    aria-label={t('inspect.window.presets', 'Common windows')}
-                    options={WINDOW_PRESETS.map((n) => ({ label: String(n), value: n }))}
-                    value={days}
-                    onChange={(n) => {
-                      setDaysTouched(true);
-                      setDays(n);
-                    }}
-                  />
-                </Stack>
+              <Field label={t('inspect.window.days', 'Days')} {...onField(daysError)}>
+                <>
+                  <Stack gap={1}>
+                    <Input
+                      type="number"
+                      width={12}
+                      min={1}
+                      value={days}
+                      onChange={(e) => {
+                        setDaysTouched(true);
+                        setDays(Number(e.currentTarget.value));
+                      }}
+                    />
+                    <RadioButtonGroup
+                      aria-label={t('inspect.window.presets', 'Common windows')}
+                      options={WINDOW_PRESETS.map((n) => ({ label: String(n), value: n }))}
+                      value={days}
+                      onChange={(n) => {
+                        setDaysTouched(true);
+                        setDays(n);
+                      }}
+                    />
+                  </Stack>
+                </>
               </Field>
             ) : (
-              <Field label={t('inspect.window.absolute', 'From – to')} {...rangeError}>
+              <Field label={t('inspect.window.absolute', 'From – to')} {...onField(rangeError)}>
                 <TimeRangeInput value={range} onChange={setRange} hideQuickRanges />
               </Field>
             )}

@@ -83,7 +83,9 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
   /** A field's error: the failed save's if any, else the preview's (the same validation, live). */
   const err = (path: string) => {
     const fromSave = fieldError(saveError, path);
-    return fromSave.invalid ? fromSave : fieldError(preview.loading ? undefined : preview.error, path);
+    const found = fromSave.invalid ? fromSave : fieldError(preview.loading ? undefined : preview.error, path);
+    // Field hands `invalid` to its child, so it is left out unless set.
+    return found.invalid ? found : {};
   };
 
   const save = async () => {
@@ -173,23 +175,25 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
         )}
         {hasDay && (
           <Field label={t('schedules.form.dayOfMonth', 'Day of the month')} {...err('frequency.dayOfMonth')}>
-            <Stack gap={2} alignItems="center">
-              <Input
-                id="schedule-day"
-                type="number"
-                width={10}
-                min={1}
-                max={31}
-                disabled={form.dayOfMonth === 'last'}
-                value={form.dayOfMonth === 'last' ? '' : form.dayOfMonth}
-                onChange={(e) => set('dayOfMonth', Number(e.currentTarget.value))}
-              />
-              <Checkbox
-                label={t('schedules.form.lastDay', 'Last day of the month')}
-                value={form.dayOfMonth === 'last'}
-                onChange={(e) => set('dayOfMonth', e.currentTarget.checked ? 'last' : 1)}
-              />
-            </Stack>
+            <>
+              <Stack gap={2} alignItems="center">
+                <Input
+                  id="schedule-day"
+                  type="number"
+                  width={10}
+                  min={1}
+                  max={31}
+                  disabled={form.dayOfMonth === 'last'}
+                  value={form.dayOfMonth === 'last' ? '' : form.dayOfMonth}
+                  onChange={(e) => set('dayOfMonth', Number(e.currentTarget.value))}
+                />
+                <Checkbox
+                  label={t('schedules.form.lastDay', 'Last day of the month')}
+                  value={form.dayOfMonth === 'last'}
+                  onChange={(e) => set('dayOfMonth', e.currentTarget.checked ? 'last' : 1)}
+                />
+              </Stack>
+            </>
           </Field>
         )}
         {form.kind === 'cron' ? (
@@ -281,7 +285,7 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
         </Field>
         {form.targetKind === 'instances' ? (
           <Field label={t('schedules.form.instances', 'Instances')} {...err('instanceIds')}>
-            <div>
+            <>
               <FilterInput
                 placeholder={t('schedules.form.searchInstances', 'Search instances')}
                 value={instanceSearch}
@@ -301,7 +305,7 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
                   </li>
                 ))}
               </ul>
-            </div>
+            </>
           </Field>
         ) : (
           <>
