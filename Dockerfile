@@ -28,5 +28,5 @@ USER node
 EXPOSE 8470
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.DBPATROL_PORT||8470)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "backend/bin/dbpatrol.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=1", "backend/bin/dbpatrol.js"]
 CMD ["serve", "--no-worker"]

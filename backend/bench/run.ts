@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { benchExport, formatExportResults } from './export.bench.js';
 import { benchInspect, formatInspectResults } from './inspect.bench.js';
+import { benchMemory, formatMemoryResults } from './memory.bench.js';
 import { benchMetrics, formatMetricsResults } from './metrics.bench.js';
 import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
 import { benchGrafana, formatGrafanaResults } from './grafana.bench.js';
@@ -29,6 +30,8 @@ const VALUED = [
  * `/metrics` against `GET /readyz`.
  * `npm run bench -- grafana [--instances N] [--days N] [--requests N] [--points N] [--record]`: the datasource's
  * queries over generated daily reports (default 500 instances × 365 days) against p95 ≤ 50 ms.
+ * `npm run bench -- memory [--runs N] [--record]`: resident memory of `dbpatrol serve`, idle and after a weekly inspection, on the
+ * embedded store (goal ≤ 250 MB) and on PostgreSQL.
  */
 async function main(argv: string[]): Promise<void> {
   const valueAt = new Set(VALUED.map((f) => argv.indexOf(f)).filter((i) => i >= 0));
@@ -78,8 +81,10 @@ async function main(argv: string[]): Promise<void> {
         maxDataPoints: int('--points', 1000, 1),
       }),
     );
+  } else if (which === 'memory') {
+    table = formatMemoryResults(await benchMemory(int('--runs', 3, 1)));
   } else {
-    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, metrics, export, grafana)`);
+    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, metrics, export, grafana, memory)`);
   }
   process.stdout.write(table);
   if (argv.includes('--record')) {
