@@ -256,6 +256,7 @@ export function buildProgram(): Command {
     .option('--tz <zone>', "IANA time zone the times are shown in (default: the system's)")
     .option('--out <file>', 'write the report to a file')
     .option('--only <ids>', 'comma-separated check ids')
+    .option('--prometheus-url <url>', 'Prometheus scraping node_exporter on the host, for the host checks')
     .action(async (opts: InspectCommandOptions) => {
       const { runInspectCommand } = await import('./cli/inspect.command.js');
       process.exitCode = await runInspectCommand(opts, loadConfig(process.env));

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Flavor, ServerFacts } from '../targets/target-spec.js';
+import type { HostMetrics } from '../hostmetrics/host-facts.js';
 
 export type Tier = 'daily' | 'weekly' | 'monthly' | 'annual';
 export const TIERS: readonly Tier[] = ['daily', 'weekly', 'monthly', 'annual'];
@@ -134,6 +135,11 @@ export interface CheckContext<T> extends QueryContext {
    * there is none (then counters run since server start or stats reset, and the message says so).
    */
   counterBaseline?: CounterBaseline;
+  /**
+   * Host checks: facts about the node from the host metrics source (Prometheus over node_exporter), or why they could
+   * not be read; absent when no source is configured.
+   */
+  hostMetrics?: HostMetrics;
 }
 
 /** One problem found. `object` is quoted as a DBA would type it (`` `db`.`t` ``, `"s"."t"`, `'u'@'h'`). */

@@ -8,6 +8,8 @@ import type { InspectionReport } from '../reports/report.types.js';
 import { openTarget } from '../targets/open-target.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { formatReportText, progressLine } from './report-text.js';
+import { HostMetricsSource } from '../hostmetrics/host-metrics-source.js';
+import { nodeFor } from '../hostmetrics/mapping.js';
 import { resolveWindow } from '../inspections/window.js';
 import { checkExportOptions, exportReport } from '../reports/export/export-report.js';
 
@@ -23,6 +25,8 @@ export interface InspectCommandOptions {
   lang: 'en' | 'zh';
   /** IANA time zone for the times shown (default: the system's). */
   tz?: string;
+  /** Prometheus scraping node_exporter on the server's host (else DBPATROL_PROMETHEUS_URL); host checks need it. */
+  prometheusUrl?: string;
 }
 
 export const INSPECT_FORMATS = ['text', 'json', 'html', 'pdf', 'xlsx', 'csv'] as const;
@@ -79,6 +83,18 @@ export async function runInspectCommand(o: InspectCommandOptions, config: Config
   } catch (err) {
     renamePath(err, 'timeZone', '--tz');
   }
+  const prometheusUrl = o.prometheusUrl ?? config.hostMetrics?.prometheusUrl;
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^/]/.test(prometheusUrl)) {
+    throw InputError.field('--prometheus-url', 'must be an http(s) URL');
+  }
+  const tokenFile = o.prometheusUrl ? undefined : config.hostMetrics?.tokenFile;
+  const hostMetrics = prometheusUrl
+    ? await new HostMetricsSource({ url: prometheusUrl, ...(tokenFile ? { tokenFile } : {}) }).read(
+        nodeFor({ address: spec.host }),
+        window,
+        now,
+      )
+    : undefined;
   const showProgress = process.stderr.isTTY === true;
   const target = openTarget({ ...config.targets, ...spec });
   let report: InspectionReport;
@@ -92,6 +108,7 @@ export async function runInspectCommand(o: InspectCommandOptions, config: Config
       catalogVersion: CATALOG_VERSION,
       language: o.lang,
       ...(only ? { only } : {}),
+      ...(hostMetrics ? { hostMetrics } : {}),
       ...(showProgress
         ? { onCheckDone: (c, done, total) => process.stderr.write(`\r\x1b[2K${progressLine(done, total, c.checkId)}`) }
         : {}),

@@ -60,3 +60,21 @@ describe('DBPATROL_METRICS_PUBLIC', () => {
     );
   });
 });
+
+describe('DBPATROL_PROMETHEUS_URL', () => {
+  it('is absent by default and sets the host metrics source with an optional token file', () => {
+    expect(loadConfig({}).hostMetrics).toBeUndefined();
+    expect(loadConfig({ DBPATROL_PROMETHEUS_URL: 'http://prom:9090' }).hostMetrics).toEqual({
+      prometheusUrl: 'http://prom:9090',
+    });
+    expect(
+      loadConfig({ DBPATROL_PROMETHEUS_URL: 'https://prom/', DBPATROL_PROMETHEUS_TOKEN_FILE: '/run/secrets/prom' })
+        .hostMetrics,
+    ).toEqual({ prometheusUrl: 'https://prom/', tokenFile: '/run/secrets/prom' });
+  });
+
+  it('refuses a URL that is not http(s), naming the variable', () => {
+    expect(() => loadConfig({ DBPATROL_PROMETHEUS_URL: 'ftp://prom' })).toThrow(/DBPATROL_PROMETHEUS_URL: /);
+    expect(() => loadConfig({ DBPATROL_PROMETHEUS_URL: 'not a url' })).toThrow(/DBPATROL_PROMETHEUS_URL: /);
+  });
+});

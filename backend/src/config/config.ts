@@ -52,6 +52,8 @@ const envSchema = z.object({
     .min(1, 'must be ≥ 1')
     .max(3660, 'must be ≤ 3660')
     .default(400),
+  DBPATROL_PROMETHEUS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  DBPATROL_PROMETHEUS_TOKEN_FILE: z.string().min(1).optional(),
   DBPATROL_METRICS_PUBLIC: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 
@@ -71,6 +73,8 @@ export interface Config {
   readonly snapshots: { readonly intervalMs: number; readonly retentionDays: number };
   /** `GET /metrics` without a token. */
   readonly metricsPublic: boolean;
+  /** Host metrics source for the host checks: Prometheus over node_exporter (token read from a file, never logged). */
+  readonly hostMetrics?: { readonly prometheusUrl: string; readonly tokenFile?: string };
   readonly worker: {
     readonly name?: string;
     readonly concurrency: number;
@@ -122,6 +126,14 @@ export function loadConfig(
       retentionDays: e.DBPATROL_SNAPSHOT_RETENTION_DAYS,
     }),
     metricsPublic: e.DBPATROL_METRICS_PUBLIC === 'true',
+    ...(e.DBPATROL_PROMETHEUS_URL
+      ? {
+          hostMetrics: Object.freeze({
+            prometheusUrl: e.DBPATROL_PROMETHEUS_URL,
+            ...(e.DBPATROL_PROMETHEUS_TOKEN_FILE ? { tokenFile: e.DBPATROL_PROMETHEUS_TOKEN_FILE } : {}),
+          }),
+        }
+      : {}),
     worker: Object.freeze({
       ...(e.DBPATROL_WORKER_NAME ? { name: e.DBPATROL_WORKER_NAME } : {}),
       concurrency: e.DBPATROL_WORKER_CONCURRENCY,

@@ -21,6 +21,8 @@ import { worstSeverity, type ReportTrigger, type StoredReport } from '../reports
 import { openTarget } from '../targets/open-target.js';
 import type { ThresholdsService } from '../thresholds/thresholds.service.js';
 import { FleetLimiter } from './concurrency.js';
+import type { HostMetricsSource } from '../hostmetrics/host-metrics-source.js';
+import { nodeFor } from '../hostmetrics/mapping.js';
 import { inspectTarget } from './inspect-target.js';
 import type { CheckOutcome } from '../reports/report.types.js';
 
@@ -54,6 +56,8 @@ export interface InstanceInspectorDeps {
   checks: readonly AnyCheck[];
   catalogVersion: string;
   targets: Config['targets'];
+  /** Host facts (Prometheus over node_exporter) for the host checks; absent: those checks are skipped. */
+  hostMetrics?: Pick<HostMetricsSource, 'read'>;
   /** Inspections at once across the fleet, and per database server address. */
   limits?: { fleet: number; perServer: number };
 }
@@ -153,6 +157,8 @@ export class InstanceInspector {
           o.window,
           o.now ?? new Date(),
         );
+        // Host facts once per instance; the runner hands them to every check (type: RunCheckOptions.hostMetrics).
+        const hostMetrics = await this.deps.hostMetrics?.read(nodeFor(host), o.window, o.now ?? new Date());
         const report = await inspectTarget(target, {
           facts: factsRead,
           tier: o.tier,
@@ -180,6 +186,7 @@ export class InstanceInspector {
           ...(previous ? { baseline: previous.fingerprints } : {}),
           ...(waivers ? { waivers: { instanceId, businessId: host.businessId, waivers } } : {}),
           ...(counterBaseline ? { counterBaseline } : {}),
+          ...(hostMetrics ? { hostMetrics } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           ...(o.onCheckDone ? { onCheckDone: o.onCheckDone } : {}),
         });

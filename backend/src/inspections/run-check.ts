@@ -11,6 +11,7 @@ import type {
   Severity,
   Texts,
 } from '../checks/check.types.js';
+import type { HostMetrics } from '../hostmetrics/host-facts.js';
 import { pickSqlVariant } from '../checks/sql-variant.js';
 import type { CheckOutcome, Finding } from '../reports/report.types.js';
 import { classifyQueryError } from '../targets/query-error.js';
@@ -32,6 +33,8 @@ export interface RunCheckOptions {
   instance: InstanceInfo;
   signal?: AbortSignal;
   counterBaseline?: CounterBaseline;
+  /** Host facts read once per instance (absent when no host metrics source is configured). */
+  hostMetrics?: HostMetrics;
   baseline?: Readonly<Record<string, Record<string, string>>>;
   thresholds: unknown;
   /** The databases a database-scoped PostgreSQL check visits (listed once per inspection). */
@@ -196,6 +199,7 @@ async function gather(
         thresholds: o.thresholds,
         ...(baseline ? { baseline } : {}),
         ...(o.counterBaseline ? { counterBaseline: o.counterBaseline } : {}),
+        ...(o.hostMetrics ? { hostMetrics: o.hostMetrics } : {}),
       };
       const result = c.evaluate(rows, ctx);
       g.ran.push(database ?? '');

@@ -1,3 +1,4 @@
+import { HostMetricsSource } from '../hostmetrics/host-metrics-source.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { TokensService } from '../auth/tokens.service.js';
 import type { Config } from '../config/config.js';
@@ -61,6 +62,14 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     checks: CHECKS,
     catalogVersion: CATALOG_VERSION,
     targets: config.targets,
+    ...(config.hostMetrics
+      ? {
+          hostMetrics: new HostMetricsSource({
+            url: config.hostMetrics.prometheusUrl,
+            ...(config.hostMetrics.tokenFile ? { tokenFile: config.hostMetrics.tokenFile } : {}),
+          }),
+        }
+      : {}),
   });
   const scheduler = new Scheduler(store, logger, {
     name: config.worker.name ?? `${hostname()}-${process.pid}`,

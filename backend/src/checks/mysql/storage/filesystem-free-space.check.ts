@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCheck } from '../../define-check.js';
-import { NO_HOST_METRICS } from './host-metrics.js';
+import { FILESYSTEM_THRESHOLDS, filesystemFindings, NO_HOST_METRICS } from './host-metrics.js';
 
 export const mysqlFilesystemFreeSpace = defineCheck({
   id: 'mysql.filesystem-free-space',
@@ -13,8 +13,8 @@ export const mysqlFilesystemFreeSpace = defineCheck({
   scope: 'instance',
   title: { en: 'Free space on data, binlog and tmp filesystems', zh: '数据、binlog 与临时目录所在文件系统剩余空间' },
   description: {
-    en: 'Free space of the filesystems holding datadir, the binary logs and tmpdir. SQL cannot see filesystems, so this needs a host metrics source (node_exporter or an agent); without one the check is skipped.',
-    zh: '检查 datadir、binlog 与 tmpdir 所在文件系统的剩余空间。SQL 无法获取文件系统信息，需要主机指标来源（node_exporter 或代理）；未配置时跳过本检查。',
+    en: 'Free space, free inodes and days to full (predict_linear over the window) of the filesystems holding datadir, the binary logs and tmpdir, from the host metrics source (Prometheus over node_exporter, DBPATROL_PROMETHEUS_URL). SQL cannot see filesystems, so without a source the check is skipped.',
+    zh: '检查 datadir、binlog 与 tmpdir 所在文件系统的剩余空间、剩余 inode 以及按窗口内趋势（predict_linear）预计写满的天数，数据来自主机指标来源（Prometheus + node_exporter，DBPATROL_PROMETHEUS_URL）。SQL 无法获取文件系统信息，未配置来源时跳过本检查。',
   },
   remediation: {
     en: 'Free space before the server stops writing: purge old binlogs with PURGE BINARY LOGS, remove old backups and logs, move tmpdir to a larger volume, or grow the filesystem.',
@@ -38,14 +38,19 @@ export const mysqlFilesystemFreeSpace = defineCheck({
       row: z.object({ datadir: z.string(), tmpdir: z.string().nullable(), log_bin_basename: z.string().nullable() }),
     },
   },
-  thresholds: {
-    schema: z.object({ warnFreePercent: z.number().min(0).max(100), critFreePercent: z.number().min(0).max(100) }),
-    defaults: { warnFreePercent: 20, critFreePercent: 10 },
-  },
-  applies: () => NO_HOST_METRICS,
-  evaluate({ directories }) {
+  thresholds: FILESYSTEM_THRESHOLDS,
+  evaluate({ directories }, ctx) {
     const d = directories[0];
-    const paths = d ? [d.datadir, d.log_bin_basename, d.tmpdir].filter((p): p is string => !!p) : [];
+    const watched = d
+      ? [
+          { role: 'datadir', path: d.datadir },
+          ...(d.log_bin_basename ? [{ role: 'log_bin_basename', path: d.log_bin_basename }] : []),
+          ...(d.tmpdir ? d.tmpdir.split(':').map((path) => ({ role: 'tmpdir', path })) : []),
+        ]
+      : [];
+    if (ctx.hostMetrics && 'skipped' in ctx.hostMetrics) return { skipped: ctx.hostMetrics.skipped };
+    if (ctx.hostMetrics) return filesystemFindings(ctx.hostMetrics.facts, watched, ctx.thresholds);
+    const paths = watched.map((w) => w.path);
     return {
       skipped: {
         en: `${NO_HOST_METRICS.en}${paths.length ? ` for ${paths.join(', ')}` : ''}`,

@@ -18,8 +18,8 @@ const { evaluate } = checkEvaluator({
 describe('mysql.filesystem-free-space (MY-D13)', () => {
   const q = mysqlFilesystemFreeSpace.queries.directories as QuerySpec<unknown>;
 
-  it('is skipped until a host metrics source exists', () => {
-    expect(mysqlFilesystemFreeSpace.applies?.({ server: MARIADB, instance: { name: 'db1' } })).toBe(NO_HOST_METRICS);
+  it('is skipped while no host metrics source is configured', () => {
+    expect(evaluate(mysqlFilesystemFreeSpace, { directories: [] })).toEqual({ skipped: NO_HOST_METRICS });
   });
 
   it('names the directories it would watch', () => {
@@ -33,7 +33,12 @@ describe('mysql.filesystem-free-space (MY-D13)', () => {
   });
 
   it('has the catalog thresholds and asks for log_bin_basename only where it exists', () => {
-    expect(mysqlFilesystemFreeSpace.thresholds.defaults).toEqual({ warnFreePercent: 20, critFreePercent: 10 });
+    expect(mysqlFilesystemFreeSpace.thresholds.defaults).toEqual({
+      warnFreePercent: 20,
+      critFreePercent: 10,
+      warnDaysToFull: 30,
+      critDaysToFull: 7,
+    });
     expect(pickSqlVariant(q.sql, 'mariadb', 100511)?.sql).not.toContain('log_bin_basename AS');
     expect(pickSqlVariant(q.sql, 'mariadb', 101119)?.sql).toContain('@@log_bin_basename');
     expect(pickSqlVariant(q.sql, 'mysql', 80036)?.sql).toContain('@@log_bin_basename');

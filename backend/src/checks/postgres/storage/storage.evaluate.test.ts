@@ -18,19 +18,14 @@ const { evaluate, findings } = checkEvaluator({
 
 describe('postgres.filesystem-free-space', () => {
   it('is skipped: no host metrics source', () => {
-    expect(postgresFilesystemFreeSpace.applies!({ server, instance: { name: 'pg-prod-1' } })).toEqual({
-      en: 'no host metrics source',
-      zh: '未配置主机指标来源',
-    });
+    expect(NO_HOST_METRICS).toEqual({ en: 'no host metrics source', zh: '未配置主机指标来源' });
     expect(evaluate(postgresFilesystemFreeSpace, {})).toEqual({ skipped: NO_HOST_METRICS });
   });
 
-  it('takes its limits as warnFreePercent and critFreePercent', () => {
+  it('takes its limits as warnFreePercent, critFreePercent, warnDaysToFull and critDaysToFull', () => {
     const schema = postgresFilesystemFreeSpace.thresholds.schema;
-    expect(schema.parse({ warnFreePercent: 25, critFreePercent: 5 })).toEqual({
-      warnFreePercent: 25,
-      critFreePercent: 5,
-    });
+    const limits = { warnFreePercent: 25, critFreePercent: 5, warnDaysToFull: 30, critDaysToFull: 7 };
+    expect(schema.parse(limits)).toEqual(limits);
     expect(schema.safeParse({ freeWarnPct: 25, freeCritPct: 5 }).success).toBe(false);
   });
 });
