@@ -101,14 +101,24 @@ describe('postgres.wal-archiving', () => {
     expect(findings(evaluate(postgresWalArchiving, { archiver: [archiver({})], ready: [] }))).toEqual([]);
   });
 
-  it('archive_mode off: skipped by default, or a finding per policy', () => {
+  it('archive_mode off on a primary: a warning by default, info when lowered, never a skip', () => {
     const off = { archiver: [archiver({ archive_mode: 'off', archive_command: '(disabled)' })], ready: ready(0) };
-    expect(evaluate(postgresWalArchiving, off)).toEqual({
-      skipped: { en: 'archive_mode = off: WAL is not archived', zh: 'archive_mode = off：WAL 未归档' },
-    });
-    expect(findings(evaluate(postgresWalArchiving, off, { thresholds: { archiveModeOff: 'warning' } }))).toMatchObject([
-      { severity: 'warning', object: 'archive_mode', value: 'off' },
+    const [f] = findings(evaluate(postgresWalArchiving, off));
+    expect(f).toMatchObject({ severity: 'warning', object: 'archive_mode', value: 'off' });
+    expect(toTexts(f!.message).en).toContain('point-in-time recovery is impossible');
+    expect(findings(evaluate(postgresWalArchiving, off, { thresholds: { archiveModeOff: 'info' } }))).toMatchObject([
+      { severity: 'info', object: 'archive_mode', value: 'off' },
     ]);
+  });
+
+  it('archive_mode off on a standby: skipped (a standby only archives with always)', () => {
+    const off = {
+      archiver: [archiver({ archive_mode: 'off', archive_command: '(disabled)', in_recovery: true })],
+      ready: ready(0),
+    };
+    expect(evaluate(postgresWalArchiving, off)).toMatchObject({
+      skipped: { en: expect.stringContaining('only always') },
+    });
   });
 
   it('a standby with archive_mode on does not archive: skipped', () => {

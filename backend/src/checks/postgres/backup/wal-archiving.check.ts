@@ -65,29 +65,31 @@ FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'`,
   },
   thresholds: {
     schema: z.object({
-      /** What archive_mode = off yields: skip the check, or report it at this severity. */
-      archiveModeOff: z.enum(['skip', 'info', 'warning']),
+      /**
+       * Severity of archive_mode = off on a primary: always a finding (no point-in-time recovery); an operator who
+       * relies on another recovery path may lower it to info.
+       */
+      archiveModeOff: z.enum(['info', 'warning']),
       warnReadyFilesCount: z.number().int().positive(),
       critReadyFilesCount: z.number().int().positive(),
     }),
-    defaults: { archiveModeOff: 'skip' as const, warnReadyFilesCount: 50, critReadyFilesCount: 500 },
+    defaults: { archiveModeOff: 'warning' as const, warnReadyFilesCount: 50, critReadyFilesCount: 500 },
   },
   evaluate({ archiver, ready }, ctx) {
     const a = archiver[0];
     if (!a) return { skipped: { en: 'pg_stat_archiver returned no row', zh: 'pg_stat_archiver 未返回数据' } };
     const t = ctx.thresholds;
-    if (a.archive_mode === 'off') {
-      if (t.archiveModeOff === 'skip')
-        return { skipped: { en: 'archive_mode = off: WAL is not archived', zh: 'archive_mode = off：WAL 未归档' } };
+    if (a.archive_mode === 'off' && !a.in_recovery) {
       return [
         {
           severity: t.archiveModeOff,
           object: 'archive_mode',
           message: {
-            en: 'archive_mode = off: WAL is not archived, so point-in-time recovery is impossible',
-            zh: 'archive_mode = off：WAL 未归档，无法进行时间点恢复',
+            en: 'archive_mode = off on a primary: WAL is not archived, so point-in-time recovery is impossible (restores can only go back to the last base backup)',
+            zh: '主库 archive_mode = off：WAL 未归档，无法进行时间点恢复（只能恢复到最近一次基础备份）',
           },
           value: 'off',
+          threshold: t.archiveModeOff,
         },
       ];
     }

@@ -10,6 +10,8 @@ const COMMON = `slot_name, slot_type, database, active,
   pg_wal_lsn_diff(${CURRENT_LSN}, restart_lsn)::bigint AS retained_bytes,
   pg_size_bytes(current_setting('max_wal_size')) AS max_wal_size_bytes`;
 const TAIL = `FROM pg_replication_slots ORDER BY slot_name LIMIT 500`;
+/** max_slot_wal_keep_size in bytes, -1 when unlimited (setting in MB, PostgreSQL 13+). */
+const KEEP = `(SELECT CASE WHEN setting::bigint < 0 THEN -1 ELSE setting::bigint * 1024 * 1024 END FROM pg_settings WHERE name = 'max_slot_wal_keep_size') AS keep_size_bytes`;
 
 export const postgresReplicationSlots = defineCheck({
   id: 'postgres.replication-slots',
@@ -22,8 +24,8 @@ export const postgresReplicationSlots = defineCheck({
   scope: 'instance',
   title: { en: 'Inactive replication slots retaining WAL, lost slots', zh: '保留 WAL 的不活跃复制槽与已失效的复制槽' },
   description: {
-    en: 'Replication slots nobody consumes keep every WAL segment since their restart_lsn, until pg_wal fills the disk. Flags inactive slots retaining more than a multiple of max_wal_size, slots whose WAL is about to be removed (wal_status unreserved) and slots already lost or invalidated (PostgreSQL 13+).',
-    zh: '没有消费者的复制槽会保留自 restart_lsn 以来的全部 WAL，直到 pg_wal 所在磁盘写满。本检查标出保留 WAL 超过 max_wal_size 指定倍数的不活跃复制槽、WAL 即将被删除的复制槽（wal_status 为 unreserved），以及已经丢失或失效的复制槽（PostgreSQL 13 及以上）。',
+    en: 'Replication slots nobody consumes keep every WAL segment since their restart_lsn, until pg_wal fills the disk. Every inactive slot is reported: info while it retains at most a multiple of max_wal_size, a warning above; critical for slots close to max_slot_wal_keep_size, whose WAL is about to be removed (wal_status unreserved) or already lost or invalidated (PostgreSQL 13+).',
+    zh: '没有消费者的复制槽会保留自 restart_lsn 以来的全部 WAL，直到 pg_wal 所在磁盘写满。每个不活跃的复制槽都会报告：保留 WAL 不超过 max_wal_size 指定倍数时为提示，超过时为警告；接近 max_slot_wal_keep_size、WAL 即将被删除（wal_status 为 unreserved）或已经丢失或失效的复制槽为严重（PostgreSQL 13 及以上）。',
   },
   remediation: {
     en: "Find the slot's consumer (standby, logical subscriber, CDC tool) and bring it back; if it is gone for good, drop the slot with SELECT pg_drop_replication_slot('<slot>'). A lost slot cannot be recovered: re-create it and re-initialise the consumer (re-clone the standby, re-sync the subscription). Consider max_slot_wal_keep_size to cap the WAL a slot can hold.",
@@ -34,22 +36,23 @@ export const postgresReplicationSlots = defineCheck({
       sql: [
         {
           since: 0,
-          sql: `SELECT ${COMMON}, NULL::text AS wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since
+          sql: `SELECT ${COMMON}, NULL::text AS wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since,
+  -1::bigint AS keep_size_bytes
 ${TAIL}`,
         },
         {
           since: 130000,
-          sql: `SELECT ${COMMON}, wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since
+          sql: `SELECT ${COMMON}, wal_status, NULL::text AS invalidation_reason, NULL::timestamptz AS inactive_since, ${KEEP}
 ${TAIL}`,
         },
         {
           since: 160000,
-          sql: `SELECT ${COMMON}, wal_status, CASE WHEN conflicting THEN 'conflicting' END AS invalidation_reason, NULL::timestamptz AS inactive_since
+          sql: `SELECT ${COMMON}, wal_status, CASE WHEN conflicting THEN 'conflicting' END AS invalidation_reason, NULL::timestamptz AS inactive_since, ${KEEP}
 ${TAIL}`,
         },
         {
           since: 170000,
-          sql: `SELECT ${COMMON}, wal_status, invalidation_reason, inactive_since
+          sql: `SELECT ${COMMON}, wal_status, invalidation_reason, inactive_since, ${KEEP}
 ${TAIL}`,
         },
       ],
@@ -63,15 +66,20 @@ ${TAIL}`,
         wal_status: z.string().nullable(),
         invalidation_reason: z.string().nullable(),
         inactive_since: z.coerce.date().nullable(),
+        keep_size_bytes: z.coerce.number().nullable(),
       }),
     },
   },
   thresholds: {
     schema: z.object({
-      /** An inactive slot is flagged when it retains more than this multiple of max_wal_size. */
+      /**
+       * Every inactive slot is reported: info while it retains at most this multiple of max_wal_size, a warning above.
+       */
       warnRatio: z.number().nonnegative(),
+      /** A slot retaining this share of max_slot_wal_keep_size (when set) is critical: it is about to be lost. */
+      critKeepSizePercent: z.number().min(0).max(100),
     }),
-    defaults: { warnRatio: 1 },
+    defaults: { warnRatio: 1, critKeepSizePercent: 90 },
   },
   evaluate({ main }, ctx) {
     const findings: FindingDraft[] = [];
@@ -108,7 +116,7 @@ ${TAIL}`,
       }
       if (s.wal_status === 'unreserved') {
         findings.push({
-          severity: 'warning',
+          severity: 'critical',
           object: s.slot_name,
           message: {
             en: `${kind.en} ${s.slot_name} has wal_status unreserved: WAL it still needs will be removed at the next checkpoint (max_slot_wal_keep_size exceeded)`,
@@ -119,21 +127,53 @@ ${TAIL}`,
         });
         continue;
       }
-      if (s.active || s.retained_bytes === null) continue;
+      const keep = s.keep_size_bytes !== null && s.keep_size_bytes > 0 ? s.keep_size_bytes : null;
+      if (keep !== null && s.retained_bytes !== null) {
+        const near = grade(s.retained_bytes, { crit: (ctx.thresholds.critKeepSizePercent / 100) * keep });
+        if (near) {
+          const limit = thresholdText(
+            `${mib(near.limit)} = ${ctx.thresholds.critKeepSizePercent} % × max_slot_wal_keep_size`,
+          );
+          findings.push({
+            severity: 'critical',
+            object: s.slot_name,
+            message: {
+              en: `${s.active ? '' : 'inactive '}${kind.en} ${s.slot_name} retains ${mib(s.retained_bytes)} of WAL, close to max_slot_wal_keep_size ${mib(keep)}: it will be invalidated (lost) soon (${limit.en})`,
+              zh: `${s.active ? '' : '不活跃的'}${kind.zh} ${s.slot_name} 保留了 ${mib(s.retained_bytes)} 的 WAL，接近 max_slot_wal_keep_size ${mib(keep)}：即将失效（lost）（${limit.zh}）`,
+            },
+            value: s.retained_bytes,
+            threshold: near.limit,
+            evidence,
+          });
+          continue;
+        }
+      }
+      if (s.active) continue;
+      const at = s.inactive_since?.toISOString();
+      if (s.retained_bytes === null) {
+        findings.push({
+          severity: 'info',
+          object: s.slot_name,
+          message: {
+            en: `inactive ${kind.en} ${s.slot_name} has no consumer and reserves no WAL yet${at ? `, inactive since ${at}` : ''}; it will start retaining WAL once used`,
+            zh: `不活跃的${kind.zh} ${s.slot_name} 没有消费者，尚未保留 WAL${at ? `，自 ${at} 起不活跃` : ''}；一旦被使用就会开始保留 WAL`,
+          },
+          evidence,
+        });
+        continue;
+      }
       const ratio = ctx.thresholds.warnRatio;
       const g = grade(s.retained_bytes, { warn: ratio * s.max_wal_size_bytes }, { inclusive: false });
-      if (!g) continue;
-      const at = s.inactive_since?.toISOString();
-      const limit = thresholdText(`${mib(g.limit)} = ${ratio} × max_wal_size`);
+      const limit = thresholdText(`${mib(ratio * s.max_wal_size_bytes)} = ${ratio} × max_wal_size`);
       findings.push({
-        severity: g.severity,
+        severity: g ? g.severity : 'info',
         object: s.slot_name,
         message: {
           en: `inactive ${kind.en} ${s.slot_name} retains ${mib(s.retained_bytes)} of WAL${at ? `, inactive since ${at}` : ''} (${limit.en})`,
           zh: `不活跃的${kind.zh} ${s.slot_name} 保留了 ${mib(s.retained_bytes)} 的 WAL${at ? `，自 ${at} 起不活跃` : ''}（${limit.zh}）`,
         },
         value: s.retained_bytes,
-        threshold: g.limit,
+        threshold: ratio * s.max_wal_size_bytes,
         evidence,
       });
     }

@@ -165,12 +165,13 @@ describe('postgres.replication-slots', () => {
     wal_status: 'reserved',
     invalidation_reason: null,
     inactive_since: null,
+    keep_size_bytes: '-1',
     ...over,
   });
 
   it.each([
-    ['inactive, retains little', {}, {}, []],
-    ['inactive, retains exactly max_wal_size', { retained_bytes: String(1024 * MiB) }, {}, []],
+    ['inactive, retains little: still reported, info', {}, {}, ['info']],
+    ['inactive, retains exactly max_wal_size', { retained_bytes: String(1024 * MiB) }, {}, ['info']],
     [
       'inactive, retains more than max_wal_size',
       { retained_bytes: String(1024 * MiB + 1), wal_status: 'extended' },
@@ -179,9 +180,34 @@ describe('postgres.replication-slots', () => {
     ],
     ['active, retains a lot', { active: true, retained_bytes: String(5000 * MiB) }, {}, []],
     ['lowered ratio flags any retained WAL', { retained_bytes: '56' }, { warnRatio: 0 }, ['warning']],
-    ['nothing reserved yet', { retained_bytes: null, wal_status: null }, { warnRatio: 0 }, []],
+    ['inactive, nothing reserved yet: info', { retained_bytes: null, wal_status: null }, { warnRatio: 0 }, ['info']],
+    ['active, nothing reserved yet', { active: true, retained_bytes: null, wal_status: null }, {}, []],
     ['lost', { wal_status: 'lost', retained_bytes: null }, {}, ['critical']],
-    ['unreserved', { wal_status: 'unreserved', active: true }, {}, ['warning']],
+    ['unreserved', { wal_status: 'unreserved', active: true }, {}, ['critical']],
+    [
+      'inactive, at 95 % of max_slot_wal_keep_size',
+      { retained_bytes: String(950 * MiB), keep_size_bytes: String(1000 * MiB) },
+      {},
+      ['critical'],
+    ],
+    [
+      'active, at 95 % of max_slot_wal_keep_size',
+      { active: true, retained_bytes: String(950 * MiB), keep_size_bytes: String(1000 * MiB) },
+      {},
+      ['critical'],
+    ],
+    [
+      'inactive, at 50 % of max_slot_wal_keep_size: info',
+      { retained_bytes: String(500 * MiB), keep_size_bytes: String(1000 * MiB) },
+      {},
+      ['info'],
+    ],
+    [
+      'critKeepSizePercent 40 makes 50 % critical',
+      { retained_bytes: String(500 * MiB), keep_size_bytes: String(1000 * MiB) },
+      { critKeepSizePercent: 40 },
+      ['critical'],
+    ],
     [
       'PG16 conflicting logical slot',
       { slot_type: 'logical', database: 'app', invalidation_reason: 'conflicting' },
@@ -218,7 +244,7 @@ describe('postgres.replication-slots', () => {
   });
 
   it.each([
-    ['warnRatio 4 clears 3 × max_wal_size retained', { warnRatio: 4 }, 3 * 1024 * MiB, []],
+    ['warnRatio 4 lowers 3 × max_wal_size retained to info', { warnRatio: 4 }, 3 * 1024 * MiB, ['info']],
     ['warnRatio 0.5 flags 0.6 × max_wal_size retained', { warnRatio: 0.5 }, 0.6 * 1024 * MiB, ['warning']],
   ] as const)('renamed thresholds: %s', (_name, thresholds, retained, severities) => {
     const out = findings(
