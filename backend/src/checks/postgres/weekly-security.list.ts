@@ -1,6 +1,7 @@
 import type { AnyCheck } from '../check.types.js';
 import { postgresConfigRoleDrift } from './security/config-role-drift.check.js';
 import { postgresLoggingAudit } from './security/logging-audit.check.js';
+import { postgresLoginWithoutPassword } from './security/login-without-password.check.js';
 import { postgresNonTlsSessions } from './security/non-tls-sessions.check.js';
 import { postgresOutdatedExtensions } from './security/outdated-extensions.check.js';
 import { postgresPasswordExpiry } from './security/password-expiry.check.js';
@@ -17,6 +18,7 @@ export const POSTGRES_WEEKLY_SECURITY_CHECKS: readonly AnyCheck[] = [
   postgresSuperuserLogins,
   postgresPasswordExpiry,
   postgresPasswordHashing,
+  postgresLoginWithoutPassword,
   postgresWeakHbaRules,
   postgresPublicSchemaCreate,
   postgresSecurityDefinerSearchPath,

@@ -5,6 +5,7 @@ import { checkEvaluator, POSTGRES_15 } from '../../../test/check-evaluator.js';
 import { postgresConfigRoleDrift } from './config-role-drift.check.js';
 import { splitPostgresVersion } from './eol-versions.js';
 import { postgresLoggingAudit } from './logging-audit.check.js';
+import { postgresLoginWithoutPassword } from './login-without-password.check.js';
 import { postgresNonTlsSessions } from './non-tls-sessions.check.js';
 import { postgresOutdatedExtensions } from './outdated-extensions.check.js';
 import { postgresPasswordExpiry } from './password-expiry.check.js';
@@ -262,6 +263,36 @@ describe('postgres.password-hashing', () => {
     );
     const out = findings(evaluate(postgresPasswordHashing, { settings: [{ password_encryption: 'md5' }], hashes: [] }));
     expect(toTexts(out[0]!.message).en).toContain('stored hashes not checked: reading pg_authid needs superuser');
+  });
+});
+
+describe('postgres.login-without-password', () => {
+  const role = (over: Record<string, unknown>) => ({ role: 'app', superuser: false, trust: [], ...over });
+  it.each([
+    ['no such role', [], {}, []],
+    ['no password, no trust line', [role({})], {}, ['warning']],
+    ['no password, trusted on TCP', [role({ trust: ['host all all 10.0.0.0/255.0.0.0 (line 3)'] })], {}, ['critical']],
+    ['exempt role', [role({ trust: ['local all all (line 1)'] })], { exemptRoles: ['app'] }, []],
+  ] as const)('%s', (_name, roles, thresholds, severities) => {
+    const out = findings(evaluate(postgresLoginWithoutPassword, { main: [{ roles }] }, { thresholds }));
+    expect(out.map((f) => f.severity)).toEqual(severities);
+  });
+
+  it('names the role and the trust lines, never a password', () => {
+    const [f] = findings(
+      evaluate(postgresLoginWithoutPassword, {
+        main: [{ roles: [role({ role: 'Ops', superuser: true, trust: ['host all all 0.0.0.0/0.0.0.0 (line 4)'] })] }],
+      }),
+    );
+    expect(f).toMatchObject({ severity: 'critical', object: '"Ops"', value: 'trust' });
+    expect(toTexts(f!.message).en).toBe(
+      'superuser login role "Ops" has no password and pg_hba.conf trusts it: anyone reaching host all all 0.0.0.0/0.0.0.0 (line 4) logs in as it without a password',
+    );
+    expect(toTexts(f!.message).zh).toContain('没有密码');
+  });
+
+  it('without superuser (no row): skipped with the reason', () => {
+    expect(skipped(evaluate(postgresLoginWithoutPassword, { main: [] }))).toMatch(/needs superuser/);
   });
 });
 
