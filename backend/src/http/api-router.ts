@@ -48,11 +48,28 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends Resp
   handler: (input: HandlerInput<P, Q, B>) => Promise<HandlerResult<R>>;
 }
 
+/** The dotted path of the first string (or key) holding a NUL character, which no store can keep in text. */
+function nulPath(value: unknown, at: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (!value || typeof value !== 'object' || depth > 64) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const here = at ? `${at}.${k}` : k;
+    if (k.includes('\u0000')) return here;
+    const found = nulPath(v, here, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  const nul = nulPath(value, where === 'body' ? '' : where);
+  if (nul !== undefined) throw InputError.field(nul || where, 'must not contain a NUL character');
   if (!schema) return value as T;
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InputError(zodIssuesToDetails(result.error.issues, where === 'body' ? [] : [where]));
+    const details = zodIssuesToDetails(result.error.issues, where === 'body' ? [] : [where]);
+    // A body that is not an object at all (null, a string, an array) is named `body`, never an empty path.
+    throw new InputError(details.map((d) => (d.path === '' ? { ...d, path: where } : d)));
   }
   return result.data;
 }

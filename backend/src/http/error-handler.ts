@@ -71,6 +71,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         message: 'body: is not valid JSON',
         details: [{ path: 'body', message: 'is not valid JSON' }],
       };
+    } else if (err instanceof URIError && parserError.status === 400) {
+      // The router could not percent-decode a path parameter (`%`, `%E0%A4%A`, `%FF`).
+      status = 400;
+      body = {
+        code: 'invalid_input',
+        message: 'params: is not valid percent-encoded UTF-8',
+        details: [{ path: 'params', message: 'is not valid percent-encoded UTF-8' }],
+      };
     } else if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
       status = 415;
       body = { code: 'unsupported_media_type', message: 'request body encoding is not supported' };

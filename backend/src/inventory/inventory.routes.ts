@@ -225,7 +225,10 @@ export function registerInventoryRoutes(api: ApiRouter, inventory: InventoryServ
     response: importSummaryOut,
     handler: async ({ actor, query, body }) => {
       const doc = inventoryDocument.safeParse(typeof body === 'string' ? parseYamlBody(body) : body);
-      if (!doc.success) throw new InputError(zodIssuesToDetails(doc.error.issues));
+      if (!doc.success) {
+        const details = zodIssuesToDetails(doc.error.issues);
+        throw new InputError(details.map((d) => (d.path === '' ? { ...d, path: 'body' } : d)));
+      }
       return inventory.importDocument(actor, doc.data, query.dryRun === 'true');
     },
   });
