@@ -5,12 +5,17 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type pg from 'pg';
 import { loadConfig } from '../src/config/config.js';
-import { createLogger } from '../src/logging/logger.js';
+import { createLogger, type Logger } from '../src/logging/logger.js';
+import type { Store } from '../src/store/store.js';
 import { createContext } from '../src/runtime/context.js';
 import { startServer } from '../src/runtime/serve.js';
 import { createScratchDatabase } from '../src/test/pg-fixtures.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { quantile } from './schedules.bench.js';
+import { CHECKS } from '../src/checks/registry.js';
+import { bucketMs } from '../src/grafana/data-frame.js';
+import { GrafanaService } from '../src/grafana/grafana.service.js';
+import type { QueryRequest } from '../src/grafana/grafana.schema.js';
 
 export interface GrafanaBenchOptions {
   instances: number;
@@ -26,8 +31,22 @@ interface Timing {
   points: number;
 }
 
+/** Where one query's time goes, measured in the bench process without HTTP (p50 / p95 of `requests` runs each). */
+interface Stages {
+  label: string;
+  /** PostgreSQL's own execution time of the store query (EXPLAIN ANALYZE), without sending rows. */
+  serverMs: number[];
+  /** The repository call: the query, node-postgres decoding its rows, and bucketing. */
+  storeMs: number[];
+  /** The service: inventory, the repository call and building the frames. */
+  serviceMs: number[];
+  /** `JSON.stringify` of the service's answer, the floor of any JSON response. */
+  stringifyMs: number[];
+}
+
 export interface GrafanaBenchResult {
   options: GrafanaBenchOptions;
+  stages: Stages[];
   reports: number;
   findings: number;
   seedSeconds: number;
@@ -176,7 +195,8 @@ export async function benchGrafana(o: GrafanaBenchOptions): Promise<GrafanaBench
       for (let w = 0; w < 3; w++) for (let i = 0; i < cases.length; i++) await once(i);
       // Interleaved so that a machine whose speed drifts slows every query alike.
       for (let r = 0; r < o.requests; r++) for (let i = 0; i < cases.length; i++) timings[i]!.ms.push(await once(i));
-      return { options: o, reports, findings, seedSeconds, timings };
+      const stages = await measureStages(ctx.store, scratch.url, o, range, ctx.logger);
+      return { options: o, stages, reports, findings, seedSeconds, timings };
     } finally {
       await running.stop();
       await ctx.close();
@@ -184,6 +204,88 @@ export async function benchGrafana(o: GrafanaBenchOptions): Promise<GrafanaBench
   } finally {
     await scratch.drop();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
+  const t0 = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+};
+
+/** The two fleet-wide series queries split into stages, in process, interleaved as the HTTP rows are. */
+async function measureStages(
+  store: Store,
+  url: string,
+  o: GrafanaBenchOptions,
+  range: { from: string; to: string },
+  logger: Logger,
+): Promise<Stages[]> {
+  const service = new GrafanaService({ store, checks: CHECKS, version: 'bench', logger });
+  const bucket = bucketMs(Date.parse(range.from), Date.parse(range.to), o.maxDataPoints);
+  const scope = { from: range.from, to: range.to };
+  const { Client } = (await import('pg')).default;
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    // The repository's query (report-analytics.repository.pg.ts) with the same parameters.
+    const explain = async (column: string): Promise<number> => {
+      const res = await client.query<{ 'QUERY PLAN': [{ 'Execution Time': number }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) SELECT instance_id,
+           (extract(epoch FROM month::timestamp) * 1000)::float8 AS month_ms, times, ${column}
+         FROM report_series
+         WHERE month >= date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date
+           AND month < $2::timestamptz AT TIME ZONE 'UTC'
+           AND ($3::text IS NULL OR tier = $3) AND ($4::text[] IS NULL OR instance_id = ANY($4))
+         ORDER BY instance_id`,
+        [range.from, range.to, null, null],
+      );
+      return res.rows[0]!['QUERY PLAN'][0]['Execution Time'];
+    };
+    const request = (queryType: string): QueryRequest => ({
+      range,
+      maxDataPoints: o.maxDataPoints,
+      queries: [{ refId: 'A', queryType }],
+    });
+    const kinds = [
+      {
+        label: `scores, all ${o.instances} instances`,
+        column: 'scores',
+        store: () => store.reportAnalytics.scoreSeries(scope, bucket),
+        request: request('scores'),
+      },
+      {
+        label: 'findingCounts, all instances',
+        column: 'counts',
+        store: () => store.reportAnalytics.findingCountSeries(scope, bucket),
+        request: request('findingCounts'),
+      },
+    ];
+    const out: Stages[] = kinds.map((k) => ({
+      label: k.label,
+      serverMs: [],
+      storeMs: [],
+      serviceMs: [],
+      stringifyMs: [],
+    }));
+    for (let r = 0; r < o.requests + 3; r++) {
+      for (let i = 0; i < kinds.length; i++) {
+        const k = kinds[i]!;
+        const server = await explain(k.column);
+        const storeMs = await elapsed(k.store);
+        let answer: unknown;
+        const serviceMs = await elapsed(async () => (answer = await service.query(k.request)));
+        const stringifyMs = await elapsed(async () => JSON.stringify(answer));
+        if (r < 3) continue;
+        out[i]!.serverMs.push(server);
+        out[i]!.storeMs.push(storeMs);
+        out[i]!.serviceMs.push(serviceMs);
+        out[i]!.stringifyMs.push(stringifyMs);
+      }
+    }
+    return out;
+  } finally {
+    await client.end();
   }
 }
 
@@ -210,6 +312,22 @@ export function formatGrafanaResults(r: GrafanaBenchResult): string {
     lines.push(
       `| ${t.label} | ${s(quantile(t.ms, 0.5))} | ${s(p95)} | ${goal} | ${vsGoal} | ${(p95 / baseP95).toFixed(2)}× | ` +
         `${t.points || ''} | ${(t.bytes / 1024).toFixed(0)} KiB |`,
+    );
+  }
+  const pair = (xs: number[]) => `${s(quantile(xs, 0.5))} / ${s(quantile(xs, 0.95))}`;
+  lines.push(
+    '',
+    `Where the time goes (in the bench process without HTTP, ${r.options.requests} runs each after 3 warm-ups, ` +
+      'p50 / p95): PostgreSQL executing the store query (EXPLAIN ANALYZE, rows not sent); the repository call (query, ' +
+      'node-postgres decoding the packed rows, bucketing); the service (inventory, repository, frames); `JSON.stringify` ' +
+      'of its answer. The HTTP row above adds the response schema check, Express, loopback and the client reading it.',
+    '',
+    '| query | PostgreSQL execution | repository call | service | JSON.stringify |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const t of r.stages) {
+    lines.push(
+      `| ${t.label} | ${pair(t.serverMs)} | ${pair(t.storeMs)} | ${pair(t.serviceMs)} | ${pair(t.stringifyMs)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
