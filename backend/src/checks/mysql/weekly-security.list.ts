@@ -8,9 +8,11 @@ import { mysqlPrivilegeDrift } from './security/privilege-drift.check.js';
 import { mysqlRiskyFeatures } from './security/risky-features.check.js';
 import { mysqlTlsNotEnforced } from './security/tls-not-enforced.check.js';
 import { mysqlVersionEol } from './security/version-eol.check.js';
+import { mysqlWeakPasswords } from './security/weak-passwords.check.js';
 
 export const MYSQL_WEEKLY_SECURITY_CHECKS: readonly AnyCheck[] = [
   mysqlAccountsWithoutPassword,
+  mysqlWeakPasswords,
   mysqlOverOpenHosts,
   mysqlPasswordPolicy,
   mysqlLoginFailureLockout,
