@@ -10,6 +10,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 
 import { createMonitoringAccounts, dropMonitoringAccounts, type MonitoringAccount } from './databases';
 import { startPreview, type RunningPreview } from './preview-process';
+import { checkTestIds } from '../src/pages/Checks/checkTestIds';
+import { reportTestIds } from '../src/pages/Reports/reportTestIds';
 
 const REPO = resolve(__dirname, '../..');
 const SHOTS = join(REPO, 'docs/screenshots');
@@ -58,6 +60,17 @@ async function open(path: string, role: Role = 'Admin', lang: Language = 'en-US'
 
 async function shoot(name: string) {
   await page.screenshot({ path: join(SHOTS, `plugin-${name}.png`), fullPage: true });
+}
+
+/** Polls a condition of the page (Playwright's expect.poll is not available under Jest). */
+async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await page.waitForTimeout(250);
+  }
 }
 
 const drawer = () => page.getByRole('dialog');
@@ -149,6 +162,67 @@ test('test connection shows flavor, version and role of both servers', async () 
     await expect(result.textContent()).resolves.toMatch(/primary/);
   }
   await shoot('inventory');
+});
+
+test('inspect now with a 3-day window: live progress, then the report', async () => {
+  await open(`${APP}/inspect`, 'Editor');
+  await page.getByRole('checkbox', { name: 'All of payments' }).check({ force: true });
+  await page.getByRole('spinbutton').first().fill('3');
+  await page.getByText('Inspects the 3 days before the run starts.').waitFor();
+  await page.getByRole('button', { name: /Run inspection of 2 instances/ }).click();
+  const progress = page.getByRole('region', { name: 'Progress' });
+  await progress.waitFor();
+  await shoot('inspect-progress');
+  for (const name of ['walk-mariadb', 'walk-postgres']) {
+    await progress.locator(`tr[aria-label="${name}"]`).getByRole('link', { name: 'Open report' }).waitFor({
+      timeout: 180_000,
+    });
+  }
+  await shoot('inspect-done');
+  await progress.locator('tr[aria-label="walk-postgres"]').getByRole('link', { name: 'Open report' }).click();
+  await page.waitForURL(/\/reports\/[^/?]+/);
+  await page.getByTestId(reportTestIds.summary).waitFor({ timeout: 30_000 });
+  await page.getByTestId(reportTestIds.findings).waitFor();
+  await shoot('report');
+});
+
+test('a schedule with a 6-field cron: preview of the next fire times, then cancelled by name', async () => {
+  await open(`${APP}/schedules`, 'Editor');
+  await page.getByRole('button', { name: 'New schedule' }).click();
+  const form = page.getByTestId('data-testid schedule-form');
+  await form.waitFor();
+  await form.locator('#schedule-name').fill('walk-wednesdays');
+  await form.getByRole('checkbox', { name: 'walk-postgres on db-local' }).check({ force: true });
+  await form.getByRole('radio', { name: 'Cron', exact: true }).check({ force: true });
+  await form.locator('#schedule-cron').fill('30 15 8 * * 3');
+  const preview = page.getByTestId('data-testid schedule-preview');
+  await until(async () => (await preview.getByRole('listitem').count()) === 5, 'five fire times in the preview');
+  // Computed by the backend for the unsaved form: every fire time at 08:15:30.
+  for (const item of await preview.getByRole('listitem').all()) {
+    await expect(item.textContent()).resolves.toMatch(/^\S+ 08:15:30/);
+  }
+  await shoot('schedule-form');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const row = page.locator('tr[aria-label="walk-wednesdays"]');
+  await row.waitFor();
+  await shoot('schedules');
+  await row.getByRole('button', { name: 'Cancel schedule' }).click();
+  const confirm = page.getByRole('dialog');
+  await confirm.getByText('Cancel schedule walk-wednesdays').first().waitFor();
+  await confirm.getByRole('textbox').fill('walk-wednesdays');
+  await confirm.getByRole('button', { name: 'Cancel schedule' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await until(
+    async () => (await row.count()) === 0 || /cancel/i.test((await row.textContent()) ?? ''),
+    'the schedule gone or marked cancelled'
+  );
+});
+
+test('the checks page lists the catalogue with its SQL', async () => {
+  await open(`${APP}/checks`);
+  await page.getByTestId(checkTestIds.catalog).waitFor();
+  await expect(page.getByTestId(checkTestIds.catalog).textContent()).resolves.toMatch(/\S/);
+  await shoot('checks');
 });
 
 test('a viewer sees the inventory without edit, test or import buttons, and the proxy refuses writes', async () => {

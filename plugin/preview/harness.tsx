@@ -148,7 +148,7 @@ async function loadMeta(): Promise<AppPluginMeta> {
 function useLocationFromService() {
   const history = locationService.getHistory();
   const [location, setLocation] = useState(history.location);
-  useEffect(() => history.listen((next) => setLocation(next)), [history]);
+  useEffect(() => history.listen((next: typeof history.location) => setLocation(next)), [history]);
   return { history, location };
 }
 
@@ -261,7 +261,7 @@ function ConfigPage({ plugin }: { plugin: AppPlugin }) {
   if (pluginId !== PLUGIN_ID || !page) {
     return <p>Unknown plugin {pluginId}</p>;
   }
-  const Body = page.body as ComponentType<Record<string, unknown>>;
+  const Body = page.body;
   return <Body plugin={plugin} query={{}} />;
 }
 
