@@ -189,3 +189,43 @@ describe('filesystem checks on the local servers with the host metrics source', 
     expect(found[0]!.message.en).toMatch(/holds data_directory \/.*pg_wal \/.*% free/);
   }, 60_000);
 });
+
+describe('platform status (MY-M12, PG-M09) on the local servers', () => {
+  it.each([
+    ['mysql.platform-status', `mysql://root@127.0.0.1:3306/`],
+    ['postgres.platform-status', PG_ADMIN_URL],
+  ])(
+    '%s describes the host with its real RAM and kernel',
+    async (checkId, url) => {
+      const spec = parseTargetUrl(url);
+      const now = new Date();
+      const hostMetrics = await new HostMetricsSource({ url: prometheusUrl }).read(
+        nodeFor({ address: spec.host }),
+        windowOf(now),
+        now,
+      );
+      const target = openTarget({ ...loadConfig({}).targets, ...spec });
+      try {
+        const report = await inspectTarget(target, {
+          tier: 'monthly',
+          window: windowOf(now),
+          now,
+          instance: { name: 'local', engine: spec.engine },
+          checks: CHECKS,
+          catalogVersion: CATALOG_VERSION,
+          only: [checkId],
+          ...{ hostMetrics },
+        } as Parameters<typeof inspectTarget>[1]);
+        const info = report.findings.find((f) => f.checkId === checkId && f.severity === 'info');
+        const memTotalKiB = Number(/^MemTotal:\s+(\d+) kB/m.exec(await readFile('/proc/meminfo', 'utf8'))![1]);
+        expect(info?.evidence?.[0]).toMatchObject({
+          memTotalBytes: memTotalKiB * 1024,
+          kernelRelease: (await readFile('/proc/sys/kernel/osrelease', 'utf8')).trim(),
+        });
+      } finally {
+        await target.close();
+      }
+    },
+    60_000,
+  );
+});

@@ -134,3 +134,104 @@ export function filesystemFindings(
   }
   return findings;
 }
+
+/** Thresholds of the platform status checks (MY-M12, PG-M09). */
+export const PLATFORM_THRESHOLDS = {
+  schema: z.object({
+    warnSwapUsedPercent: z.number().min(0).max(100),
+    warnClockOffsetSeconds: z.number().min(0),
+    warnLoadPerCoreRatio: z.number().min(0),
+  }),
+  defaults: { warnSwapUsedPercent: 1, warnClockOffsetSeconds: 1, warnLoadPerCoreRatio: 1 },
+};
+
+/** Swap in use, clock offset, load per core; and an info finding describing the platform (cores, RAM, kernel, OS). */
+export function platformFindings(facts: HostFacts, t: z.infer<typeof PLATFORM_THRESHOLDS.schema>): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  const node = facts.node;
+  if (facts.swapTotalBytes && facts.swapFreeMinBytes !== undefined) {
+    const used = round1(((facts.swapTotalBytes - facts.swapFreeMinBytes) / facts.swapTotalBytes) * 100);
+    const g = grade(used, { warn: t.warnSwapUsedPercent }, { inclusive: false });
+    if (g) {
+      const th = thresholdText(g.limit, UNITS.percent);
+      out.push({
+        severity: g.severity,
+        object: node,
+        message: {
+          en: `swap in use: up to ${used} % of ${formatBytes(facts.swapTotalBytes)} in the window (${th.en})`,
+          zh: `使用了交换空间：窗口内最高使用 ${used}%（共 ${formatBytes(facts.swapTotalBytes)}；${th.zh}）`,
+        },
+        value: used,
+        threshold: g.limit,
+      });
+    }
+  }
+  if (facts.ntpOffsetSeconds !== undefined) {
+    const off = Math.round(facts.ntpOffsetSeconds * 1000) / 1000;
+    const g = grade(off, { warn: t.warnClockOffsetSeconds }, { inclusive: false });
+    if (g) {
+      const th = thresholdText(g.limit, UNITS.seconds);
+      out.push({
+        severity: g.severity,
+        object: node,
+        message: {
+          en: `clock offset up to ${off} s in the window (${th.en})`,
+          zh: `窗口内时钟偏差最高 ${off} 秒（${th.zh}）`,
+        },
+        value: off,
+        threshold: g.limit,
+      });
+    }
+  }
+  if (facts.ntpSynced === false) {
+    out.push({
+      severity: 'warning',
+      object: node,
+      message: {
+        en: 'the kernel clock was not synchronised (NTP) at some point in the window',
+        zh: '窗口内内核时钟曾处于未同步（NTP）状态',
+      },
+    });
+  }
+  if (facts.cpuCores && facts.load5Avg !== undefined) {
+    const ratio = Math.round((facts.load5Avg / facts.cpuCores) * 100) / 100;
+    const g = grade(ratio, { warn: t.warnLoadPerCoreRatio }, { inclusive: false });
+    if (g) {
+      out.push({
+        severity: g.severity,
+        object: node,
+        message: {
+          en: `mean 5-minute load ${round1(facts.load5Avg)} on ${facts.cpuCores} cores (${ratio} per core, threshold ${g.limit})`,
+          zh: `平均 5 分钟负载 ${round1(facts.load5Avg)}，CPU ${facts.cpuCores} 核（每核 ${ratio}，阈值 ${g.limit}）`,
+        },
+        value: ratio,
+        threshold: g.limit,
+      });
+    }
+  }
+  const fs = facts.filesystems.map((f) => `${f.mountpoint} ${f.fstype}`).join(', ');
+  out.push({
+    severity: 'info',
+    object: node,
+    message: {
+      en: `platform: ${facts.cpuCores ?? '?'} cores, ${facts.memTotalBytes ? formatBytes(facts.memTotalBytes) : '?'} RAM, swap ${facts.swapTotalBytes !== undefined ? formatBytes(facts.swapTotalBytes) : '?'}, kernel ${facts.kernelRelease ?? '?'}, OS ${facts.osRelease ?? '?'}, filesystems ${fs || '?'}`,
+      zh: `平台：CPU ${facts.cpuCores ?? '?'} 核，内存 ${facts.memTotalBytes ? formatBytes(facts.memTotalBytes) : '?'}，交换空间 ${facts.swapTotalBytes !== undefined ? formatBytes(facts.swapTotalBytes) : '?'}，内核 ${facts.kernelRelease ?? '?'}，操作系统 ${facts.osRelease ?? '?'}，文件系统 ${fs || '?'}`,
+    },
+    evidence: [
+      {
+        node,
+        cpuCores: facts.cpuCores,
+        memTotalBytes: facts.memTotalBytes,
+        memAvailableMinBytes: facts.memAvailableMinBytes,
+        swapTotalBytes: facts.swapTotalBytes,
+        swapFreeMinBytes: facts.swapFreeMinBytes,
+        load1Max: facts.load1Max,
+        load5Avg: facts.load5Avg,
+        ntpOffsetSeconds: facts.ntpOffsetSeconds,
+        kernelRelease: facts.kernelRelease,
+        osRelease: facts.osRelease,
+      },
+    ],
+  });
+  return out;
+}
