@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Flavor, ServerFacts } from '../targets/target-spec.js';
+import type { StatementSample } from '../snapshots/snapshot.model.js';
 import type { HostMetrics } from '../hostmetrics/host-facts.js';
 
 export type Tier = 'daily' | 'weekly' | 'monthly' | 'annual';
@@ -113,11 +114,17 @@ export interface CounterBaseline {
   coversWindowStart: boolean;
   /** `status.<lower-case name>` (MySQL/MariaDB), `metric.<name>`, `db.<datname>.<column>` (PostgreSQL). */
   counters: Readonly<Record<string, number>>;
+  /** Top statements by total time in that snapshot (pg_stat_statements / digests); absent when none were collected. */
+  statements?: readonly StatementSample[];
   /**
    * The window's end edge when an inspection runs long after the window ended (a late catch-up): the snapshot nearest
    * the window end, at or before it, of the same server lifetime. Absent: the end edge is the live counters.
    */
-  end?: { takenAt: string; counters: Readonly<Record<string, number>> };
+  end?: {
+    takenAt: string;
+    counters: Readonly<Record<string, number>>;
+    statements?: readonly StatementSample[];
+  };
 }
 
 /** Everything `evaluate` may look at; it has no I/O and no clock of its own (`now`). */

@@ -10,6 +10,7 @@ import type {
   WaiverRepository,
 } from '../store/store.js';
 import { baselineFor } from '../snapshots/baseline.js';
+import { statementsField } from '../snapshots/collect-statements.js';
 import { collectCounters, serverStartedAt } from '../snapshots/collect-counters.js';
 import type { CounterBaseline } from '../checks/check.types.js';
 import type { InstanceRecord } from '../inventory/inventory.schema.js';
@@ -89,6 +90,7 @@ export class InstanceInspector {
         takenAt: now.toISOString(),
         serverStartedAt: started,
         counters: await collectCounters(target, facts),
+        ...(await statementsField(target, facts)),
       });
     } catch (err) {
       this.deps.logger?.warn({ err, instanceId }, 'could not take a counter snapshot');
@@ -109,6 +111,7 @@ export class InstanceInspector {
         takenAt: now.toISOString(),
         serverStartedAt: serverStartedAt(facts, now),
         counters: await collectCounters(target, facts),
+        ...(await statementsField(target, facts)),
       });
       return true;
     } catch (err) {

@@ -12,6 +12,7 @@ const toBaseline = (s: CounterSnapshot, coversWindowStart: boolean): CounterBase
   takenAt: s.takenAt,
   coversWindowStart,
   counters: s.counters,
+  ...(s.statements ? { statements: s.statements } : {}),
 });
 
 /**
@@ -40,7 +41,14 @@ export async function baselineFor(
   const start = await startOf(snapshots, instanceId, window, lifetime);
   if (!start) return undefined;
   if (end && Date.parse(end.takenAt) > Date.parse(start.takenAt)) {
-    return { ...start, end: { takenAt: end.takenAt, counters: end.counters } };
+    return {
+      ...start,
+      end: {
+        takenAt: end.takenAt,
+        counters: end.counters,
+        ...(end.statements ? { statements: end.statements } : {}),
+      },
+    };
   }
   return sameLifetime(lifetime, serverStartedAt) ? start : undefined;
 }

@@ -192,6 +192,13 @@ export const MONGO_MIGRATIONS: readonly MongoMigration[] = [
     },
   },
   {
+    // 11 as on PostgreSQL: snapshots gain an optional statementsJson text field; documents without it stay valid, so
+    // there is nothing to rewrite. Recorded so both stores carry the same version list.
+    version: 11,
+    name: 'statement samples in counter snapshots',
+    async up() {},
+  },
+  {
     // 12 as on PostgreSQL (10 and 11 are left to the changes numbered so there).
     version: 12,
     name: 'parameter baselines',

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import type { CounterSnapshot } from '../../snapshots/snapshot.model.js';
+import type { CounterSnapshot, StatementSample } from '../../snapshots/snapshot.model.js';
 import type { SnapshotRepository } from '../store.js';
 import { COLLECTIONS } from './mongo-database.js';
 import { isDuplicateKey } from './mongo-errors.js';
@@ -11,6 +11,8 @@ interface SnapshotDoc {
   serverStartedAt: Date;
   /** JSON text: counter names contain dots (`db.app.deadlocks`). */
   countersJson: string;
+  /** JSON text of the statement samples (migration 11); absent when none were collected. */
+  statementsJson?: string;
 }
 
 const toSnapshot = (d: SnapshotDoc): CounterSnapshot => ({
@@ -18,6 +20,7 @@ const toSnapshot = (d: SnapshotDoc): CounterSnapshot => ({
   takenAt: d.takenAt.toISOString(),
   serverStartedAt: d.serverStartedAt.toISOString(),
   counters: JSON.parse(d.countersJson) as Record<string, number>,
+  ...(d.statementsJson ? { statements: JSON.parse(d.statementsJson) as StatementSample[] } : {}),
 });
 
 export class MongoSnapshotRepository implements SnapshotRepository {
@@ -35,6 +38,7 @@ export class MongoSnapshotRepository implements SnapshotRepository {
         takenAt: new Date(s.takenAt),
         serverStartedAt: new Date(s.serverStartedAt),
         countersJson: JSON.stringify(s.counters),
+        ...(s.statements ? { statementsJson: JSON.stringify(s.statements) } : {}),
       });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

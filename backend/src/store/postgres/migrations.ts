@@ -354,6 +354,12 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: 'statement samples in counter snapshots',
+    // Top statements by total time (pg_stat_statements / performance_schema digests), at most 100 per snapshot.
+    sql: `ALTER TABLE counter_snapshots ADD COLUMN statements jsonb;`,
+  },
+  {
     version: 12,
     name: 'parameter baselines',
     sql: `

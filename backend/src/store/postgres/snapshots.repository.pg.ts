@@ -1,4 +1,4 @@
-import type { CounterSnapshot } from '../../snapshots/snapshot.model.js';
+import type { CounterSnapshot, StatementSample } from '../../snapshots/snapshot.model.js';
 import type { SnapshotRepository } from '../store.js';
 import { iso, type PgDatabase } from './pg-database.js';
 
@@ -7,6 +7,7 @@ const toSnapshot = (r: Record<string, unknown>): CounterSnapshot => ({
   takenAt: iso(r.taken_at),
   serverStartedAt: iso(r.server_started_at),
   counters: r.counters as Record<string, number>,
+  ...(r.statements ? { statements: r.statements as StatementSample[] } : {}),
 });
 
 export class PgSnapshotRepository implements SnapshotRepository {
@@ -14,9 +15,16 @@ export class PgSnapshotRepository implements SnapshotRepository {
 
   async insert(s: CounterSnapshot): Promise<void> {
     await this.db.query(
-      `INSERT INTO counter_snapshots(instance_id, taken_at, server_started_at, counters) VALUES ($1, $2, $3, $4)
+      `INSERT INTO counter_snapshots(instance_id, taken_at, server_started_at, counters, statements)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (instance_id, taken_at) DO NOTHING`,
-      [s.instanceId, s.takenAt, s.serverStartedAt, JSON.stringify(s.counters)],
+      [
+        s.instanceId,
+        s.takenAt,
+        s.serverStartedAt,
+        JSON.stringify(s.counters),
+        s.statements ? JSON.stringify(s.statements) : null,
+      ],
     );
   }
 
