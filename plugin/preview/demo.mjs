@@ -48,6 +48,7 @@ async function main() {
   let apiUrl;
   let preview;
   let pending = '';
+  let waiting = false;
   const held = [];
   const out = (line) => process.stdout.write(`${preview ? toReportPage(line, apiUrl, preview.url) : line}\n`);
 
@@ -72,9 +73,10 @@ async function main() {
       if (listening && !apiUrl) {
         apiUrl = listening[1];
         out(line);
-        void startingPreview(apiUrl);
-      } else if (apiUrl && !preview && /report: GET|all reports:/.test(line)) {
-        held.push(line); // printed once the preview's URL is known
+        waiting = true;
+        void startingPreview(apiUrl).finally(() => (waiting = false));
+      } else if (apiUrl && waiting) {
+        held.push(line); // printed once the preview's URL is known, so it stands next to the API's
       } else {
         out(line);
       }
