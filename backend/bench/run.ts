@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { benchExport, formatExportResults } from './export.bench.js';
@@ -8,6 +9,15 @@ import { benchSchedules, formatSchedulesResults } from './schedules.bench.js';
 import { benchGrafana, formatGrafanaResults } from './grafana.bench.js';
 
 const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+const BUILT_IN = new Set(['inspect', 'schedules', 'metrics', 'export', 'grafana', 'memory']);
+
+/** Benchmarks found as bench/<name>.bench.ts beyond the built-in ones. */
+const pluggable = (): string[] =>
+  readdirSync(new URL('.', import.meta.url))
+    .map((f) => /^([a-z][a-z-]*)\.bench\.ts$/.exec(f)?.[1])
+    .filter((n): n is string => n !== undefined && !BUILT_IN.has(n))
+    .sort();
+
 const VALUED = [
   '--runs',
   '--schedules',
@@ -83,8 +93,15 @@ async function main(argv: string[]): Promise<void> {
     );
   } else if (which === 'memory') {
     table = formatMemoryResults(await benchMemory(int('--runs', 3, 1)));
+  } else if (/^[a-z][a-z-]*$/.test(which) && existsSync(new URL(`./${which}.bench.ts`, import.meta.url))) {
+    // Newer benchmarks live in bench/<name>.bench.ts and export `bench(argv)`, which parses its own flags.
+    const mod = (await import(`./${which}.bench.js`)) as { bench?: (argv: string[]) => Promise<string> };
+    if (typeof mod.bench !== 'function') throw new Error(`bench/${which}.bench.ts exports no bench(argv)`);
+    table = await mod.bench(argv);
   } else {
-    throw new Error(`unknown benchmark "${which}" (known: inspect, schedules, metrics, export, grafana, memory)`);
+    throw new Error(
+      `unknown benchmark "${which}" (known: inspect, schedules, metrics, export, grafana, memory, ${pluggable().join(', ')})`,
+    );
   }
   process.stdout.write(table);
   if (argv.includes('--record')) {
