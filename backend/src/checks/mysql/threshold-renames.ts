@@ -12,4 +12,6 @@ export const MYSQL_THRESHOLD_RENAMES: Readonly<Record<string, Readonly<Record<st
     indexLargerMinBytes: 'minIndexBytes',
   },
   'mysql.version-eol': { eolNoticeDays: 'minEolNoticeDays', patchesBehindWarn: 'warnPatchesBehindCount' },
+  // The old switch skipped remote accounts on a loopback-only server; the new one lowers them one step instead.
+  'mysql.over-open-hosts': { ignoreRemoteWhenLoopbackOnly: 'lowerWhenLoopbackOnly' },
 };

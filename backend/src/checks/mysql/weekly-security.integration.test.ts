@@ -126,22 +126,25 @@ describe('MY-W11 accounts without password', () => {
 
 describe('MY-W12 over-open hosts', () => {
   const reportAll = (c: AnyCheck) =>
-    c.id === mysqlOverOpenHosts.id ? { ignoreRemoteWhenLoopbackOnly: false } : c.thresholds.defaults;
+    c.id === mysqlOverOpenHosts.id
+      ? { ...(c.thresholds.defaults as object), lowerWhenLoopbackOnly: false }
+      : c.thresholds.defaults;
 
-  it('says remote accounts were not assessed on a loopback-only server (or reports them otherwise)', () => {
+  it('reports remote accounts on a loopback-only server too, one step lower and saying why', () => {
     const loopback = loopbackOnly(new Map(Object.entries(vars)));
-    const outcome = outcomeOf(report, mysqlOverOpenHosts.id);
+    expect(outcomeOf(report, mysqlOverOpenHosts.id)?.status).toBe('fail');
+    const wide = mine(report, mysqlOverOpenHosts).find((f) => f.object === acct(U.wide));
     if (loopback) {
-      expect(outcome).toMatchObject({
-        status: 'skipped',
-        reason: expect.stringContaining(`accepts local connections only (${loopback})`),
+      expect(wide).toMatchObject({
+        severity: 'info',
+        message: expect.stringContaining(`the server accepts local connections only, ${loopback}`),
       });
     } else {
-      expect(outcome?.status).toBe('fail');
+      expect(wide?.severity).toBe('warning');
     }
   });
 
-  it("warns on '%', is critical for ALL PRIVILEGES from 10.9.%, and leaves local accounts alone", async () => {
+  it("warns on '%', is critical for ALL PRIVILEGES from 10.9.%, and reports local accounts only for their privileges", async () => {
     const r = await runChecks(root, [mysqlOverOpenHosts], { thresholds: reportAll });
     expect(mine(r, mysqlOverOpenHosts).map((f) => [f.severity, f.object])).toEqual([
       ['warning', `'dbp_mon_${s}'@'%'`],
@@ -151,10 +154,10 @@ describe('MY-W12 over-open hosts', () => {
     ]);
     const critical = mine(r, mysqlOverOpenHosts).find((f) => f.severity === 'critical');
     expect(critical?.message).toBe(
-      `'dbp_superremote_${s}'@'10.9.%': an account with ALL PRIVILEGES can log in from hosts matching '10.9.%'; administrative access should be local only`,
+      `'dbp_superremote_${s}'@'10.9.%': an account with ALL PRIVILEGES can log in from hosts matching '10.9.%'; administrative access should be local only; holds global ALL PRIVILEGES and is not in allowedAccounts`,
     );
     for (const f of findingsOf(r, mysqlOverOpenHosts.id))
-      expect(isLocalHost(f.object.split('@')[1]!.slice(1, -1))).toBe(false);
+      if (isLocalHost(f.object.split('@')[1]!.slice(1, -1))) expect(f.message).toContain('not in allowedAccounts');
   });
 });
 
@@ -164,14 +167,16 @@ describe('in Chinese', () => {
       tier: 'weekly',
       language: 'zh',
       thresholds: (c: AnyCheck) =>
-        c.id === mysqlOverOpenHosts.id ? { ignoreRemoteWhenLoopbackOnly: false } : c.thresholds.defaults,
+        c.id === mysqlOverOpenHosts.id
+          ? { ...(c.thresholds.defaults as object), lowerWhenLoopbackOnly: false }
+          : c.thresholds.defaults,
     });
     expect(zh.findings.length).toBeGreaterThan(0);
     for (const f of zh.findings) expect(f.message, f.checkId).toMatch(/\p{Script=Han}/u);
     for (const c of zh.checks.filter((c) => c.status === 'skipped'))
       expect(c.reason, c.checkId).toMatch(/\p{Script=Han}/u);
     expect(mine(zh, mysqlOverOpenHosts).find((f) => f.severity === 'critical')?.message).toBe(
-      `'dbp_superremote_${s}'@'10.9.%'：拥有 ALL PRIVILEGES 的账号可从匹配 '10.9.%' 的主机登录；管理权限应仅限本机使用`,
+      `'dbp_superremote_${s}'@'10.9.%'：拥有 ALL PRIVILEGES 的账号可从匹配 '10.9.%' 的主机登录；管理权限应仅限本机使用；拥有全局 ALL PRIVILEGES 权限且不在 allowedAccounts 中`,
     );
   });
 });

@@ -155,6 +155,7 @@ describe('mysql.over-open-hosts (MY-W12)', () => {
       ['critical', "'root'@'%'"],
       ['critical', "'dba'@'10.9.%'"],
       ['critical', "'ops'@'10.0.0.5'"],
+      ['warning', "'loop'@'127.%'"],
     ]);
     expect(en(out[0]?.message)).toBe("'app'@'%' accepts connections from any host");
     expect(en(out[1]?.message)).toContain('root can log in from any host');
@@ -167,28 +168,36 @@ describe('mysql.over-open-hosts (MY-W12)', () => {
     ['bind_address 127.0.0.1', { bind_address: '127.0.0.1', skip_networking: 'OFF' }],
     ['several loopback addresses (MySQL 8.0.13+)', { bind_address: '127.0.0.1,::1', skip_networking: 'OFF' }],
     ['skip_networking', { bind_address: '0.0.0.0', skip_networking: 'ON' }],
-  ])('does not assess remote accounts when the server is local-only: %s', (_name, network) => {
-    expect(skipped(evaluate(mysqlOverOpenHosts, { network: vars(network), accounts }))).toMatch(
-      /accepts local connections only .* 4 account\(s\) with non-local hosts were not assessed/,
+  ])('lowers host-pattern findings one step on a local-only server, still reporting them: %s', (_name, network) => {
+    const out = findings(evaluate(mysqlOverOpenHosts, { network: vars(network), accounts }));
+    expect(out.map((f) => [f.severity, f.object])).toEqual([
+      ['info', "'app'@'%'"],
+      ['warning', "'root'@'%'"],
+      ['warning', "'dba'@'10.9.%'"],
+      ['warning', "'ops'@'10.0.0.5'"],
+      ['warning', "'loop'@'127.%'"],
+    ]);
+    expect(en(out[0]?.message)).toMatch(
+      /accepts connections from any host \(lowered from warning: .*local connections only/,
     );
     const reported = evaluate(
       mysqlOverOpenHosts,
       { network: vars(network), accounts },
-      { thresholds: { ignoreRemoteWhenLoopbackOnly: false } },
+      { thresholds: { lowerWhenLoopbackOnly: false } },
     );
-    expect(findings(reported)).toHaveLength(4);
+    expect(summary(reported).map(([sev]) => sev)).toEqual(['warning', 'critical', 'critical', 'critical', 'warning']);
   });
 
-  it('reports when one bind address is not loopback', () => {
+  it('reports at full severity when one bind address is not loopback', () => {
     expect(
-      findings(evaluate(mysqlOverOpenHosts, { network: vars({ bind_address: '127.0.0.1,10.0.0.1' }), accounts })),
-    ).toHaveLength(4);
+      summary(evaluate(mysqlOverOpenHosts, { network: vars({ bind_address: '127.0.0.1,10.0.0.1' }), accounts })),
+    ).toEqual(summary(evaluate(mysqlOverOpenHosts, { network: open, accounts })));
   });
 
-  it('passes without remote candidates, whatever the network', () => {
-    expect(
-      evaluate(mysqlOverOpenHosts, { network: vars({ bind_address: '127.0.0.1' }), accounts: [accounts[4]!] }),
-    ).toEqual([]);
+  it('reports a local SUPER holder outside allowedAccounts whatever the network, and passes once it is listed', () => {
+    const local = { network: vars({ bind_address: '127.0.0.1' }), accounts: [accounts[4]!] };
+    expect(summary(evaluate(mysqlOverOpenHosts, local))).toEqual([['warning', "'loop'@'127.%'"]]);
+    expect(evaluate(mysqlOverOpenHosts, local, { thresholds: { allowedAccounts: ["'loop'@'127.%'"] } })).toEqual([]);
   });
 
   it('reads MySQL privilege columns', () => {
