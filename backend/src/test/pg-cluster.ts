@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -27,6 +28,34 @@ export interface PgCluster {
   start(): Promise<void>;
   /** Stops it (immediate) and removes its directory. */
   remove(): Promise<void>;
+  /** Runs one statement on a short-lived superuser connection and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]>;
+}
+
+/** Server settings written to `postgresql.auto.conf` (they hold at every start), e.g. `{ wal_level: 'logical' }`. */
+export type PgSettings = Record<string, string | number | boolean>;
+
+export interface PgClusterOptions {
+  /** Prefix of the temporary directory. */
+  name?: string;
+  /** More settings, e.g. `{ shared_preload_libraries: 'pg_stat_statements', max_wal_senders: 5 }`. */
+  settings?: PgSettings;
+}
+
+/** A streaming standby of another test cluster (`pg_basebackup -R`). */
+export interface PgStandby extends PgCluster {
+  readonly primary: PgCluster;
+  /** The physical replication slot it streams from, when one was asked for. */
+  readonly slot?: string;
+  /** Waits until the standby has replayed everything the primary had written when called. */
+  sync(timeoutMs?: number): Promise<void>;
+}
+
+export interface PgStandbyOptions extends PgClusterOptions {
+  /** Streams through a physical replication slot of this name, created on the primary by pg_basebackup (-C -S). */
+  slot?: string;
+  /** recovery_min_apply_delay, e.g. '30s': a standby that receives but applies late. */
+  applyDelay?: string;
 }
 
 /** initdb refuses to run as root: when the tests run as root, the cluster's processes run as the `postgres` user. */
@@ -47,6 +76,8 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const live = new Set<string>();
 let exitHook = false;
@@ -70,46 +101,33 @@ function installExitHook(owner: { uid: number; gid: number } | undefined): void 
   });
 }
 
-/** Creates and starts a cluster. Never touches the shared server on 5432. */
-export async function startPgCluster(options: { name?: string } = {}): Promise<PgCluster> {
-  const owner = clusterOwner();
-  installExitHook(owner);
-  const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-pgcluster'}-`));
-  live.add(dir);
-  if (owner) await chown(dir, owner.uid, owner.gid);
+function settingLines(settings: PgSettings): string[] {
+  return Object.entries(settings).map(([key, value]) => {
+    if (!/^[a-z_][a-z0-9_.]*$/i.test(key)) throw new Error(`not a setting name: ${key}`);
+    const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+    return `${key} = '${text.replaceAll("'", "''")}'`;
+  });
+}
+
+/** Settings that keep a test cluster small and quick (no durability needed across a machine crash). */
+const QUICK = [
+  `listen_addresses = '127.0.0.1'`,
+  'max_connections = 60',
+  'shared_buffers = 16MB',
+  'fsync = off',
+  'synchronous_commit = off',
+  'full_page_writes = off',
+  'logging_collector = off',
+];
+
+type Owner = { uid: number; gid: number } | undefined;
+
+/** Starts the data directory `dir/data` (its configuration written) and wraps it as a PgCluster. */
+async function launch(dir: string, port: number, owner: Owner): Promise<PgCluster> {
   const data = path.join(dir, 'data');
   const logFile = path.join(dir, 'server.log');
   const as = owner ?? {};
   const pgctl = (...args: string[]) => run(path.join(PG_BIN, 'pg_ctl'), args, { ...as, timeout: 60_000 });
-  try {
-    await run(
-      path.join(PG_BIN, 'initdb'),
-      ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
-      { ...as, timeout: 120_000 },
-    );
-  } catch (err) {
-    live.delete(dir);
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-  const port = await freePort();
-  // Small and quick: the store of a few test processes, no durability needed across a machine crash.
-  await writeFile(
-    path.join(data, 'postgresql.auto.conf'),
-    [
-      `port = ${port}`,
-      `listen_addresses = '127.0.0.1'`,
-      `unix_socket_directories = '${dir}'`,
-      'max_connections = 60',
-      'shared_buffers = 16MB',
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
-      'logging_collector = off',
-      '',
-    ].join('\n'),
-  );
-  if (owner) await chown(path.join(data, 'postgresql.auto.conf'), owner.uid, owner.gid);
   let up = false;
   const start = async () => {
     await pgctl('start', '-D', data, '-l', logFile, '-w', '-t', '60');
@@ -127,10 +145,11 @@ export async function startPgCluster(options: { name?: string } = {}): Promise<P
     throw err;
   }
   const database = (db: string) => `/${encodeURIComponent(db)}`;
+  const url = (db = 'postgres') => `postgres://postgres@${encodeURIComponent(dir)}:${port}${database(db)}`;
   return {
     port,
     dir,
-    url: (db = 'postgres') => `postgres://postgres@${encodeURIComponent(dir)}:${port}${database(db)}`,
+    url,
     tcpUrl: (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}${database(db)}`,
     running: () => up,
     stop,
@@ -143,5 +162,150 @@ export async function startPgCluster(options: { name?: string } = {}): Promise<P
       live.delete(dir);
       await rm(dir, { recursive: true, force: true });
     },
+    async query<T>(sql: string, values?: unknown[]) {
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        return (await client.query(sql, values)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    },
   };
+}
+
+async function writeConf(file: string, lines: string[], owner: Owner, append = false): Promise<void> {
+  const text = [...lines, ''].join('\n');
+  if (append) await appendFile(file, `\n${text}`);
+  else await writeFile(file, text);
+  if (owner) await chown(file, owner.uid, owner.gid);
+}
+
+/** Creates and starts a cluster. Never touches the shared server on 5432. */
+export async function startPgCluster(options: PgClusterOptions = {}): Promise<PgCluster> {
+  const owner = clusterOwner();
+  installExitHook(owner);
+  const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-pgcluster'}-`));
+  live.add(dir);
+  const data = path.join(dir, 'data');
+  const as = owner ?? {};
+  let port: number;
+  try {
+    if (owner) await chown(dir, owner.uid, owner.gid);
+    await run(
+      path.join(PG_BIN, 'initdb'),
+      ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
+      { ...as, timeout: 120_000 },
+    );
+    port = await freePort();
+    await writeConf(
+      path.join(data, 'postgresql.auto.conf'),
+      [`port = ${port}`, `unix_socket_directories = '${dir}'`, ...QUICK, ...settingLines(options.settings ?? {})],
+      owner,
+    );
+  } catch (err) {
+    live.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return launch(dir, port, owner);
+}
+
+/**
+ * A hot standby of `primary`: `pg_basebackup -R -X stream` (with `-C -S slot` when a slot is asked for) into a new
+ * temporary directory, started on a free port; returns once it is in recovery and its WAL receiver is streaming.
+ * The primary needs wal_level replica or logical (15's default) and a free WAL sender; initdb's pg_hba.conf already
+ * trusts local replication connections.
+ */
+export async function startPgStandby(primary: PgCluster, options: PgStandbyOptions = {}): Promise<PgStandby> {
+  const owner = clusterOwner();
+  installExitHook(owner);
+  const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-pgstandby'}-`));
+  live.add(dir);
+  const data = path.join(dir, 'data');
+  const as = owner ?? {};
+  let port: number;
+  try {
+    if (owner) await chown(dir, owner.uid, owner.gid);
+    await run(
+      path.join(PG_BIN, 'pg_basebackup'),
+      [
+        '-D',
+        data,
+        '-h',
+        primary.dir,
+        '-p',
+        String(primary.port),
+        '-U',
+        'postgres',
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+        '--no-sync',
+        ...(options.slot ? ['-C', '-S', options.slot] : []),
+      ],
+      { ...as, timeout: 120_000 },
+    );
+    port = await freePort();
+    // The copied postgresql.auto.conf names the primary's port and socket: later lines win.
+    await writeConf(
+      path.join(data, 'postgresql.auto.conf'),
+      [
+        `port = ${port}`,
+        `unix_socket_directories = '${dir}'`,
+        'hot_standby = on',
+        ...(options.applyDelay ? [`recovery_min_apply_delay = '${options.applyDelay}'`] : []),
+        ...settingLines(options.settings ?? {}),
+      ],
+      owner,
+      true,
+    );
+  } catch (err) {
+    live.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+    if (options.slot) {
+      await primary
+        .query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [
+          options.slot,
+        ])
+        .catch(() => undefined);
+    }
+    throw err;
+  }
+  const cluster = await launch(dir, port, owner);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [row] = await cluster.query<{ recovery: boolean; status: string | null }>(
+        'SELECT pg_is_in_recovery() AS recovery, (SELECT status FROM pg_stat_wal_receiver) AS status',
+      );
+      if (row?.recovery && row.status === 'streaming') break;
+      if (Date.now() > deadline) {
+        throw new Error(`standby not streaming after 60 s (in recovery: ${row?.recovery}, receiver: ${row?.status})`);
+      }
+      await sleep(100);
+    }
+  } catch (err) {
+    await cluster.remove();
+    throw err;
+  }
+  // The insert position: with synchronous_commit off a commit may not be written yet, the WAL writer sends it soon.
+  const sync = async (timeoutMs = 30_000) => {
+    const [{ lsn } = { lsn: '' }] = await primary.query<{ lsn: string }>(
+      'SELECT pg_current_wal_insert_lsn()::text AS lsn',
+    );
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await cluster.query<{ done: boolean }>(
+        'SELECT coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false) AS done',
+        [lsn],
+      );
+      if (row?.done) return;
+      if (Date.now() > deadline) throw new Error(`standby did not replay up to ${lsn} within ${timeoutMs} ms`);
+      await sleep(50);
+    }
+  };
+  return { ...cluster, primary, ...(options.slot ? { slot: options.slot } : {}), sync };
 }
