@@ -52,6 +52,27 @@ const PG_DATABASE_COUNTERS = [
 ] as const;
 const PG14_SESSION_COUNTERS = ['sessions', 'sessions_fatal', 'sessions_killed', 'sessions_abandoned'] as const;
 
+/**
+ * Buffer writes by who wrote them (`bgwriter.<column>`): checkpointer, background writer and, up to 16, backends.
+ * PostgreSQL 17 moved the checkpointer's columns to pg_stat_checkpointer and dropped buffers_backend (pg_stat_io has
+ * it). stats_reset_ms is the later of the two views' resets.
+ */
+const PG_BGWRITER_SQL = `SELECT buffers_checkpoint, buffers_clean, buffers_backend, buffers_backend_fsync, maxwritten_clean,
+  checkpoint_write_time, checkpoint_sync_time, COALESCE(extract(epoch FROM stats_reset) * 1000, 0)::float8 AS stats_reset_ms
+FROM pg_stat_bgwriter`;
+const PG17_BGWRITER_SQL = `SELECT c.buffers_written AS buffers_checkpoint, b.buffers_clean, b.maxwritten_clean,
+  c.write_time AS checkpoint_write_time, c.sync_time AS checkpoint_sync_time,
+  COALESCE(extract(epoch FROM GREATEST(b.stats_reset, c.stats_reset)) * 1000, 0)::float8 AS stats_reset_ms
+FROM pg_stat_bgwriter b CROSS JOIN pg_stat_checkpointer c`;
+/** PostgreSQL 16+: blocks written per backend type (`io.<backend_type>.writes`), a dozen types at most. */
+const PG16_IO_SQL = `SELECT backend_type, sum(writes)::float8 AS writes,
+  COALESCE(extract(epoch FROM max(stats_reset)) * 1000, 0)::float8 AS stats_reset_ms
+FROM pg_stat_io WHERE writes IS NOT NULL GROUP BY backend_type ORDER BY backend_type LIMIT 32`;
+/** Sequential scans of the largest tables of the connected database (`table.<datname>.<schema>.<table>.seq_scan`). */
+export const PG_TABLE_SCAN_LIMIT = 50;
+const PG_TABLE_SCANS_SQL = `SELECT current_database() AS datname, schemaname, relname, seq_scan
+FROM pg_stat_user_tables ORDER BY n_live_tup DESC, relid LIMIT ${PG_TABLE_SCAN_LIMIT}`;
+
 const num = (v: unknown): number | undefined => {
   const n = Number(v);
   return v !== null && v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined;
@@ -120,7 +141,65 @@ async function postgresCounters(target: Target, facts: ServerFacts): Promise<Rec
     const n = num(v);
     if (n !== undefined) out[`checkpointer.${k}`] = n;
   }
+  const bgwriter = await target
+    .query<Record<string, unknown>>(facts.versionNum >= 170000 ? PG17_BGWRITER_SQL : PG_BGWRITER_SQL, [], {
+      tag: 'snapshot',
+    })
+    .catch(() => []);
+  for (const [k, v] of Object.entries(bgwriter[0] ?? {})) {
+    const n = num(v);
+    if (n !== undefined) out[`bgwriter.${k}`] = n;
+  }
+  if (facts.versionNum >= 160000) {
+    const io = await target.query<Record<string, unknown>>(PG16_IO_SQL, [], { tag: 'snapshot' }).catch(() => []);
+    for (const r of io) {
+      for (const c of ['writes', 'stats_reset_ms']) {
+        const n = num(r[c]);
+        if (n !== undefined) out[`io.${String(r.backend_type)}.${c}`] = n;
+      }
+    }
+  }
+  const tables = await target
+    .query<Record<string, unknown>>(PG_TABLE_SCANS_SQL, [], { tag: 'snapshot' })
+    .catch(() => []);
+  for (const r of tables) {
+    const n = num(r.seq_scan);
+    if (n !== undefined) out[`table.${String(r.datname)}.${String(r.schemaname)}.${String(r.relname)}.seq_scan`] = n;
+  }
+  Object.assign(out, await statementsInfo(target, facts));
   return out;
+}
+
+/**
+ * PostgreSQL 14+: pg_stat_statements_info (`pgss.dealloc`, `pgss.stats_reset_ms`), so a window can tell evicted
+ * entries and a reset of the statement statistics; nothing when the extension is not in the connected database.
+ */
+async function statementsInfo(target: Target, facts: ServerFacts): Promise<Record<string, number>> {
+  if (facts.versionNum < 140000) return {};
+  try {
+    const ext = await target.query<{ nspname: string }>(
+      `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+       WHERE e.extname = 'pg_stat_statements'`,
+      [],
+      { tag: 'snapshot' },
+    );
+    const schema = ext[0]?.nspname;
+    if (!schema) return {};
+    const rows = await target.query<Record<string, unknown>>(
+      `SELECT dealloc::float8 AS dealloc, COALESCE(extract(epoch FROM stats_reset) * 1000, 0)::float8 AS stats_reset_ms
+       FROM "${schema.replace(/"/g, '""')}".pg_stat_statements_info`,
+      [],
+      { tag: 'snapshot' },
+    );
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(rows[0] ?? {})) {
+      const n = num(v);
+      if (n !== undefined) out[`pgss.${k}`] = n;
+    }
+    return out;
+  } catch {
+    return {};
+  }
 }
 
 /** Reads the counters delta checks subtract; cheap (a few catalog views), safe on any privilege level it can read. */
