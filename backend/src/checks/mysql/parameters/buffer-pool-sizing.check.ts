@@ -97,7 +97,7 @@ export const mysqlBufferPoolSizing = defineCheck({
           object: 'innodb_buffer_pool_size',
           message: {
             en: `${poolText} is smaller than the ${dataText.en} and only ${pct.toFixed(1)} % of the ${ramText} RAM of ${ram.node} (${limit.en}); on a dedicated host about ${formatBytes(proposal)} would keep more of the data in memory`,
-            zh: `${poolText}，小于${dataText.zh}，且只占主机 ${ram.node} 内存 ${ramText} 的 ${pct.toFixed(1)}%（${limit.zh}）；专用主机上可调到约 ${formatBytes(proposal)}，让更多数据留在内存中`,
+            zh: `${poolText}，小于 ${dataText.zh}，且只占主机 ${ram.node} 内存 ${ramText} 的 ${pct.toFixed(1)}%（${limit.zh}）；专用主机上可调到约 ${formatBytes(proposal)}，让更多数据留在内存中`,
           },
           value: round2(pct),
           threshold: infoRamPercent,
@@ -113,7 +113,7 @@ export const mysqlBufferPoolSizing = defineCheck({
         object: 'innodb_buffer_pool_size',
         message: {
           en: `${poolText} is smaller than the ${dataText.en} (${ofData.toFixed(1)} %); the host RAM is unknown (${ram.unknown.en}), so whether the pool can grow was not judged`,
-          zh: `${poolText}，小于${dataText.zh}（${ofData.toFixed(1)}%）；主机内存未知（${ram.unknown.zh}），未判断缓冲池能否调大`,
+          zh: `${poolText}，小于 ${dataText.zh}（${ofData.toFixed(1)}%）；主机内存未知（${ram.unknown.zh}），未判断缓冲池能否调大`,
         },
         value: round2(ofData),
         threshold: 100,
