@@ -3,7 +3,8 @@ import { defineCheck } from '../../define-check.js';
 import { formatBytes } from '../../format.js';
 import { thresholdText, UNITS } from '../../grading.js';
 import { variablesByName } from '../security/server-variables.js';
-import { bytesOf, round2 } from './counter-period.js';
+import { round } from '../performance/counter-window.js';
+import { bytesOf } from './variable-bytes.js';
 import { hostRam } from './host-memory.js';
 import { globalVariablesQuery } from './settings.js';
 
@@ -82,7 +83,7 @@ export const mysqlBufferPoolSizing = defineCheck({
               en: `${poolText} is ${pct.toFixed(1)} % of the ${ramText} RAM of ${ram.node} (${limit.en}): the server will swap or be killed by the OOM killer`,
               zh: `${poolText}，为主机 ${ram.node} 内存 ${ramText} 的 ${pct.toFixed(1)}%（${limit.zh}）：实例将使用交换空间或被 OOM killer 杀掉`,
             },
-            value: round2(pct),
+            value: round(pct),
             threshold: warnRamPercent,
             evidence,
           },
@@ -99,7 +100,7 @@ export const mysqlBufferPoolSizing = defineCheck({
             en: `${poolText} is smaller than the ${dataText.en} and only ${pct.toFixed(1)} % of the ${ramText} RAM of ${ram.node} (${limit.en}); on a dedicated host about ${formatBytes(proposal)} would keep more of the data in memory`,
             zh: `${poolText}，小于 ${dataText.zh}，且只占主机 ${ram.node} 内存 ${ramText} 的 ${pct.toFixed(1)}%（${limit.zh}）；专用主机上可调到约 ${formatBytes(proposal)}，让更多数据留在内存中`,
           },
-          value: round2(pct),
+          value: round(pct),
           threshold: infoRamPercent,
           evidence,
         },
@@ -115,7 +116,7 @@ export const mysqlBufferPoolSizing = defineCheck({
           en: `${poolText} is smaller than the ${dataText.en} (${ofData.toFixed(1)} %); the host RAM is unknown (${ram.unknown.en}), so whether the pool can grow was not judged`,
           zh: `${poolText}，小于 ${dataText.zh}（${ofData.toFixed(1)}%）；主机内存未知（${ram.unknown.zh}），未判断缓冲池能否调大`,
         },
-        value: round2(ofData),
+        value: round(ofData),
         threshold: 100,
         evidence,
       },

@@ -4,7 +4,7 @@ import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { variablesByName } from '../security/server-variables.js';
 import { globalStatusSql, StatusValues, statusRow } from '../connections/global-status.js';
-import { counterPeriod, round2 } from './counter-period.js';
+import { countStatusWindow, round } from '../performance/counter-window.js';
 import { globalVariablesQuery } from './settings.js';
 
 const COUNTERS = ['Opened_tables', 'Threads_created', 'Connections'] as const;
@@ -50,7 +50,7 @@ export const mysqlCacheEfficiency = defineCheck({
     const vars = variablesByName(variables);
     const tableCache = vars.get('table_open_cache') ?? vars.get('table_cache') ?? null;
     const threadCache = vars.get('thread_cache_size') ?? null;
-    const p = counterPeriod(COUNTERS, s, ctx);
+    const p = countStatusWindow(COUNTERS, s, ctx);
     const findings: FindingDraft[] = [];
     const openTables = s.number('Open_tables');
     const opened = p.counted.Opened_tables;
@@ -66,7 +66,7 @@ export const mysqlCacheEfficiency = defineCheck({
             en: `table cache hit ${hit.toFixed(1)} %: ${openTables} tables open, ${opened} opened ${p.period.en}; table_open_cache = ${tableCache ?? '?'}; ${limit.en}`,
             zh: `表缓存命中率 ${hit.toFixed(1)}%：当前打开 ${openTables} 张表，统计区间内打开 ${opened} 次（${p.period.zh}）；table_open_cache = ${tableCache ?? '?'}；${limit.zh}`,
           },
-          value: round2(hit),
+          value: round(hit),
           threshold: g.limit,
           evidence: [
             { Open_tables: openTables, table_open_cache: tableCache },
@@ -91,7 +91,7 @@ export const mysqlCacheEfficiency = defineCheck({
             en: `thread cache hit ${hit.toFixed(1)} %: ${created} threads created for ${connections} connections ${p.period.en}; thread_cache_size = ${threadCache ?? '?'}; ${limit.en}`,
             zh: `线程缓存命中率 ${hit.toFixed(1)}%：${connections} 次连接创建了 ${created} 个线程（${p.period.zh}）；thread_cache_size = ${threadCache ?? '?'}；${limit.zh}`,
           },
-          value: round2(hit),
+          value: round(hit),
           threshold: g.limit,
           evidence: [
             { thread_cache_size: threadCache },

@@ -4,7 +4,8 @@ import { formatBytes } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { variablesByName } from '../security/server-variables.js';
 import { globalStatusSql, StatusValues, statusRow } from '../connections/global-status.js';
-import { bytesOf, round2 } from './counter-period.js';
+import { round } from '../performance/counter-window.js';
+import { bytesOf } from './variable-bytes.js';
 import { hostRam } from './host-memory.js';
 import { globalVariablesQuery } from './settings.js';
 
@@ -96,7 +97,7 @@ export const mysqlMemoryOvercommit = defineCheck({
           en: `worst-case memory ${formatBytes(worst)} is ${pct.toFixed(1)} % of the ${formatBytes(ram.bytes)} RAM of ${ram.node}: global buffers ${formatBytes(globalBytes)} + max_connections = ${maxConnections} × ${formatBytes(perThread)} per connection; ${limit.en}; ${peakText.en}`,
           zh: `最坏情况内存 ${formatBytes(worst)}，为主机 ${ram.node} 内存 ${formatBytes(ram.bytes)} 的 ${pct.toFixed(1)}%：全局缓冲 ${formatBytes(globalBytes)} + max_connections = ${maxConnections} × 每连接 ${formatBytes(perThread)}；${limit.zh}；${peakText.zh}`,
         },
-        value: round2(pct),
+        value: round(pct),
         threshold: graded.limit,
         evidence: [
           {

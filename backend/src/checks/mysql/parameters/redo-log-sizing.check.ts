@@ -5,7 +5,8 @@ import { formatBytes } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { variablesByName } from '../security/server-variables.js';
 import { globalStatusSql, StatusValues, statusRow } from '../connections/global-status.js';
-import { bytesOf, counterPeriod, round2 } from './counter-period.js';
+import { countStatusWindow, round } from '../performance/counter-window.js';
+import { bytesOf } from './variable-bytes.js';
 import { globalVariablesQuery } from './settings.js';
 
 /**
@@ -70,8 +71,9 @@ export const mysqlRedoLogSizing = defineCheck({
       return {
         skipped: { en: 'the server did not report Innodb_os_log_written', zh: '实例未返回 Innodb_os_log_written' },
       };
-    const p = counterPeriod(['Innodb_os_log_written'], s, ctx);
-    const minutes = p.seconds / 60;
+    const p = countStatusWindow(['Innodb_os_log_written'] as const, s, ctx);
+    const seconds = Math.max(0, p.spanMs / 1000);
+    const minutes = seconds / 60;
     if (minutes < ctx.thresholds.minPeriodMinutes)
       return {
         skipped: {
@@ -80,8 +82,8 @@ export const mysqlRedoLogSizing = defineCheck({
         },
       };
     const written = p.counted.Innodb_os_log_written ?? 0;
-    if (written <= 0 || p.seconds <= 0) return [];
-    const perHour = (written / p.seconds) * 3600;
+    if (written <= 0 || seconds <= 0) return [];
+    const perHour = (written / seconds) * 3600;
     const hours = cap.bytes / perHour;
     const graded = grade(hours, { warn: ctx.thresholds.warnHours }, { direction: 'below', inclusive: false });
     if (!graded) return [];
@@ -95,14 +97,14 @@ export const mysqlRedoLogSizing = defineCheck({
           en: `the redo log holds ${h} h of writes: capacity ${formatBytes(cap.bytes)} (${cap.source}), ${formatBytes(perHour)} written per hour (${formatBytes(written)} ${p.period.en}); ${limit.en}`,
           zh: `redo 日志只能容纳 ${h} 小时的写入量：容量 ${formatBytes(cap.bytes)}（${cap.source}），每小时写入 ${formatBytes(perHour)}（统计区间：${p.period.zh}，共 ${formatBytes(written)}）；${limit.zh}`,
         },
-        value: hours < 0.1 ? Math.round(hours * 1000) / 1000 : round2(hours),
+        value: hours < 0.1 ? round(hours, 3) : round(hours),
         threshold: graded.limit,
         evidence: [
           {
             capacity_bytes: cap.bytes,
             capacity_source: cap.source,
             written_bytes: written,
-            period_seconds: Math.round(p.seconds),
+            period_seconds: Math.round(seconds),
             bytes_per_hour: Math.round(perHour),
           },
           ...p.evidence,

@@ -5,7 +5,8 @@ import { formatBytes } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { variablesByName } from '../security/server-variables.js';
 import { globalStatusSql, StatusValues, statusRow } from '../connections/global-status.js';
-import { bytesOf, counterPeriod, round2 } from './counter-period.js';
+import { countStatusWindow, round } from '../performance/counter-window.js';
+import { bytesOf } from './variable-bytes.js';
 import { globalVariablesQuery } from './settings.js';
 
 const COUNTERS = ['Created_tmp_disk_tables', 'Created_tmp_tables'] as const;
@@ -38,7 +39,7 @@ export const mysqlTempTables = defineCheck({
     const vars = variablesByName(variables);
     const findings: FindingDraft[] = [];
     if (COUNTERS.every((n) => s.number(n) !== undefined)) {
-      const p = counterPeriod(COUNTERS, s, ctx);
+      const p = countStatusWindow(COUNTERS, s, ctx);
       const disk = p.counted.Created_tmp_disk_tables ?? 0;
       const all = p.counted.Created_tmp_tables ?? 0;
       // Every on-disk table is also counted in Created_tmp_tables, so the share stays within 100 %.
@@ -53,7 +54,7 @@ export const mysqlTempTables = defineCheck({
             en: `${disk} of ${all} internal temporary tables were created on disk (${pct.toFixed(1)} %) ${p.period.en}; ${limit.en}`,
             zh: `${all} 个内部临时表中有 ${disk} 个在磁盘上创建（${pct.toFixed(1)}%），统计区间：${p.period.zh}；${limit.zh}`,
           },
-          value: round2(pct),
+          value: round(pct),
           threshold: graded.limit,
           evidence: [
             ...p.evidence,
