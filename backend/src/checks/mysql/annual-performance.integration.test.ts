@@ -189,7 +189,11 @@ describe.skipIf(!mariadbAvailable())('MY-A01 on a second MariaDB with performanc
   const PLANTED = `planted_${suffix}`;
 
   beforeAll(async () => {
-    server = await startMariaDb({ name: 'dbp-annual-ps', performanceSchema: true });
+    server = await startMariaDb({
+      name: 'dbp-annual-ps',
+      performanceSchema: true,
+      settings: { 'innodb-adaptive-hash-index': 'ON' },
+    });
     const c = await mysql.createConnection(server.connectionOptions() as ConnectionOptions);
     try {
       await c.query('CREATE DATABASE bed');
@@ -231,14 +235,45 @@ describe.skipIf(!mariadbAvailable())('MY-A01 on a second MariaDB with performanc
       expect(top!.message).toContain(`in the window since ${base.takenAt}`);
       expect(warnings[0]).toMatchObject({ severity: 'warning', object: `\`bed\` digest ${String(first.digest)}` });
       expect(warnings[0]!.message).toContain('ran 5 of 5 times without using an index');
+      // The snapshot's and the check's own queries on performance_schema are ranked, never blamed for an index.
+      expect(warnings).toHaveLength(1);
 
       // Without the snapshot the same digest counts all 8 calls, and the message says since when.
       const cumulative = await runChecks(target!, [mysqlTopSql], { tier: 'annual', window: lastDays(365) });
       const [all] = findingsOf(cumulative, mysqlTopSql.id);
       expect(all!.evidence!.find((e) => String(e.text).includes(PLANTED))?.calls).toBe(8);
       expect(all!.message).toContain('since the digest table was last truncated or the server started');
+
+      // MY-A02 lists the same statement among those that ran without an index in the window.
+      const scans = await runChecks(target!, [mysqlFullScans], { tier: 'annual', counterBaseline: base });
+      const [scan] = findingsOf(scans, mysqlFullScans.id);
+      const listed = scan!.evidence!.find((e) => String(e.text ?? '').includes(PLANTED));
+      expect(listed).toMatchObject({ calls: 5, noIndexUsed: 5 });
+      expect(scan!.message).toContain('statement(s) ran without an index');
     } finally {
       c.destroy();
     }
   }, 60_000);
+
+  it('MY-A07 reads the adaptive hash index searches from INNODB_METRICS when the index is ON', async () => {
+    const c = await mysql.createConnection(server!.connectionOptions('bed') as ConnectionOptions);
+    try {
+      for (let i = 0; i < 50; i++) await c.query('SELECT v FROM t WHERE id = ?', [1 + (i % 3)]);
+    } finally {
+      c.destroy();
+    }
+    const [m] = await server!.query<{ n: string | number }>(
+      "SELECT SUM(COUNT) AS n FROM information_schema.INNODB_METRICS WHERE NAME IN ('adaptive_hash_searches', 'adaptive_hash_searches_btree')",
+    );
+    const report = await runChecks(target!, [mysqlAdaptiveHashIndex], {
+      tier: 'annual',
+      thresholds: () => ({ infoHitPercent: 100.5, minSearches: 1 }),
+    });
+    const [f] = findingsOf(report, mysqlAdaptiveHashIndex.id);
+    expect(f).toMatchObject({ severity: 'info', object: 'innodb_adaptive_hash_index' });
+    const searches = f!.evidence!.reduce((t, e) => t + Number(e.sinceServerStart), 0);
+    expect(searches).toBeGreaterThanOrEqual(Number(m!.n));
+    expect(searches).toBeGreaterThan(0);
+    expect(f!.message).toContain('or the last innodb_monitor_reset');
+  });
 });

@@ -225,6 +225,13 @@ export function statementWindow(live: readonly StatementSample[], base: CounterB
   };
 }
 
+/**
+ * A statement on the server's own catalogs (performance_schema, information_schema, SHOW): monitoring, DB Patrol's
+ * own queries among them. Their tables have no indexes to add, so they are ranked but never blamed for a missing one.
+ */
+export const onSystemCatalogs = (text: string): boolean =>
+  /^\s*SHOW\b/i.test(text) || /\b(performance_schema|information_schema)\b/i.test(text);
+
 /** Statement text cut for evidence and messages. */
 export const shortText = (text: string, max = 200): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 

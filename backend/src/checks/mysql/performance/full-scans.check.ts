@@ -3,7 +3,14 @@ import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText } from '../../grading.js';
 import { globalStatusSql, StatusValues, statusRow } from '../connections/global-status.js';
 import { countStatusWindow, round } from './counter-window.js';
-import { DIGEST_QUERIES, digestSample, digestsUnavailable, statementEvidence, statementWindow } from './digests.js';
+import {
+  DIGEST_QUERIES,
+  digestSample,
+  digestsUnavailable,
+  onSystemCatalogs,
+  statementEvidence,
+  statementWindow,
+} from './digests.js';
 
 const COUNTERS = ['Select_full_join', 'Select_scan'] as const;
 /** A counted period shorter than this is taken as this long, so a few joins right after a snapshot are not extrapolated. */
@@ -22,8 +29,8 @@ export const mysqlFullScans = defineCheck({
   scope: 'instance',
   title: { en: 'Full scans and joins without index', zh: '全表扫描与无索引关联' },
   description: {
-    en: 'Counts joins that scanned a table without an index (Δ Select_full_join) and full scans of the first table (Δ Select_scan) over the window, as growth since the stored snapshot at the window start (without one, since the server started; the report says which period). More than 250 joins without index per day is a warning (a period under an hour counts as an hour). With performance_schema digests, the statements of the window that most often ran without an index are listed.',
-    zh: '统计窗口内未使用索引的关联次数（Δ Select_full_join）和首表全表扫描次数（Δ Select_scan），为窗口起点处快照以来的增量（没有快照时为实例启动以来，报告会注明统计区间）。每天无索引关联超过 250 次为警告（统计区间不足一小时按一小时计）。有 performance_schema 摘要时，列出窗口内未使用索引次数最多的语句。',
+    en: 'Counts joins that scanned a table without an index (Δ Select_full_join) and full scans of the first table (Δ Select_scan) over the window, as growth since the stored snapshot at the window start (without one, since the server started; the report says which period). More than 250 joins without index per day is a warning (a period under an hour counts as an hour). With performance_schema digests, the statements of the window that most often ran without an index are listed (not those on performance_schema / information_schema).',
+    zh: '统计窗口内未使用索引的关联次数（Δ Select_full_join）和首表全表扫描次数（Δ Select_scan），为窗口起点处快照以来的增量（没有快照时为实例启动以来，报告会注明统计区间）。每天无索引关联超过 250 次为警告（统计区间不足一小时按一小时计）。有 performance_schema 摘要时，列出窗口内未使用索引次数最多的语句（不含查询 performance_schema / information_schema 的语句）。',
   },
   remediation: {
     en: 'Find the joins without index (the statements listed, sys.statements_with_full_table_scans, or the slow log with log_queries_not_using_indexes) and index the join columns of the inner tables; EXPLAIN shows "Using join buffer" / type ALL for them.',
@@ -55,7 +62,7 @@ export const mysqlFullScans = defineCheck({
     const statements = unavailable
       ? []
       : statementWindow(rows.digests.map(digestSample), ctx.counterBaseline)
-          .statements.filter((st) => (st.extras.no_index_used ?? 0) > 0)
+          .statements.filter((st) => (st.extras.no_index_used ?? 0) > 0 && !onSystemCatalogs(st.text))
           .sort(
             (a, b) =>
               (b.extras.no_index_used ?? 0) - (a.extras.no_index_used ?? 0) ||

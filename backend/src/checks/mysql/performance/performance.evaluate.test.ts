@@ -422,6 +422,19 @@ describe('mysql.top-sql (MY-A01)', () => {
     expect(three!.evidence).toHaveLength(3);
   });
 
+  it('ranks statements on performance_schema / information_schema but does not warn about their index use', () => {
+    const monitoring = {
+      ...sample('ps', 4, 5_000, { no_index_used: 4 }),
+      text: 'SELECT `DIGEST` FROM `performance_schema` . `events_statements_summary_by_digest` LIMIT ?',
+      database: undefined,
+    };
+    const show = { ...sample('show', 2, 4_000, { no_index_used: 2 }), text: 'SHOW ENGINE INNODB STATUS' };
+    const user = sample('user', 3, 3_000, { no_index_used: 3 });
+    const f = findings(run(mysqlTopSql, live([monitoring, show, user])));
+    expect(f[0]!.evidence!.map((e) => e.digest)).toEqual(['ps', 'show', 'user']);
+    expect(f.slice(1).map((x) => x.object)).toEqual(['`app` digest user']);
+  });
+
   it('truncates long statement texts in the evidence', () => {
     const long = { ...sample('x', 1, 1), text: `SELECT ${'c, '.repeat(300)}1` };
     const [top] = findings(run(mysqlTopSql, live([long])));

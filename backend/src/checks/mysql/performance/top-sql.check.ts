@@ -6,6 +6,7 @@ import {
   digestSample,
   digestsUnavailable,
   ms,
+  onSystemCatalogs,
   shortText,
   statementEvidence,
   statementWindow,
@@ -26,8 +27,8 @@ export const mysqlTopSql = defineCheck({
   scope: 'instance',
   title: { en: 'Top SQL by total latency', zh: '总耗时最高的 SQL' },
   description: {
-    en: 'Ranks statement digests (performance_schema.events_statements_summary_by_digest) by total latency over the window: the digests at the window end minus the statement sample of the stored snapshot at the window start, matched by digest and schema. A digest new in the window (or below the top 100 kept at the start) counts whole; a digest whose counters went backwards (the digest table was truncated) counts since then, and the report says so. Without a snapshot the totals are since the table was last truncated or the server started. The top statements are reported as information with calls, total and mean time, rows examined and errors, with the statement that examined the most rows and the one with the most errors; statements of the top list that ran without using an index (SUM_NO_INDEX_USED) are warnings. Skipped when performance_schema is OFF or the digest table cannot be read.',
-    zh: '按窗口内总耗时对语句摘要（performance_schema.events_statements_summary_by_digest）排序：窗口终点的摘要减去窗口起点处快照中的语句样本，按摘要和库匹配。窗口内新出现的摘要（或起点时不在保存的前 100 条中）按全量计；计数变小的摘要（摘要表被清空）按清空后计，并在报告中注明。没有快照时为自摘要表上次清空或实例启动以来的累计值。以信息级别列出排名靠前的语句（调用次数、总耗时与平均耗时、扫描行数、错误数），并给出扫描行数最多和错误最多的语句；排名中未使用索引执行过（SUM_NO_INDEX_USED）的语句为警告。performance_schema 为 OFF 或无法读取摘要表时跳过。',
+    en: 'Ranks statement digests (performance_schema.events_statements_summary_by_digest) by total latency over the window: the digests at the window end minus the statement sample of the stored snapshot at the window start, matched by digest and schema. A digest new in the window (or below the top 100 kept at the start) counts whole; a digest whose counters went backwards (the digest table was truncated) counts since then, and the report says so. Without a snapshot the totals are since the table was last truncated or the server started. The top statements are reported as information with calls, total and mean time, rows examined and errors, with the statement that examined the most rows and the one with the most errors; statements of the top list that ran without using an index (SUM_NO_INDEX_USED) are warnings, except those on performance_schema / information_schema (monitoring, whose tables have no indexes to add). Skipped when performance_schema is OFF or the digest table cannot be read.',
+    zh: '按窗口内总耗时对语句摘要（performance_schema.events_statements_summary_by_digest）排序：窗口终点的摘要减去窗口起点处快照中的语句样本，按摘要和库匹配。窗口内新出现的摘要（或起点时不在保存的前 100 条中）按全量计；计数变小的摘要（摘要表被清空）按清空后计，并在报告中注明。没有快照时为自摘要表上次清空或实例启动以来的累计值。以信息级别列出排名靠前的语句（调用次数、总耗时与平均耗时、扫描行数、错误数），并给出扫描行数最多和错误最多的语句；排名中未使用索引执行过（SUM_NO_INDEX_USED）的语句为警告，但查询 performance_schema / information_schema 的语句（监控语句，其表无法加索引）除外。performance_schema 为 OFF 或无法读取摘要表时跳过。',
   },
   remediation: {
     en: 'Tune the statements at the top: EXPLAIN them, add the missing index for those reported without index use, rewrite or cache the frequent ones, batch row-by-row work. Fix the cause of statements with errors. Keep performance_schema=ON so the next review has digests (performance_schema_digests_size bounds how many are kept).',
@@ -98,7 +99,7 @@ export const mysqlTopSql = defineCheck({
     ];
     top.forEach((s, i) => {
       const noIndex = s.extras.no_index_used ?? 0;
-      if (noIndex <= 0) return;
+      if (noIndex <= 0 || onSystemCatalogs(s.text)) return;
       findings.push({
         severity: 'warning',
         object: `${where(s)}digest ${s.id}`,
