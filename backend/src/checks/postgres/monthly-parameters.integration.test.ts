@@ -1,5 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalizedReport as InspectionReport } from '../../reports/localize.js';
@@ -209,4 +211,25 @@ describe('PG-M10 on the local default server', () => {
       'host metrics',
     ]);
   });
+});
+
+describe('PostgreSQL 18 (PGlite): the newest SQL variants', () => {
+  it('runs every monthly check without an error, pg_stat_checkpointer included', async () => {
+    const db = await PGlite.create();
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 });
+    await server.start();
+    try {
+      const [host, port] = server.getServerConn().split(':');
+      const target = postgresSuperTarget({ host: host!, port: Number(port), user: 'postgres', database: 'postgres' });
+      targets.push(target);
+      const r = await runChecks(target, POSTGRES_MONTHLY_CHECKS, { tier: 'monthly' });
+      expect(r.server?.version).toMatch(/^18\./);
+      expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
+      expect(outcomeOf(r, 'postgres.checkpoint-settings')!.status).not.toBe('skipped');
+      await target.close();
+    } finally {
+      await server.stop();
+      await db.close();
+    }
+  }, 120_000);
 });
