@@ -232,8 +232,9 @@ export async function startPgStandby(primary: PgCluster, options: PgStandbyOptio
       [
         '-D',
         data,
+        // Over TCP, as a standby on another host would connect (client_addr and sender_host show 127.0.0.1).
         '-h',
-        primary.dir,
+        '127.0.0.1',
         '-p',
         String(primary.port),
         '-U',
