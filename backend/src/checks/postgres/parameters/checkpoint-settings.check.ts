@@ -63,8 +63,8 @@ export const postgresCheckpointSettings = defineCheck({
     zh: '检查点配置与请求检查点比例',
   },
   description: {
-    en: 'Checkpoints should mostly start on schedule (checkpoint_timeout), not be requested because max_wal_size filled up: requested checkpoints come in bursts, write more full-page images to WAL and cause I/O spikes. Requested checkpoints above 10 % of all checkpoints are a warning naming max_wal_size and checkpoint_timeout. The counters (pg_stat_bgwriter up to PostgreSQL 16, pg_stat_checkpointer from 17) are the growth since the stored snapshot at the window start; without a usable snapshot they count since the statistics were last reset, and the report says which. log_checkpoints = off (no checkpoint timing in the log) is informational.',
-    zh: '检查点应主要按计划（checkpoint_timeout）触发，而不是因 max_wal_size 写满而被请求：请求检查点往往集中出现，会向 WAL 写入更多整页镜像并造成 I/O 峰值。请求检查点超过全部检查点的 10% 报告为警告，并给出 max_wal_size 和 checkpoint_timeout。计数（PostgreSQL 16 及以下取自 pg_stat_bgwriter，17 起取自 pg_stat_checkpointer）为窗口起点处快照以来的增量；没有可用快照时为自统计信息上次重置以来的累计值，报告中会注明。log_checkpoints = off（日志中没有检查点耗时）报告为提示。',
+    en: 'Checkpoints should mostly start on schedule (checkpoint_timeout), not be requested because max_wal_size filled up: requested checkpoints come in bursts, write more full-page images to WAL and cause I/O spikes. Requested checkpoints above 10 % of all checkpoints are a warning naming max_wal_size and checkpoint_timeout (a manual CHECKPOINT, CREATE DATABASE and the start of a base backup count as requested too). The counters (pg_stat_bgwriter up to PostgreSQL 16, pg_stat_checkpointer from 17) are the growth since the stored snapshot at the window start; without a usable snapshot they count since the statistics were last reset, and the report says which. log_checkpoints = off (no checkpoint timing in the log) is informational.',
+    zh: '检查点应主要按计划（checkpoint_timeout）触发，而不是因 max_wal_size 写满而被请求：请求检查点往往集中出现，会向 WAL 写入更多整页镜像并造成 I/O 峰值。请求检查点超过全部检查点的 10% 报告为警告，并给出 max_wal_size 和 checkpoint_timeout（手工 CHECKPOINT、CREATE DATABASE 以及基础备份开始时的检查点也计为请求检查点）。计数（PostgreSQL 16 及以下取自 pg_stat_bgwriter，17 起取自 pg_stat_checkpointer）为窗口起点处快照以来的增量；没有可用快照时为自统计信息上次重置以来的累计值，报告中会注明。log_checkpoints = off（日志中没有检查点耗时）报告为提示。',
   },
   remediation: {
     en: 'Raise max_wal_size (reload) so that the WAL written in one checkpoint_timeout fits, typically several GB on a busy server, and keep checkpoint_timeout at 5-30 min with checkpoint_completion_target = 0.9; check that pg_wal has room for it. Turn log_checkpoints on (reload) to see how long checkpoints take and why they start.',
@@ -134,8 +134,8 @@ export const postgresCheckpointSettings = defineCheck({
             severity: g.severity,
             object: 'max_wal_size',
             message: {
-              en: `${d.requested} of ${total} checkpoints (${pct} %) were requested rather than timed (${limit.en}) ${since.en}; WAL fills max_wal_size before checkpoint_timeout ends (${conf})`,
-              zh: `${total} 个检查点中有 ${d.requested} 个（${pct}%）为请求触发而非定时触发（${limit.zh}），${since.zh}；WAL 在 checkpoint_timeout 到期前即写满 max_wal_size（${conf}）`,
+              en: `${d.requested} of ${total} checkpoints (${pct} %) were requested rather than timed (${limit.en}) ${since.en}; WAL filled max_wal_size before checkpoint_timeout ended (${conf}), unless manual CHECKPOINT, CREATE DATABASE or base backups requested them`,
+              zh: `${total} 个检查点中有 ${d.requested} 个（${pct}%）为请求触发而非定时触发（${limit.zh}），${since.zh}；WAL 在 checkpoint_timeout 到期前即写满了 max_wal_size（${conf}），除非这些检查点由手工 CHECKPOINT、CREATE DATABASE 或基础备份请求`,
             },
             value: pct,
             threshold: g.limit,
