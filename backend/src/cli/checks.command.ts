@@ -5,6 +5,7 @@ import { InputError } from '../errors/domain-errors.js';
 import { selectChecks } from '../inspections/inspect-target.js';
 import { parseMysqlVersion, parsePostgresVersion } from '../targets/server-facts.js';
 import { openTarget } from '../targets/open-target.js';
+import { DEFAULT_POSTGRES_DATABASE } from '../targets/postgres-target.js';
 import type { Engine, ServerFacts } from '../targets/target-spec.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { checkStatements, toScript } from './sql-script.js';
@@ -56,22 +57,34 @@ function versionNumFromPg(version: string): number {
   return Number(m[1]) * 10000 + Number(m[2] ?? 0);
 }
 
-/** The exact SQL a run sends: for a live server (`--url`) or a given engine and version. */
+/**
+ * The exact SQL a run sends: for a live server (`--url`) or a given engine and version. Against a live PostgreSQL
+ * the script connects where an inspection does: the URL's database for instance-level checks, then every database
+ * the inspection visits (the target's own list, as `dbpatrol inspect` uses it) for the database-scoped ones.
+ */
 export async function checksSql(
   o: { engine?: Engine; tier: Tier; serverVersion?: string; url?: string; window?: string },
   config: Config,
 ): Promise<string> {
   let facts: ServerFacts;
   let engine: Engine;
+  let instanceName = 'cli';
+  let databases: string[] | undefined;
+  let connectTo: string | undefined;
   if (o.url) {
     const spec = parseTargetUrl(o.url);
     const target = openTarget({ ...config.targets, ...spec });
     try {
       facts = await target.facts();
+      if (spec.engine === 'postgres') {
+        databases = await target.listDatabases();
+        connectTo = target.spec.database ?? DEFAULT_POSTGRES_DATABASE;
+      }
     } finally {
       await target.close();
     }
     engine = spec.engine;
+    instanceName = `${spec.host}:${spec.port}`;
   } else {
     if (!o.engine) throw InputError.field('--engine', 'is required unless --url is given');
     engine = o.engine;
@@ -81,6 +94,18 @@ export async function checksSql(
   const now = new Date();
   const window = resolveWindow({ tier: o.tier, now, ...(o.window ? { window: o.window } : {}) });
   const checks = selectChecks(CHECKS, engine, o.tier);
-  const header = `-- DB Patrol ${o.tier} checks for ${facts.flavor} ${facts.version}; window ${window.from.toISOString()} → ${window.to.toISOString()}\n`;
-  return header + toScript(checkStatements(checks, { server: facts, window, now, instance: { name: 'cli' } }));
+  const statements = checkStatements(
+    checks,
+    { server: facts, window, now, instance: { name: instanceName } },
+    databases,
+  );
+  const header = [
+    `-- DB Patrol ${o.tier} checks for ${facts.flavor} ${facts.version}; window ${window.from.toISOString()} → ${window.to.toISOString()}`,
+    ...(databases
+      ? [`-- database-scoped checks run in each of ${databases.length} database(s): ${databases.join(', ')}`]
+      : engine === 'postgres'
+        ? ['-- database-scoped checks run in every database that allows connections (listed here with --url)']
+        : []),
+  ];
+  return `${header.join('\n')}\n${toScript(statements, connectTo === undefined ? {} : { connectTo })}`;
 }
