@@ -1,3 +1,5 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalizedReport } from '../../reports/localize.js';
@@ -10,6 +12,7 @@ import type { Target } from '../../targets/target-spec.js';
 import type { AnyCheck, CounterBaseline } from '../check.types.js';
 import { POSTGRES_ANNUAL_CHECKS } from './annual.list.js';
 import { postgresWaitEvents } from './performance/wait-events.check.js';
+import { statementVariants } from './performance/statement-window.js';
 
 // A cluster of its own: pg_stat_statements needs shared_preload_libraries, which the shared server must keep.
 const DB = `dbp_annual_${randomSuffix()}`;
@@ -188,6 +191,35 @@ describe('annual performance diagnosis on a live PostgreSQL with pg_stat_stateme
     expect(found.find((f) => f.object === '"public"."big"')?.severity).toBe('info');
   });
 
+  it('PG-A01/A03: the pg_stat_statements SELECTs for 12 (total_time) and 13 (exec + plan time, wal_bytes) run', async () => {
+    // A stand-in relation with the older view's columns, first on the search path, lets the server run each variant.
+    const client = new pg.Client({ connectionString: cluster.url(DB) });
+    await client.connect();
+    try {
+      await client.query('CREATE SCHEMA standin');
+      await client.query('SET search_path = standin, public');
+      const common = `userid oid, dbid oid, queryid bigint, query text, calls bigint, rows bigint,
+        shared_blks_hit bigint, shared_blks_read bigint, temp_blks_written bigint`;
+      for (const [since, columns] of [
+        [0, 'total_time float8'],
+        [130000, 'total_exec_time float8, total_plan_time float8, wal_bytes numeric'],
+      ] as const) {
+        await client.query('DROP TABLE IF EXISTS standin.pg_stat_statements');
+        await client.query(`CREATE TABLE standin.pg_stat_statements (${common}, ${columns})`);
+        await client.query(`INSERT INTO standin.pg_stat_statements (userid, dbid, queryid, query, calls, rows,
+          shared_blks_hit, shared_blks_read, temp_blks_written) VALUES (10, 1, 7, 'SELECT 1', 3, 3, 1, 1, 2)`);
+        for (const order of ['time', 'temp'] as const) {
+          const sql = statementVariants(order).find((v) => v.since === since)!.sql;
+          const { rows } = await client.query(sql);
+          expect(rows).toHaveLength(1);
+          expect(rows[0]).toMatchObject({ id: '7', calls: 3, temp_blks_written: 2 });
+        }
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
   it('PG-A06: a session sleeping during the burst shows as Timeout:PgSleep', async () => {
     const sleeper = new pg.Client({ connectionString: cluster.url(DB) });
     await sleeper.connect();
@@ -206,4 +238,35 @@ describe('annual performance diagnosis on a live PostgreSQL with pg_stat_stateme
       await sleeper.end();
     }
   }, 30_000);
+});
+
+describe('PostgreSQL 18 (PGlite): the newest SQL variants', () => {
+  it('every annual check runs; snapshots and PG-A04 read pg_stat_io and pg_stat_checkpointer', async () => {
+    const db = await PGlite.create();
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    const t = postgresSuperTarget({ host: host!, port: Number(port), user: 'postgres', database: 'postgres' });
+    try {
+      const facts = await t.facts();
+      expect(facts.version).toMatch(/^18\./);
+      const counters = await collectCounters(t, facts);
+      expect(counters).toHaveProperty(['io.client backend.writes']);
+      expect(counters).toHaveProperty(['bgwriter.buffers_checkpoint']);
+      expect(counters).not.toHaveProperty(['bgwriter.buffers_backend']);
+      const r = await runChecks(t, POSTGRES_ANNUAL_CHECKS, {
+        tier: 'annual',
+        thresholds: (c) => ({
+          ...c.thresholds.defaults,
+          ...(c.id === 'postgres.buffer-writes' ? { minWrites: 0 } : {}),
+        }),
+      });
+      expect(r.checks.filter((c) => c.status === 'error')).toEqual([]);
+      expect(findingsOf(r, 'postgres.buffer-writes')[0]?.message).toContain('blocks written (pg_stat_io)');
+    } finally {
+      await t.close();
+      await server.stop();
+      await db.close();
+    }
+  }, 120_000);
 });
