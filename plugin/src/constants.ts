@@ -10,6 +10,7 @@ export enum ROUTES {
   Inspect = 'inspect',
   Schedules = 'schedules',
   Reports = 'reports',
+  Checks = 'checks',
 }
 
 export const prefixRoute = (route: string) => `${PLUGIN_BASE_URL}/${route}`;
