@@ -30,6 +30,7 @@ import {
   type VariableValue,
 } from './types';
 import { DBPatrolVariableSupport } from './VariableSupport';
+import { RAW_VALUES } from '../i18n-values';
 
 type QueryResult = { frames: DataFrameJSON[] } | { error: string; status?: number };
 interface QueryResponse {
@@ -201,6 +202,7 @@ export class DataSource extends DataSourceApi<DBPatrolQuery, DBPatrolOptions> {
   private explain(err: unknown): string {
     if (!isFetchError(err)) {
       return t('datasource.test.unreachable', 'Grafana could not reach the DB Patrol backend at {{url}}.', {
+        ...RAW_VALUES,
         url: this.apiUrl,
         interpolation: RAW,
       });
@@ -216,6 +218,7 @@ export class DataSource extends DataSourceApi<DBPatrolQuery, DBPatrolOptions> {
         return t('datasource.test.forbidden', 'The API token is valid but may not read the datasource API (403).');
       case 404:
         return t('datasource.test.notFound', 'No DB Patrol API answers at {{url}} (404): check the backend URL.', {
+          ...RAW_VALUES,
           url: this.apiUrl,
           interpolation: RAW,
         });
@@ -224,6 +227,7 @@ export class DataSource extends DataSourceApi<DBPatrolQuery, DBPatrolOptions> {
       case 502:
       case 504:
         return t('datasource.test.unreachable', 'Grafana could not reach the DB Patrol backend at {{url}}.', {
+          ...RAW_VALUES,
           url: this.apiUrl,
           interpolation: RAW,
         });
@@ -238,6 +242,7 @@ function parseKind(text: string): VariableKind {
   if (!kind) {
     throw new Error(
       t('datasource.variable.unknownKind', 'Unknown variable kind "{{kind}}"; use one of {{kinds}}.', {
+        ...RAW_VALUES,
         kind: text,
         kinds: VARIABLE_KINDS.join(', '),
         interpolation: RAW,

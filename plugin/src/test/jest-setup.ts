@@ -1,4 +1,8 @@
+import { configure } from '@testing-library/react';
 import { config } from '@grafana/runtime';
+
+// findBy*/waitFor give up after 1 s by default: too short for @grafana/ui trees on a busy 2-core CI machine.
+configure({ asyncUtilTimeout: 5000 });
 
 // Every test starts as a signed-in Viewer unless it says otherwise (see setGrafanaRole in render.tsx).
 beforeEach(() => {

@@ -4,6 +4,7 @@ import { Alert } from '@grafana/ui';
 
 import { toApiError } from '../../api/client';
 import { testIds } from '../testIds';
+import { RAW_VALUES } from '../../i18n-values';
 
 interface Props {
   error: unknown;
@@ -23,23 +24,26 @@ export function ApiErrorAlert({ error, title, onRemove }: Props) {
       text = t(
         'errors.forbidden.grafana',
         'Your Grafana role does not allow this action ({{message}}). Ask an administrator of your organization.',
-        { message: err.message }
+        { ...RAW_VALUES, message: err.message }
       );
       break;
     case 'forbidden':
       heading = t('errors.forbidden.title', 'Permission denied');
       text = t('errors.forbidden.backend', 'The DB Patrol backend refused this action: {{message}}', {
+        ...RAW_VALUES,
         message: err.message,
       });
       break;
     case 'unauthenticated':
       heading = t('errors.unauthenticated.title', 'The backend did not accept the API token');
       text = t('errors.unauthenticated.body', 'Check the API token on the app configuration page ({{message}}).', {
+        ...RAW_VALUES,
         message: err.message,
       });
       break;
     case 'network':
       text = t('errors.network.body', 'The DB Patrol backend could not be reached: {{message}}', {
+        ...RAW_VALUES,
         message: err.message,
       });
       break;

@@ -42,6 +42,7 @@ import {
 } from './inspect.utils';
 import { RunProgress } from './RunProgress';
 import { useInspectionPoll } from './useInspectionPoll';
+import { RAW_VALUES } from '../../i18n-values';
 
 async function loadInventory() {
   const [businesses, hosts, instances] = await Promise.all([
@@ -187,7 +188,7 @@ export function Inspect({ pollMs = 2000 }: Props) {
                 />
               </div>
               <Checkbox
-                label={t('inspect.selectAll', 'All of {{name}}', { name: business.name })}
+                label={t('inspect.selectAll', 'All of {{name}}', { ...RAW_VALUES, name: business.name })}
                 value={checkState(visibleIds, selected) === 'all'}
                 indeterminate={checkState(visibleIds, selected) === 'some'}
                 disabled={!perms.canRun || visibleIds.length === 0}
@@ -202,6 +203,7 @@ export function Inspect({ pollMs = 2000 }: Props) {
                   <li key={host.id} aria-label={host.name}>
                     <Checkbox
                       label={t('inspect.hostLabel', '{{name}} ({{address}})', {
+                        ...RAW_VALUES,
                         name: host.name,
                         address: host.address,
                       })}
@@ -287,8 +289,12 @@ export function Inspect({ pollMs = 2000 }: Props) {
             )}
             <Text color="secondary">
               {windowKind === 'days'
-                ? t('inspect.window.summaryDays', 'Inspects the {{days}} days before the run starts.', { days })
+                ? t('inspect.window.summaryDays', 'Inspects the {{days}} days before the run starts.', {
+                    ...RAW_VALUES,
+                    days,
+                  })
                 : t('inspect.window.summaryRange', 'Inspects {{from}} – {{to}}.', {
+                    ...RAW_VALUES,
                     from: dateTimeFormat(range.from),
                     to: dateTimeFormat(range.to),
                   })}
@@ -296,7 +302,10 @@ export function Inspect({ pollMs = 2000 }: Props) {
             {perms.canRun && (
               <div className={styles.run}>
                 <Button icon="play" disabled={selected.size === 0 || starting} onClick={run}>
-                  {t('inspect.run', 'Run inspection of {{selected}} instances', { selected: selected.size })}
+                  {t('inspect.run', 'Run inspection of {{selected}} instances', {
+                    ...RAW_VALUES,
+                    selected: selected.size,
+                  })}
                 </Button>
               </div>
             )}

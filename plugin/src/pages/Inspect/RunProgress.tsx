@@ -8,6 +8,7 @@ import type { InstanceRunState, Inspection } from '../../api/inspections';
 import { stateColor, stateLabel, tierLabel } from '../../components/labels/labels';
 import { prefixRoute, ROUTES } from '../../constants';
 import { isFinished, percentDone } from './inspect.utils';
+import { RAW_VALUES } from '../../i18n-values';
 
 interface Props {
   run: Inspection;
@@ -48,10 +49,11 @@ export function RunProgress({ run, canCancel, onCancel }: Props) {
   return (
     <section aria-label={t('inspect.progress.title', 'Progress')} className={styles.section}>
       <Stack gap={1} alignItems="center" wrap="wrap">
-        <Text element="h3">{t('inspect.progress.heading', 'Inspection {{id}}', { id: run.id })}</Text>
+        <Text element="h3">{t('inspect.progress.heading', 'Inspection {{id}}', { ...RAW_VALUES, id: run.id })}</Text>
         <Badge color={stateColor(run.state)} text={stateLabel(run.state)} />
         <Text color="secondary">
           {t('inspect.progress.summary', '{{tier}} · {{from}} – {{to}} · {{percent}}%', {
+            ...RAW_VALUES,
             tier: tierLabel(run.tier),
             from: dateTimeFormat(run.window.from),
             to: dateTimeFormat(run.window.to),
@@ -93,6 +95,7 @@ export function RunProgress({ run, canCancel, onCancel }: Props) {
                   max={Math.max(p.checksTotal, 1)}
                   value={p.checksDone}
                   aria-label={t('inspect.progress.checksOf', '{{done}} of {{total}} checks', {
+                    ...RAW_VALUES,
                     done: p.checksDone,
                     total: p.checksTotal,
                   })}

@@ -32,6 +32,7 @@ import { HostForm } from './components/HostForm';
 import { ImportDrawer } from './components/ImportDrawer';
 import { InstanceForm } from './components/InstanceForm';
 import { buildInventoryTree, parseLabelTerms } from './inventory.utils';
+import { RAW_VALUES } from '../../i18n-values';
 
 type Editing =
   | { kind: 'business'; item?: Business }
@@ -220,6 +221,7 @@ export function Inventory() {
                         <IconButton
                           name="pen"
                           tooltip={t('inventory.actions.editBusiness', 'Edit business {{name}}', {
+                            ...RAW_VALUES,
                             name: business.name,
                           })}
                           onClick={() => setEditing({ kind: 'business', item: business })}
@@ -227,6 +229,7 @@ export function Inventory() {
                         <IconButton
                           name="trash-alt"
                           tooltip={t('inventory.actions.deleteBusiness', 'Delete business {{name}}', {
+                            ...RAW_VALUES,
                             name: business.name,
                           })}
                           onClick={() => setDeleting({ kind: 'business', item: business })}
@@ -252,12 +255,18 @@ export function Inventory() {
                               />
                               <IconButton
                                 name="pen"
-                                tooltip={t('inventory.actions.editHost', 'Edit host {{name}}', { name: host.name })}
+                                tooltip={t('inventory.actions.editHost', 'Edit host {{name}}', {
+                                  ...RAW_VALUES,
+                                  name: host.name,
+                                })}
                                 onClick={() => setEditing({ kind: 'host', item: host })}
                               />
                               <IconButton
                                 name="trash-alt"
-                                tooltip={t('inventory.actions.deleteHost', 'Delete host {{name}}', { name: host.name })}
+                                tooltip={t('inventory.actions.deleteHost', 'Delete host {{name}}', {
+                                  ...RAW_VALUES,
+                                  name: host.name,
+                                })}
                                 onClick={() => setDeleting({ kind: 'host', item: host })}
                               />
                             </>
@@ -293,6 +302,7 @@ export function Inventory() {
                                     <IconButton
                                       name="pen"
                                       tooltip={t('inventory.actions.editInstance', 'Edit instance {{name}}', {
+                                        ...RAW_VALUES,
                                         name: instance.name,
                                       })}
                                       onClick={() => setEditing({ kind: 'instance', item: instance })}
@@ -300,6 +310,7 @@ export function Inventory() {
                                     <IconButton
                                       name="trash-alt"
                                       tooltip={t('inventory.actions.deleteInstance', 'Delete instance {{name}}', {
+                                        ...RAW_VALUES,
                                         name: instance.name,
                                       })}
                                       onClick={() => setDeleting({ kind: 'instance', item: instance })}
@@ -375,7 +386,7 @@ export function Inventory() {
 
       <ConfirmModal
         isOpen={Boolean(deleting)}
-        title={t('inventory.delete.title', 'Delete {{name}}?', { name: deleting?.item.name ?? '' })}
+        title={t('inventory.delete.title', 'Delete {{name}}?', { ...RAW_VALUES, name: deleting?.item.name ?? '' })}
         body={t(
           'inventory.delete.body',
           'This cannot be undone. A business or host that still has hosts or instances is not deleted.'

@@ -23,6 +23,7 @@ import {
   nextRuns,
   problemRuns,
 } from './overview.utils';
+import { RAW_VALUES } from '../../i18n-values';
 
 // The newest reports are enough to find each instance's latest one in fleets of a few hundred instances.
 const REPORTS_SCANNED = 500;
@@ -180,7 +181,7 @@ function RunList({ runs }: { runs: Awaited<ReturnType<typeof inspectionsApi.list
           <Text>
             {run.trigger.kind === 'schedule'
               ? run.trigger.scheduleName
-              : t('overview.runs.manual', 'Manual run by {{actor}}', { actor: run.trigger.actor })}
+              : t('overview.runs.manual', 'Manual run by {{actor}}', { ...RAW_VALUES, actor: run.trigger.actor })}
           </Text>
           <Text color="secondary">{tierLabel(run.tier)}</Text>
           <Text color="secondary">{dateTimeFormatTimeAgo(run.fireAt ?? run.createdAt)}</Text>

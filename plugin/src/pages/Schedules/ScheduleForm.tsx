@@ -33,6 +33,7 @@ import {
   type ScheduleForm as Form,
 } from './schedules.utils';
 import { useDebouncedPreview } from './useDebouncedPreview';
+import { RAW_VALUES } from '../../i18n-values';
 
 /** Where the backend reports problems with each field of the form. */
 const PLACED = [
@@ -296,6 +297,7 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
                   <li key={i.id}>
                     <Checkbox
                       label={t('schedules.form.instanceOnHost', '{{instance}} on {{host}}', {
+                        ...RAW_VALUES,
                         instance: i.name,
                         host: hostName(i.hostId),
                       })}
@@ -355,6 +357,7 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
                 <Text>{dateTimeFormat(o.fireAt, { timeZone: form.timezone })}</Text>{' '}
                 <Text color="secondary">
                   {t('schedules.preview.window', 'window {{from}} – {{to}}', {
+                    ...RAW_VALUES,
                     from: dateTimeFormat(o.window.from, { timeZone: form.timezone }),
                     to: dateTimeFormat(o.window.to, { timeZone: form.timezone }),
                   })}
@@ -363,7 +366,9 @@ export function ScheduleForm({ schedule, inventory, previewDelayMs, onSaved, onC
             ))}
           </ol>
         )}
-        <Text color="secondary">{t('schedules.preview.zone', 'Times in {{zone}}', { zone: form.timezone })}</Text>
+        <Text color="secondary">
+          {t('schedules.preview.zone', 'Times in {{zone}}', { ...RAW_VALUES, zone: form.timezone })}
+        </Text>
       </section>
     </div>
   );

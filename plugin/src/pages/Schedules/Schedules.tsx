@@ -27,6 +27,7 @@ import { useAsync } from '../../hooks/useAsync';
 import { usePermissions } from '../../hooks/useGrafanaRole';
 import { ScheduleForm } from './ScheduleForm';
 import { frequencyText, lastRunBySchedule, targetsText } from './schedules.utils';
+import { RAW_VALUES } from '../../i18n-values';
 
 async function loadSchedules() {
   const [schedules, runs, businesses, hosts, instances] = await Promise.all([
@@ -102,7 +103,10 @@ export function Schedules({ previewDelayMs = 400 }: Props) {
           onRemove={() => setStarted(undefined)}
         >
           <TextLink href={`${prefixRoute(ROUTES.Inspect)}?inspection=${encodeURIComponent(started.run.id)}`} inline>
-            {t('schedules.started.follow', 'Follow the run of {{name}}', { name: started.schedule.name })}
+            {t('schedules.started.follow', 'Follow the run of {{name}}', {
+              ...RAW_VALUES,
+              name: started.schedule.name,
+            })}
           </TextLink>
         </Alert>
       )}
@@ -144,7 +148,7 @@ export function Schedules({ previewDelayMs = 400 }: Props) {
                   <td>
                     {frequencyText(s.frequency, s.time)}
                     <div className={styles.secondary}>
-                      {t('schedules.windowDays', 'window {{days}} days', { days: s.windowDays })}
+                      {t('schedules.windowDays', 'window {{days}} days', { ...RAW_VALUES, days: s.windowDays })}
                     </div>
                   </td>
                   <td>{s.timezone}</td>
@@ -198,7 +202,7 @@ export function Schedules({ previewDelayMs = 400 }: Props) {
         <Drawer
           title={
             editing.schedule
-              ? t('schedules.form.editTitle', 'Edit schedule {{name}}', { name: editing.schedule.name })
+              ? t('schedules.form.editTitle', 'Edit schedule {{name}}', { ...RAW_VALUES, name: editing.schedule.name })
               : t('schedules.form.createTitle', 'New schedule')
           }
           size="lg"
@@ -218,11 +222,11 @@ export function Schedules({ previewDelayMs = 400 }: Props) {
       )}
       <ConfirmModal
         isOpen={cancelling !== undefined}
-        title={t('schedules.cancel.title', 'Cancel schedule {{name}}', { name: cancelling?.name ?? '' })}
+        title={t('schedules.cancel.title', 'Cancel schedule {{name}}', { ...RAW_VALUES, name: cancelling?.name ?? '' })}
         body={t(
           'schedules.cancel.body',
           'Schedule {{name}} stops for good: its queued run is dropped and it cannot be resumed. Its reports stay.',
-          { name: cancelling?.name ?? '' }
+          { ...RAW_VALUES, name: cancelling?.name ?? '' }
         )}
         description={t('schedules.cancel.typeName', 'Type the schedule name to confirm.')}
         confirmationText={cancelling?.name ?? ''}

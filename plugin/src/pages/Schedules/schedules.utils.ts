@@ -3,6 +3,7 @@ import { t } from '@grafana/i18n';
 import type { Inspection, InstanceSelector, Tier } from '../../api/inspections';
 import type { Business, Host, Instance } from '../../api/inventory';
 import type { CatchUp, DayOfMonth, Frequency, Schedule, ScheduleInput } from '../../api/schedules';
+import { RAW_VALUES } from '../../i18n-values';
 
 const WEEKDAYS = [
   () => t('schedules.weekday.sunday', 'Sunday'),
@@ -18,24 +19,28 @@ const WEEKDAYS = [
 export const weekdayName = (day: number) => WEEKDAYS[day]?.() ?? String(day);
 
 /** Month 1–12 in the user's language. */
-export const monthName = (month: number) => t('schedules.month', 'month {{month}}', { month });
+export const monthName = (month: number) => t('schedules.month', 'month {{month}}', { ...RAW_VALUES, month });
 
 function dayText(day: DayOfMonth): string {
-  return day === 'last' ? t('schedules.day.last', 'the last day') : t('schedules.day.nth', 'day {{day}}', { day });
+  return day === 'last'
+    ? t('schedules.day.last', 'the last day')
+    : t('schedules.day.nth', 'day {{day}}', { ...RAW_VALUES, day });
 }
 
 /** A frequency and time of day in words, e.g. "Weekly on Wednesday at 08:00:00". */
 export function frequencyText(frequency: Frequency, time: string): string {
   switch (frequency.kind) {
     case 'daily':
-      return t('schedules.frequency.dailyAt', 'Daily at {{time}}', { time });
+      return t('schedules.frequency.dailyAt', 'Daily at {{time}}', { ...RAW_VALUES, time });
     case 'weekly':
       return t('schedules.frequency.weeklyAt', 'Weekly on {{weekday}} at {{time}}', {
+        ...RAW_VALUES,
         weekday: weekdayName(frequency.dayOfWeek),
         time,
       });
     case 'monthly':
       return t('schedules.frequency.monthlyAt', 'Monthly on {{day}} at {{time}}', {
+        ...RAW_VALUES,
         day: dayText(frequency.dayOfMonth),
         time,
       });
@@ -43,21 +48,20 @@ export function frequencyText(frequency: Frequency, time: string): string {
       return t(
         'schedules.frequency.semiannualAt',
         'Every six months (months {{first}} and {{second}}) on {{day}} at {{time}}',
-        {
-          first: frequency.month,
-          second: frequency.month + 6,
-          day: dayText(frequency.dayOfMonth),
-          time,
-        }
+        { ...RAW_VALUES, first: frequency.month, second: frequency.month + 6, day: dayText(frequency.dayOfMonth), time }
       );
     case 'annual':
       return t('schedules.frequency.annualAt', 'Every year in {{month}} on {{day}} at {{time}}', {
+        ...RAW_VALUES,
         month: monthName(frequency.month),
         day: dayText(frequency.dayOfMonth),
         time,
       });
     case 'cron':
-      return t('schedules.frequency.cronText', 'Cron {{expression}}', { expression: frequency.expression });
+      return t('schedules.frequency.cronText', 'Cron {{expression}}', {
+        ...RAW_VALUES,
+        expression: frequency.expression,
+      });
   }
 }
 
@@ -74,16 +78,19 @@ export function targetsText(
   const parts: string[] = [];
   if (sel.businessId) {
     const name = inventory.businesses.find((b) => b.id === sel.businessId)?.name ?? sel.businessId;
-    parts.push(t('schedules.targets.business', 'business {{name}}', { name }));
+    parts.push(t('schedules.targets.business', 'business {{name}}', { ...RAW_VALUES, name }));
   }
   if (sel.hostId) {
     const name = inventory.hosts.find((h) => h.id === sel.hostId)?.name ?? sel.hostId;
-    parts.push(t('schedules.targets.host', 'host {{name}}', { name }));
+    parts.push(t('schedules.targets.host', 'host {{name}}', { ...RAW_VALUES, name }));
   }
   const labels = Object.entries(sel.labels ?? {});
   if (labels.length > 0) {
     parts.push(
-      t('schedules.targets.labels', 'labels {{labels}}', { labels: labels.map(([k, v]) => `${k}=${v}`).join(', ') })
+      t('schedules.targets.labels', 'labels {{labels}}', {
+        ...RAW_VALUES,
+        labels: labels.map(([k, v]) => `${k}=${v}`).join(', '),
+      })
     );
   }
   return parts.length > 0 ? parts.join('; ') : t('schedules.targets.all', 'all instances');

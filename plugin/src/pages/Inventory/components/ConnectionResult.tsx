@@ -6,6 +6,7 @@ import type { ConnectionTest } from '../../../api/inventory';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert/ApiErrorAlert';
 import { engineLabel } from '../../../components/labels/labels';
 import { testIds } from '../../../components/testIds';
+import { RAW_VALUES } from '../../../i18n-values';
 
 export type ConnectionTestState =
   { kind: 'running' } | { kind: 'done'; result: ConnectionTest } | { kind: 'failed'; error: unknown };
@@ -36,6 +37,7 @@ export function ConnectionResult({ state, onClose }: { state: ConnectionTestStat
         <Stack direction="column" gap={0.5}>
           <Text>
             {t('inventory.test.summary', '{{flavor}} {{version}}, {{role}}', {
+              ...RAW_VALUES,
               flavor: engineLabel(result.flavor),
               version: result.version,
               role:
@@ -46,7 +48,10 @@ export function ConnectionResult({ state, onClose }: { state: ConnectionTestStat
           </Text>
           {missing.length > 0 ? (
             <Text>
-              {t('inventory.test.missing', 'Missing privileges: {{privileges}}', { privileges: missing.join(', ') })}
+              {t('inventory.test.missing', 'Missing privileges: {{privileges}}', {
+                ...RAW_VALUES,
+                privileges: missing.join(', '),
+              })}
             </Text>
           ) : (
             <Text color="secondary">

@@ -5,6 +5,7 @@ import { Alert, Button, Drawer, Field, Stack, Text, TextArea } from '@grafana/ui
 import { inventoryApi, type ImportSummary } from '../../../api/inventory';
 import { ApiErrorAlert } from '../../../components/ApiErrorAlert/ApiErrorAlert';
 import { testIds } from '../../../components/testIds';
+import { RAW_VALUES } from '../../../i18n-values';
 
 interface Props {
   onClose: () => void;
@@ -25,6 +26,7 @@ function SummaryList({ summary }: { summary: ImportSummary }) {
             'inventory.import.line',
             '{{label}}: {{created}} new ({{createdNames}}), {{updated}} updated ({{updatedNames}})',
             {
+              ...RAW_VALUES,
               label,
               created: names.created.length,
               createdNames: names.created.join(', ') || '–',
