@@ -5,15 +5,15 @@ import { ROLES, type Role } from './http/roles.js';
 import { TIERS, type Tier } from './checks/check.types.js';
 import type { InspectCommandOptions } from './cli/inspect.command.js';
 import type { ReportsExportOptions } from './cli/reports.command.js';
-import { ConfigError, loadConfig, type Config } from './config/config.js';
+import type { Config } from './config/config.js';
 import { DomainError, InputError } from './errors/domain-errors.js';
-import { CLI_ACTOR } from './http/actor.js';
-import { createLogger, scrubCredentials, type Logger } from './logging/logger.js';
+import type { Logger } from './logging/logger.js';
 import type { AppContext } from './runtime/context.js';
 import { VERSION } from './version.js';
 import type { Engine } from './targets/target-spec.js';
 
-// Commands load their modules on use, so `inspect` does not pay for the HTTP server or the stores.
+// Commands load their modules on use, so `inspect` does not pay for the HTTP server or the stores, and `--help`
+// loads commander alone (no zod, pino or check catalog): src/cli/module-load.integration.test.ts keeps it so.
 
 /** Exit codes: 0 ok, 1 failure, 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -41,11 +41,15 @@ function portOption(value: string): string {
   return value;
 }
 
-function configFrom(overrides: Record<string, string | undefined>): Config {
+async function configFrom(overrides: Record<string, string | undefined>): Promise<Config> {
+  const { loadConfig } = await import('./config/config.js');
   return loadConfig(process.env, Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)));
 }
 
+const cliActor = async () => (await import('./http/actor.js')).CLI_ACTOR;
+
 async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const { createLogger } = await import('./logging/logger.js');
   const logger = createLogger({ level: config.logLevel, destination: process.stderr as never });
   const { createContext } = await import('./runtime/context.js');
   const ctx = await createContext(config, logger);
@@ -72,7 +76,8 @@ export function buildProgram(): Command {
     .option('--demo', 'register the local MariaDB and PostgreSQL as demo instances and inspect them at start')
     .option('--no-worker', 'serve the API only; run inspections in separate `dbpatrol worker` processes')
     .action(async (opts: { port?: string; host?: string; demo?: boolean; worker: boolean }) => {
-      const config = configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
+      const config = await configFrom({ DBPATROL_PORT: opts.port, DBPATROL_HOST: opts.host });
+      const { createLogger } = await import('./logging/logger.js');
       const logger = createLogger({ level: config.logLevel });
       installProcessGuards(logger);
       const { createContext } = await import('./runtime/context.js');
@@ -118,7 +123,8 @@ export function buildProgram(): Command {
     .command('worker')
     .description('run inspections (scheduled and immediate) from the shared store; any number may run at once')
     .action(async () => {
-      const config = configFrom({});
+      const config = await configFrom({});
+      const { createLogger } = await import('./logging/logger.js');
       const logger = createLogger({ level: config.logLevel });
       installProcessGuards(logger);
       const { createContext } = await import('./runtime/context.js');
@@ -146,7 +152,7 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('bring the store schema up to date and exit (serve and worker also do this at start-up)')
     .action(async () => {
-      await withContext(configFrom({}), async (ctx) => {
+      await withContext(await configFrom({}), async (ctx) => {
         process.stdout.write(`store schema is current: ${ctx.store.description}\n`);
       });
     });
@@ -168,8 +174,8 @@ export function buildProgram(): Command {
       const { zodIssuesToDetails } = await import('./http/zod-issues.js');
       const parsed = inventoryDocument.safeParse(parseYamlBody(text));
       if (!parsed.success) throw new InputError(zodIssuesToDetails(parsed.error.issues));
-      await withContext(configFrom({}), async (ctx) => {
-        const summary = await ctx.inventory.importDocument(CLI_ACTOR, parsed.data, opts.dryRun ?? false);
+      await withContext(await configFrom({}), async (ctx) => {
+        const summary = await ctx.inventory.importDocument(await cliActor(), parsed.data, opts.dryRun ?? false);
         const { stringify: stringifyYaml } = await import('yaml');
         process.stdout.write(stringifyYaml(summary));
       });
@@ -180,7 +186,7 @@ export function buildProgram(): Command {
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .action(async (opts: { out?: string }) => {
       const { stringify: stringifyYaml } = await import('yaml');
-      await withContext(configFrom({}), async (ctx) => {
+      await withContext(await configFrom({}), async (ctx) => {
         const yaml = stringifyYaml(await ctx.inventory.exportDocument());
         if (opts.out) await writeFile(opts.out, yaml);
         else process.stdout.write(yaml);
@@ -194,7 +200,7 @@ export function buildProgram(): Command {
     .description('re-seal every stored credential with a new key (the key file, or --new-key with DBPATROL_SECRET_KEY)')
     .option('--new-key <base64>', 'the new 32-byte key, base64 (required when DBPATROL_SECRET_KEY is set)')
     .action(async (opts: { newKey?: string }) => {
-      const config = configFrom({});
+      const config = await configFrom({});
       let newKey: Buffer | undefined;
       if (opts.newKey !== undefined) {
         newKey = Buffer.from(opts.newKey, 'base64');
@@ -205,7 +211,7 @@ export function buildProgram(): Command {
       }
       const { rotateSecrets } = await import('./secrets/rotate.js');
       await withContext(config, async (ctx) => {
-        const result = await rotateSecrets(ctx.store.inventory, ctx.audit, CLI_ACTOR, {
+        const result = await rotateSecrets(ctx.store.inventory, ctx.audit, await cliActor(), {
           dataDir: config.dataDir,
           current: ctx.sealer,
           ...(newKey ? { newKey } : {}),
@@ -222,8 +228,8 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>', 'a unique name, e.g. grafana')
     .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).default('viewer'))
     .action(async (opts: { name: string; role: Role }) => {
-      await withContext(configFrom({}), async (ctx) => {
-        const created = await ctx.tokens.create(CLI_ACTOR, { name: opts.name, role: opts.role });
+      await withContext(await configFrom({}), async (ctx) => {
+        const created = await ctx.tokens.create(await cliActor(), { name: opts.name, role: opts.role });
         process.stdout.write(`${created.token}\n`);
       });
     });
@@ -231,7 +237,7 @@ export function buildProgram(): Command {
     .command('list')
     .description('list API tokens (names and roles, never secrets)')
     .action(async () => {
-      await withContext(configFrom({}), async (ctx) => {
+      await withContext(await configFrom({}), async (ctx) => {
         for (const t of await ctx.tokens.list()) {
           process.stdout.write(`${t.name}\t${t.role}\tcreated ${t.createdAt}\tlast used ${t.lastUsedAt ?? 'never'}\n`);
         }
@@ -259,7 +265,7 @@ export function buildProgram(): Command {
     .option('--prometheus-url <url>', 'Prometheus scraping node_exporter on the host, for the host checks')
     .action(async (opts: InspectCommandOptions) => {
       const { runInspectCommand } = await import('./cli/inspect.command.js');
-      process.exitCode = await runInspectCommand(opts, loadConfig(process.env));
+      process.exitCode = await runInspectCommand(opts, await configFrom({}));
     });
 
   const reports = program.command('reports').description('export and verify inspection reports');
@@ -308,7 +314,7 @@ export function buildProgram(): Command {
     .option('--window <duration>', 'sampling window for event checks (default by tier)')
     .action(async (opts: { engine?: Engine; tier: Tier; serverVersion?: string; url?: string; window?: string }) => {
       const { checksSql } = await import('./cli/checks.command.js');
-      process.stdout.write(await checksSql(opts, loadConfig(process.env)));
+      process.stdout.write(await checksSql(opts, await configFrom({})));
     });
 
   return program;
@@ -329,6 +335,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
+    // Loaded only now: a ConfigError can only come from a command that loaded the configuration already.
+    const { ConfigError } = await import('./config/config.js');
     if (err instanceof ConfigError) {
       process.stderr.write(`dbpatrol: ${err.message}\n`);
       process.exitCode = EXIT_USAGE;
@@ -340,6 +348,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const message = err instanceof DomainError ? err.message : String((err as Error)?.message ?? err);
+    const { scrubCredentials } = await import('./logging/logger.js');
     process.stderr.write(`dbpatrol: ${scrubCredentials(message)}\n`);
     process.exitCode = 1;
   }
