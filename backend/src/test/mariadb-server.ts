@@ -66,6 +66,8 @@ export interface MariaDbServer {
 
 export interface MariaDbReplica extends MariaDbServer {
   readonly primary: MariaDbServer;
+  /** The account (on the primary, host 127.0.0.1) the replica connects with; its password is not exposed. */
+  readonly replicationUser: string;
   /** Waits until the replica has applied everything the primary has binlogged so far. */
   sync(timeoutSeconds?: number): Promise<void>;
   /** SHOW SLAVE STATUS as one row (empty object when the server is no replica). */
@@ -174,6 +176,8 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
         ...(owner ? [`--user=${owner.name}`] : []),
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
+        // Its own temporary directory: bootstraps running at the same time in /tmp remove each other's temp tables.
+        `--tmpdir=${dir}`,
         ...small,
       ],
       { timeout: 120_000 },
@@ -383,7 +387,7 @@ export async function startMariaDbReplica(
     await server.remove();
     throw err;
   }
-  return { ...server, primary, sync, slaveStatus };
+  return { ...server, primary, replicationUser: replUser, sync, slaveStatus };
 }
 
 /** Whether this machine can start test servers (the binaries exist). */

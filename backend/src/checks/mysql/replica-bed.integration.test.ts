@@ -194,6 +194,70 @@ describe('MySQL replication checks on a real MariaDB primary and GTID replica', 
     );
   });
 
+  it('MY-D03: a row missing on the replica stops the applier with error 1032, critical with the error text', async () => {
+    // Drift: the row is deleted on the replica only (not binlogged there), then the primary updates it.
+    const local = await replica!.connect();
+    connections.push(local);
+    await local.query('SET SESSION sql_log_bin = 0');
+    await local.query('DELETE FROM bed.t WHERE id = 2');
+    await primary!.query('UPDATE bed.t SET v = v + 10 WHERE id = 2');
+    const status = await waitFor('the applier to stop', async () => {
+      const st = await replica!.slaveStatus();
+      return st.Slave_SQL_Running === 'No' ? st : undefined;
+    });
+    expect(Number(status.Last_SQL_Errno)).toBe(1032);
+    try {
+      const threads = findingsOf(await daily(replica!, 'bed-replica', 'replica'), mysqlReplicationThreads.id);
+      expect(threads.map((f) => [f.severity, f.object])).toEqual([['critical', 'bed-replica']]);
+      expect(threads[0]!.message).toBe(
+        `replication from 127.0.0.1:${primary!.port} is not running: SQL thread No; last SQL error 1032: ${String(
+          status.Last_SQL_Error,
+        )}`,
+      );
+      expect(threads[0]!.evidence?.[0]).toMatchObject({ io_running: 'Yes', sql_running: 'No', last_sql_errno: 1032 });
+    } finally {
+      await local.query('INSERT INTO bed.t VALUES (2, 0)');
+      await replica!.query('START SLAVE SQL_THREAD');
+    }
+    await replica!.sync();
+    expect(await replica!.query('SELECT v FROM bed.t WHERE id = 2')).toEqual([{ v: 10 }]);
+    expect(replicationOf(await daily(replica!, 'bed-replica', 'replica'))).toEqual([]);
+  });
+
+  it('MY-D03: the replication account locked on the primary leaves the IO thread reconnecting, critical', async () => {
+    const admin = await primary!.connect();
+    connections.push(admin);
+    await admin.query('SET SESSION sql_log_bin = 0');
+    await admin.query('ALTER USER ?@? ACCOUNT LOCK', [replica!.replicationUser, '127.0.0.1']);
+    let status: Record<string, unknown>;
+    try {
+      await replica!.query('STOP SLAVE IO_THREAD');
+      await replica!.query('START SLAVE IO_THREAD');
+      status = await waitFor('the IO thread to fail', async () => {
+        const st = await replica!.slaveStatus();
+        return Number(st.Last_IO_Errno) !== 0 && st.Slave_IO_Running !== 'Yes' ? st : undefined;
+      });
+      const threads = findingsOf(await daily(replica!, 'bed-replica', 'replica'), mysqlReplicationThreads.id);
+      expect(threads.map((f) => [f.severity, f.object])).toEqual([['critical', 'bed-replica']]);
+      expect(threads[0]!.message).toMatch(
+        new RegExp(
+          `^replication from 127\\.0\\.0\\.1:${primary!.port} is not running: IO thread ${String(
+            status.Slave_IO_Running,
+          )}; last IO error ${Number(status.Last_IO_Errno)}: `,
+        ),
+      );
+      expect(threads[0]!.message).toMatch(/locked/i);
+    } finally {
+      await admin.query('ALTER USER ?@? ACCOUNT UNLOCK', [replica!.replicationUser, '127.0.0.1']);
+    }
+    await waitFor('the IO thread to reconnect', async () =>
+      (await replica!.slaveStatus()).Slave_IO_Running === 'Yes' ? true : undefined,
+    );
+    // A successful reconnection clears Last_IO_Error: nothing left to report.
+    expect((await replica!.slaveStatus()).Last_IO_Errno).toBe(0);
+    expect(replicationOf(await daily(replica!, 'bed-replica', 'replica'))).toEqual([]);
+  });
+
   it('MY-D04: an applier stuck behind a 10-minute-old transaction is critical lag', async () => {
     // The replica's own session holds row 1; the primary's update of it (binlogged with a timestamp 600 s old)
     // waits in the applier, so Seconds_Behind_Master counts from that timestamp. That holds for the serial applier:
@@ -268,7 +332,7 @@ describe('MySQL replication checks on a real MariaDB primary and GTID replica', 
     const status = await replica!.slaveStatus();
     expect(status).toMatchObject({ SQL_Delay: 3600, Slave_IO_Running: 'Yes', Slave_SQL_Running: 'Yes' });
     expect(Number(status.Seconds_Behind_Master)).toBeGreaterThanOrEqual(1);
-    expect(await replica!.query('SELECT v FROM bed.t WHERE id = 2')).toEqual([{ v: 0 }]);
+    expect(await replica!.query('SELECT v FROM bed.t WHERE id = 2')).toEqual([{ v: 10 }]);
     expect(replicationOf(await daily(replica!, 'bed-replica', 'replica'))).toEqual([]);
   });
 });
