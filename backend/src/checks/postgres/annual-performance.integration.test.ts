@@ -20,7 +20,7 @@ const lowered: Record<string, Record<string, unknown>> = {
   'postgres.cache-hit-ratio': { warnPercent: 100, critPercent: 0, minBlocks: 1 },
   'postgres.temp-spills': { warnTempFilesCount: 0 },
   'postgres.buffer-writes': { minWrites: 1 },
-  'postgres.large-table-seq-scans': { warnPerMinute: 1, critPerMinute: 1_000_000 },
+  'postgres.large-table-seq-scans': { warnScansPerDay: 1440, critScansPerDay: 1e9 },
   'postgres.rollback-ratio': { minTransactions: 100 },
   'postgres.index-candidates': { minSeqScans: 1 },
 };
@@ -164,7 +164,7 @@ describe('annual performance diagnosis on a live PostgreSQL with pg_stat_stateme
     const [f] = findingsOf(report, 'postgres.large-table-seq-scans');
     expect(f?.object).toBe('"public"."big"');
     expect(f?.message).toMatch(
-      /^7 sequential scans of "public"\."big" .*\/min \(threshold 1\/min\) in the window since/,
+      /^7 sequential scans of "public"\."big" .*\/min \(threshold 1440\/day, 1\/min\) in the window since/,
     );
     expect(findingsOf(cumulative, 'postgres.large-table-seq-scans')[0]?.message).toMatch(
       new RegExp(`^${total} sequential scans`),

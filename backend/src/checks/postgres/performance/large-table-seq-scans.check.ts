@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { grade, thresholdText } from '../../grading.js';
+import { grade } from '../../grading.js';
 import { pgQualified } from '../../quote.js';
 import { UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
 import { counterWindow } from './counter-window.js';
 
 const count = z.coerce.number();
 const MINUTE_MS = 60_000;
-const PER_MINUTE = { en: '/min', zh: ' 次/分钟' };
+const MINUTES_PER_DAY = 1440;
 
 export const postgresLargeTableSeqScans = defineCheck({
   id: 'postgres.large-table-seq-scans',
@@ -21,8 +21,8 @@ export const postgresLargeTableSeqScans = defineCheck({
   scope: 'database',
   title: { en: 'Sequential scans on large tables', zh: '大表上的顺序扫描' },
   description: {
-    en: 'Tables with more than minRows live rows that are scanned sequentially more often than through an index (pg_stat_user_tables seq_scan > idx_scan), graded by sequential scans per minute: warnPerMinute is a warning, critPerMinute critical. The rate is over the window when the snapshot at the window start has the table’s seq_scan (snapshots keep it for the 50 largest tables of the database they connect to); otherwise it is cumulative since the database’s statistics reset, and a database whose statistics were never reset gets an informational finding without a rate. The report says which period was counted.',
-    zh: '活跃行数超过 minRows、且顺序扫描次数多于索引扫描（pg_stat_user_tables 中 seq_scan > idx_scan）的表，按每分钟顺序扫描次数评估：达到 warnPerMinute 为警告，达到 critPerMinute 为严重。窗口起点的快照中有该表的 seq_scan 时（快照保存所连接数据库中最大的 50 张表）按窗口计算速率；否则按该库统计信息上次重置以来的累计值计算，统计信息从未重置的库只给出提示、不计算速率。报告中注明统计区间。',
+    en: 'Tables with more than minRows live rows that are scanned sequentially more often than through an index (pg_stat_user_tables seq_scan > idx_scan), graded by sequential scans per day: warnScansPerDay (14 400, 10 a minute) is a warning, critScansPerDay (144 000, 100 a minute) critical. The rate is over the window when the snapshot at the window start has the table’s seq_scan (snapshots keep it for the 50 largest tables of the database they connect to); otherwise it is cumulative since the database’s statistics reset, and a database whose statistics were never reset gets an informational finding without a rate. The report says which period was counted.',
+    zh: '活跃行数超过 minRows、且顺序扫描次数多于索引扫描（pg_stat_user_tables 中 seq_scan > idx_scan）的表，按每天顺序扫描次数评估：达到 warnScansPerDay（14 400，即每分钟 10 次）为警告，达到 critScansPerDay（144 000，即每分钟 100 次）为严重。窗口起点的快照中有该表的 seq_scan 时（快照保存所连接数据库中最大的 50 张表）按窗口计算速率；否则按该库统计信息上次重置以来的累计值计算，统计信息从未重置的库只给出提示、不计算速率。报告中注明统计区间。',
   },
   remediation: {
     en: 'Find the statements that scan the table (pg_stat_statements, PG-A01; EXPLAIN) and add the index their WHERE or JOIN clause needs, or rewrite them to use an existing one; run ANALYZE when estimates are off. Scans of a table read whole on purpose (reports, small lookups) can be accepted.',
@@ -54,12 +54,12 @@ ORDER BY t.n_live_tup DESC LIMIT 200`,
   },
   thresholds: {
     schema: z.object({
-      warnPerMinute: z.number().nonnegative(),
-      critPerMinute: z.number().nonnegative(),
+      warnScansPerDay: z.number().nonnegative(),
+      critScansPerDay: z.number().nonnegative(),
       /** Tables with fewer live rows are not looked at. */
       minRows: z.number().int().nonnegative(),
     }),
-    defaults: { warnPerMinute: 10, critPerMinute: 100, minRows: 100_000 },
+    defaults: { warnScansPerDay: 10 * MINUTES_PER_DAY, critScansPerDay: 100 * MINUTES_PER_DAY, minRows: 100_000 },
   },
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
@@ -110,9 +110,13 @@ ORDER BY t.n_live_tup DESC LIMIT 200`,
         continue;
       }
       const perMinute = scans / (w.spanMs / MINUTE_MS);
-      const g = grade(perMinute, { warn: t.warnPerMinute, crit: t.critPerMinute });
+      const g = grade(perMinute * MINUTES_PER_DAY, { warn: t.warnScansPerDay, crit: t.critScansPerDay });
       if (!g) continue;
-      const limit = thresholdText(g.limit, PER_MINUTE);
+      const limitPerMinute = Number((g.limit / MINUTES_PER_DAY).toFixed(2));
+      const limit = {
+        en: `threshold ${g.limit}/day, ${limitPerMinute}/min`,
+        zh: `阈值 每天 ${g.limit} 次，即每分钟 ${limitPerMinute} 次`,
+      };
       findings.push({
         severity: g.severity,
         object,
@@ -120,7 +124,7 @@ ORDER BY t.n_live_tup DESC LIMIT 200`,
           en: `${head.en}: ${perMinute.toFixed(1)}/min (${limit.en}) ${w.since.en}`,
           zh: `${head.zh}：每分钟 ${perMinute.toFixed(1)} 次（${limit.zh}），${w.since.zh}`,
         },
-        value: Math.round(perMinute * 10) / 10,
+        value: Math.round(perMinute * MINUTES_PER_DAY),
         threshold: g.limit,
         evidence,
       });

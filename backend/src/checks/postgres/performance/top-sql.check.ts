@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { grade, thresholdText } from '../../grading.js';
+import { grade, thresholdText, UNITS } from '../../grading.js';
 import {
   EXTENSION_SQL,
   extensionRow,
@@ -16,8 +16,6 @@ import {
   withNotes,
 } from './statement-window.js';
 
-const MS = { en: ' ms', zh: ' 毫秒' };
-
 export const postgresTopSql = defineCheck({
   id: 'postgres.top-sql',
   catalogRef: 'PG-A01',
@@ -29,8 +27,8 @@ export const postgresTopSql = defineCheck({
   scope: 'instance',
   title: { en: 'Top SQL by total time', zh: '按总耗时排序的 Top SQL' },
   description: {
-    en: 'The statements with the most execution (and, on PostgreSQL 13+, planning) time over the window, from pg_stat_statements: the live statistics at the window end minus the statement samples of the snapshot at the window start, matched by database, user and queryid. Reports the top statements with calls, total and mean time, rows, shared blocks hit and read, temporary blocks written and WAL bytes (13+); a statement among them whose mean time reaches warnMeanMilliseconds is a warning. Statements without a window-start sample (new, evicted, below the snapshot’s top 100) and evictions or a reset of the statistics (pg_stat_statements_info, 14+) are stated. Skipped when the extension is not preloaded or not created in the connected database (PG-M10 reports that).',
-    zh: '基于 pg_stat_statements 统计窗口内执行（PostgreSQL 13 及以上含计划）耗时最多的语句：窗口终点的实时统计减去窗口起点快照中的语句样本，按数据库、用户和 queryid 匹配。报告前若干条语句的调用次数、总耗时与平均耗时、返回行数、共享块命中与读取、临时块写入及 WAL 字节数（13 及以上）；其中平均耗时达到 warnMeanMilliseconds 的语句为警告。没有窗口起点样本的语句（新出现、被淘汰、不在快照前 100 条中）以及统计被淘汰或重置（pg_stat_statements_info，14 及以上）会在报告中注明。扩展未预加载或未在所连接的数据库中创建时跳过（由 PG-M10 报告）。',
+    en: 'The statements with the most execution (and, on PostgreSQL 13+, planning) time over the window, from pg_stat_statements: the live statistics at the window end minus the statement samples of the snapshot at the window start, matched by database, user and queryid. Reports the top statements with calls, total and mean time, rows, shared blocks hit and read, temporary blocks written and WAL bytes (13+); a statement among them whose mean time reaches warnMeanSeconds is a warning. Statements without a window-start sample (new, evicted, below the snapshot’s top 100) and evictions or a reset of the statistics (pg_stat_statements_info, 14+) are stated. Skipped when the extension is not preloaded or not created in the connected database (PG-M10 reports that).',
+    zh: '基于 pg_stat_statements 统计窗口内执行（PostgreSQL 13 及以上含计划）耗时最多的语句：窗口终点的实时统计减去窗口起点快照中的语句样本，按数据库、用户和 queryid 匹配。报告前若干条语句的调用次数、总耗时与平均耗时、返回行数、共享块命中与读取、临时块写入及 WAL 字节数（13 及以上）；其中平均耗时达到 warnMeanSeconds 的语句为警告。没有窗口起点样本的语句（新出现、被淘汰、不在快照前 100 条中）以及统计被淘汰或重置（pg_stat_statements_info，14 及以上）会在报告中注明。扩展未预加载或未在所连接的数据库中创建时跳过（由 PG-M10 报告）。',
   },
   remediation: {
     en: 'Start with the statements with the most total time: EXPLAIN (ANALYZE, BUFFERS) them, add or fix indexes, rewrite or batch them, cache results the application re-reads; for slow mean times look at plans, locks and I/O (shared_blks_read, temp_blks_written). Raise pg_stat_statements.max when entries are evicted.',
@@ -43,11 +41,11 @@ export const postgresTopSql = defineCheck({
   },
   thresholds: {
     schema: z.object({
-      warnMeanMilliseconds: z.number().positive(),
+      warnMeanSeconds: z.number().positive(),
       /** Statements reported. */
       maxStatements: z.number().int().positive().max(20),
     }),
-    defaults: { warnMeanMilliseconds: 1000, maxStatements: 10 },
+    defaults: { warnMeanSeconds: 1, maxStatements: 10 },
   },
   evaluate({ extension, info, statements }, ctx) {
     const unavailable = statementsUnavailable(extension[0]);
@@ -83,18 +81,18 @@ export const postgresTopSql = defineCheck({
     ];
     for (const s of top) {
       if (s.calls <= 0) continue;
-      const mean = s.totalMs / s.calls;
-      const g = grade(mean, { warn: t.warnMeanMilliseconds });
+      const mean = s.totalMs / s.calls / 1000;
+      const g = grade(mean, { warn: t.warnMeanSeconds });
       if (!g) continue;
-      const limit = thresholdText(g.limit, MS);
+      const limit = thresholdText(g.limit, UNITS.seconds);
       findings.push({
         severity: g.severity,
         object: `queryid ${s.id}${s.database ? ` (${s.user ?? ''}@${s.database})` : ''}`,
         message: {
-          en: `Mean time ${mean.toFixed(0)} ms over ${s.calls} calls (${limit.en}) ${w.since.en}: ${shortText(s.text)}`,
-          zh: `${w.since.zh}，平均耗时 ${mean.toFixed(0)} 毫秒，共 ${s.calls} 次调用（${limit.zh}）：${shortText(s.text)}`,
+          en: `Mean time ${mean.toFixed(2)} s over ${s.calls} calls (${limit.en}) ${w.since.en}: ${shortText(s.text)}`,
+          zh: `${w.since.zh}，平均耗时 ${mean.toFixed(2)} 秒，共 ${s.calls} 次调用（${limit.zh}）：${shortText(s.text)}`,
         },
-        value: Math.round(mean),
+        value: Math.round(mean * 100) / 100,
         threshold: g.limit,
         evidence: [statementEvidence(s)],
       });
