@@ -14,6 +14,7 @@ import { outcomeHead, REASONS, runCheck, skippedRun, type CheckRun } from './run
 import { computeScore, countOutcomes } from './score.js';
 import { applyWaivers } from '../waivers/match-waiver.js';
 import type { WaiverContext } from '../waivers/waiver.model.js';
+import type { HostMetrics } from '../hostmetrics/host-facts.js';
 
 export interface InspectOptions {
   tier: Tier;
@@ -33,6 +34,8 @@ export interface InspectOptions {
   signal?: AbortSignal;
   /** Counters at the window start from a stored snapshot (delta checks); absent → since start or reset. */
   counterBaseline?: CounterBaseline;
+  /** Facts about the instance's node from the host metrics source (host checks); absent when none is configured. */
+  hostMetrics?: HostMetrics;
   /** Fingerprints of the previous report of this instance, check id → object → hash (trend checks). */
   baseline?: Readonly<Record<string, Record<string, string>>>;
   /** Waivers that may apply to this instance; applied to the findings before the score and the content hash. */

@@ -12,12 +12,15 @@ import type {
   Texts,
 } from '../checks/check.types.js';
 import { toTexts } from '../checks/check.types.js';
+import type { HostMetrics } from '../hostmetrics/host-facts.js';
 
 export interface EvaluateOptions {
   /** Merged over the check's defaults. */
   thresholds?: Record<string, unknown>;
   instance?: Partial<InstanceInfo>;
   counterBaseline?: CounterBaseline;
+  /** Host checks: what the host metrics source returned for the node. */
+  hostMetrics?: HostMetrics;
   /** Trend checks: the fingerprints of the previous report. */
   baseline?: Readonly<Record<string, string>>;
   /** Per-call overrides of the evaluator's server, clock and window. */
@@ -99,6 +102,7 @@ export function checkEvaluator(base: {
         thresholds: { ...check.thresholds.defaults, ...opts.thresholds },
         ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
         ...(opts.baseline ? { baseline: opts.baseline } : {}),
+        ...(opts.hostMetrics ? { hostMetrics: opts.hostMetrics } : {}),
         ...(opts.database ? { database: opts.database } : {}),
       }),
     );

@@ -6,6 +6,7 @@ import { mysqlDeadlocks } from './locks/deadlocks.check.js';
 import { mysqlAutoIncrementExhaustion } from './objects/auto-increment-exhaustion.check.js';
 import { mysqlLargeTables } from './objects/large-tables.check.js';
 import { mysqlVersionEol } from './security/version-eol.check.js';
+import { CHECKS } from '../registry.js';
 import { MYSQL_THRESHOLD_RENAMES } from './threshold-renames.js';
 import { MYSQL_WEEKLY_OBJECT_CHECKS } from './weekly-objects.list.js';
 import { MYSQL_WEEKLY_SECURITY_CHECKS } from './weekly-security.list.js';
@@ -172,12 +173,17 @@ describe('MySQL threshold renames', () => {
   });
 });
 
-const GRADED = /^(warn|crit)([A-Z][a-z]+)*(Percent|Seconds|Minutes|Hours|Days|Bytes|Count|Ratio|PerDay)$/;
+const GRADED = /^(warn|crit|info)([A-Z][a-z]+)*(Percent|Seconds|Minutes|Hours|Days|Bytes|Count|Ratio|PerDay)$/;
 const LIMIT = /^(min|max)[A-Z][A-Za-z]*$/;
 const LIST = /^(allowed|ignore|exempt)[A-Z][A-Za-z]*$/;
 
 describe('MySQL threshold vocabulary', () => {
-  const checks = [...MYSQL_DAILY_CHECKS, ...MYSQL_WEEKLY_OBJECT_CHECKS, ...MYSQL_WEEKLY_SECURITY_CHECKS];
+  // Every MySQL/MariaDB check of every tier and source (monthly, annual, host, history included).
+  const checks = CHECKS.filter((c) => c.engine === 'mysql');
+  it('covers the daily and weekly lists too', () => {
+    for (const c of [...MYSQL_DAILY_CHECKS, ...MYSQL_WEEKLY_OBJECT_CHECKS, ...MYSQL_WEEKLY_SECURITY_CHECKS])
+      expect(checks).toContain(c);
+  });
   it.each(
     checks.flatMap((c) =>
       Object.entries(c.thresholds.defaults as Record<string, unknown>).map(

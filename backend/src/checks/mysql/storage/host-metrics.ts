@@ -13,17 +13,17 @@ export const FILESYSTEM_THRESHOLDS = {
   schema: z.object({
     warnFreePercent: z.number().min(0).max(100),
     critFreePercent: z.number().min(0).max(100),
-    warnDaysToFull: z.number().min(0),
-    critDaysToFull: z.number().min(0),
+    warnFullWithinDays: z.number().min(0),
+    critFullWithinDays: z.number().min(0),
   }),
-  defaults: { warnFreePercent: 20, critFreePercent: 10, warnDaysToFull: 30, critDaysToFull: 7 },
+  defaults: { warnFreePercent: 20, critFreePercent: 10, warnFullWithinDays: 30, critFullWithinDays: 7 },
 };
 
 export interface FilesystemLimits {
   warnFreePercent: number;
   critFreePercent: number;
-  warnDaysToFull: number;
-  critDaysToFull: number;
+  warnFullWithinDays: number;
+  critFullWithinDays: number;
 }
 
 /** A directory the server writes to, with what it holds (`datadir`, `pg_wal`, …). */
@@ -115,7 +115,7 @@ export function filesystemFindings(
     }
     if (fs.daysToFull !== null) {
       const days = round1(fs.daysToFull);
-      const full = grade(days, { warn: t.warnDaysToFull, crit: t.critDaysToFull }, { direction: 'below' });
+      const full = grade(days, { warn: t.warnFullWithinDays, crit: t.critFullWithinDays }, { direction: 'below' });
       if (full) {
         const th = thresholdText(full.limit, UNITS.days);
         findings.push({

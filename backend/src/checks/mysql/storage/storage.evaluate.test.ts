@@ -36,8 +36,8 @@ describe('mysql.filesystem-free-space (MY-D13)', () => {
     expect(mysqlFilesystemFreeSpace.thresholds.defaults).toEqual({
       warnFreePercent: 20,
       critFreePercent: 10,
-      warnDaysToFull: 30,
-      critDaysToFull: 7,
+      warnFullWithinDays: 30,
+      critFullWithinDays: 7,
     });
     expect(pickSqlVariant(q.sql, 'mariadb', 100511)?.sql).not.toContain('log_bin_basename AS');
     expect(pickSqlVariant(q.sql, 'mariadb', 101119)?.sql).toContain('@@log_bin_basename');

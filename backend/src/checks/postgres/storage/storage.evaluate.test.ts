@@ -22,9 +22,9 @@ describe('postgres.filesystem-free-space', () => {
     expect(evaluate(postgresFilesystemFreeSpace, {})).toEqual({ skipped: NO_HOST_METRICS });
   });
 
-  it('takes its limits as warnFreePercent, critFreePercent, warnDaysToFull and critDaysToFull', () => {
+  it('takes its limits as warnFreePercent, critFreePercent, warnFullWithinDays and critFullWithinDays', () => {
     const schema = postgresFilesystemFreeSpace.thresholds.schema;
-    const limits = { warnFreePercent: 25, critFreePercent: 5, warnDaysToFull: 30, critDaysToFull: 7 };
+    const limits = { warnFreePercent: 25, critFreePercent: 5, warnFullWithinDays: 30, critFullWithinDays: 7 };
     expect(schema.parse(limits)).toEqual(limits);
     expect(schema.safeParse({ freeWarnPct: 25, freeCritPct: 5 }).success).toBe(false);
   });
