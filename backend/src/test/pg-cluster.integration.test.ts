@@ -47,6 +47,18 @@ describe('startPgCluster settings / startPgStandby', () => {
     await s.sync();
     expect(await s.query('SELECT count(*)::int AS n FROM bed')).toEqual([{ n: 5 }]);
     await expect(s.query('INSERT INTO bed VALUES (6)')).rejects.toThrow(/read-only/);
+    // Its own port and socket replace the ones pg_basebackup copied from the primary (no shadowed lines).
+    const file = await s.query<{ name: string; setting: string; applied: boolean }>(
+      `SELECT name, setting, applied FROM pg_file_settings
+       WHERE sourcefile LIKE '%postgresql.auto.conf' AND name IN ('port', 'primary_slot_name', 'fsync') ORDER BY name`,
+    );
+    expect(file).toEqual([
+      { name: 'fsync', setting: 'off', applied: true },
+      { name: 'port', setting: String(s.port), applied: true },
+      { name: 'primary_slot_name', setting: 'selftest_slot', applied: true },
+    ]);
+    const [conninfo] = await s.query<{ v: string }>(`SELECT current_setting('primary_conninfo') AS v`);
+    expect(conninfo!.v).toMatch(new RegExp(`host=127\\.0\\.0\\.1 port=${primary!.port}`));
   });
 
   it('a stopped standby leaves its slot inactive; started again it streams again', async () => {

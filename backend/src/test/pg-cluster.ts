@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { appendFile, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,24 +101,42 @@ function installExitHook(owner: { uid: number; gid: number } | undefined): void 
   });
 }
 
-function settingLines(settings: PgSettings): string[] {
-  return Object.entries(settings).map(([key, value]) => {
-    if (!/^[a-z_][a-z0-9_.]*$/i.test(key)) throw new Error(`not a setting name: ${key}`);
-    const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
-    return `${key} = '${text.replaceAll("'", "''")}'`;
-  });
+/** One `name = 'value'` line per setting; a later value of the same name replaces an earlier one. */
+function settingLines(...layers: PgSettings[]): string[] {
+  const merged = new Map<string, string>();
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (!/^[a-z_][a-z0-9_.]*$/i.test(key)) throw new Error(`not a setting name: ${key}`);
+      const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+      merged.delete(key.toLowerCase());
+      merged.set(key.toLowerCase(), `${key} = '${text.replaceAll("'", "''")}'`);
+    }
+  }
+  return [...merged.values()];
+}
+
+/** The settings of a `postgresql.auto.conf` (as pg_basebackup copied and extended it), in order. */
+function parseAutoConf(text: string): PgSettings {
+  const settings: PgSettings = {};
+  for (const line of text.split('\n')) {
+    const m =
+      /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=?\s*'((?:[^']|'')*)'\s*$/.exec(line) ??
+      /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=?\s*(\S+)\s*$/.exec(line);
+    if (m && !line.trimStart().startsWith('#')) settings[m[1]!] = m[2]!.replaceAll("''", "'");
+  }
+  return settings;
 }
 
 /** Settings that keep a test cluster small and quick (no durability needed across a machine crash). */
-const QUICK = [
-  `listen_addresses = '127.0.0.1'`,
-  'max_connections = 60',
-  'shared_buffers = 16MB',
-  'fsync = off',
-  'synchronous_commit = off',
-  'full_page_writes = off',
-  'logging_collector = off',
-];
+const QUICK: PgSettings = {
+  listen_addresses: '127.0.0.1',
+  max_connections: 60,
+  shared_buffers: '16MB',
+  fsync: false,
+  synchronous_commit: false,
+  full_page_writes: false,
+  logging_collector: false,
+};
 
 type Owner = { uid: number; gid: number } | undefined;
 
@@ -174,10 +192,8 @@ async function launch(dir: string, port: number, owner: Owner): Promise<PgCluste
   };
 }
 
-async function writeConf(file: string, lines: string[], owner: Owner, append = false): Promise<void> {
-  const text = [...lines, ''].join('\n');
-  if (append) await appendFile(file, `\n${text}`);
-  else await writeFile(file, text);
+async function writeConf(file: string, lines: string[], owner: Owner): Promise<void> {
+  await writeFile(file, ['# Written by the DB Patrol test bed.', ...lines, ''].join('\n'));
   if (owner) await chown(file, owner.uid, owner.gid);
 }
 
@@ -200,7 +216,7 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
     port = await freePort();
     await writeConf(
       path.join(data, 'postgresql.auto.conf'),
-      [`port = ${port}`, `unix_socket_directories = '${dir}'`, ...QUICK, ...settingLines(options.settings ?? {})],
+      settingLines({ port, unix_socket_directories: dir }, QUICK, options.settings ?? {}),
       owner,
     );
   } catch (err) {
@@ -250,18 +266,18 @@ export async function startPgStandby(primary: PgCluster, options: PgStandbyOptio
       { ...as, timeout: 120_000 },
     );
     port = await freePort();
-    // The copied postgresql.auto.conf names the primary's port and socket: later lines win.
+    // pg_basebackup copied the primary's postgresql.auto.conf (its port and socket) and added primary_conninfo and
+    // primary_slot_name: the standby's own values replace the copied ones instead of following them.
+    const autoConf = path.join(data, 'postgresql.auto.conf');
     await writeConf(
-      path.join(data, 'postgresql.auto.conf'),
-      [
-        `port = ${port}`,
-        `unix_socket_directories = '${dir}'`,
-        'hot_standby = on',
-        ...(options.applyDelay ? [`recovery_min_apply_delay = '${options.applyDelay}'`] : []),
-        ...settingLines(options.settings ?? {}),
-      ],
+      autoConf,
+      settingLines(
+        parseAutoConf(await readFile(autoConf, 'utf8')),
+        { port, unix_socket_directories: dir, hot_standby: true },
+        options.applyDelay ? { recovery_min_apply_delay: options.applyDelay } : {},
+        options.settings ?? {},
+      ),
       owner,
-      true,
     );
   } catch (err) {
     live.delete(dir);
