@@ -43,6 +43,8 @@ describe('GET /checks/{id} detail: SQL per version', () => {
   });
 
   it('has no queries for a check fed by host metrics instead of SQL', () => {
-    expect(detail('postgres.filesystem-free-space').queries).toEqual({});
+    // The platform row reads only the host metrics source (filesystem-free-space also asks the server for its paths).
+    expect(detail('postgres.platform-status').queries).toEqual({});
+    expect(detail('mysql.platform-status').queries).toEqual({});
   });
 });
