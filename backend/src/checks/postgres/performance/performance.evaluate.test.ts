@@ -93,6 +93,41 @@ describe('postgres.cache-hit-ratio', () => {
   });
 });
 
+describe('counted period of pg_stat_database counters', () => {
+  const row = { datname: 'shop', blks_hit: '70000', blks_read: '30000', stats_reset: RESET };
+  const message = (counters: Record<string, number>) =>
+    findings(evaluate(postgresCacheHitRatio, { main: [row] }, { counterBaseline: baseline(counters) }))[0]?.message.en;
+  it.each([
+    ['a database created since the snapshot', {}, 'the database is not in it'],
+    [
+      'a counter that went backwards',
+      { 'db.shop.blks_hit': 80_000, 'db.shop.blks_read': 0, 'db.shop.stats_reset_ms': RESET.getTime() },
+      'db.shop.blks_hit went backwards',
+    ],
+    [
+      'a counter the snapshot lacks',
+      { 'db.shop.blks_hit': 0, 'db.shop.stats_reset_ms': RESET.getTime() },
+      'it lacks db.shop.blks_read',
+    ],
+  ] as const)('%s: cumulative, and why', (_name, counters, reason) => {
+    const m = message(counters);
+    expect(m).toContain('since 2026-11-01T00:00:00.000Z; window start not covered');
+    expect(m).toContain(reason);
+  });
+  it('a late run counts up to the end snapshot', () => {
+    const start = { 'db.shop.blks_hit': 0, 'db.shop.blks_read': 0, 'db.shop.stats_reset_ms': RESET.getTime() };
+    const end = {
+      takenAt: '2026-11-25T00:00:00.000Z',
+      counters: { ...start, 'db.shop.blks_hit': 50, 'db.shop.blks_read': 50_000 },
+    };
+    const [f] = findings(
+      evaluate(postgresCacheHitRatio, { main: [row] }, { counterBaseline: { ...baseline(start), end } }),
+    );
+    expect(f).toMatchObject({ severity: 'critical', value: 0.1 });
+    expect(f!.message.en).toContain('until 2026-11-25T00:00:00.000Z');
+  });
+});
+
 describe('postgres.rollback-ratio', () => {
   const row = (commit: number, rollback: number) => ({
     datname: 'shop',
@@ -360,7 +395,7 @@ describe('postgres.index-candidates', () => {
 });
 
 describe('postgres.top-sql', () => {
-  const ext = { datname: 'postgres', schema: 'public', preloaded: true };
+  const ext = { datname: 'postgres', schema: 'public', on_path: true, preloaded: true };
   const stmt = (id: string, calls: number, totalMs: number, over: Record<string, unknown> = {}) => ({
     id,
     database: 'shop',
@@ -388,7 +423,8 @@ describe('postgres.top-sql', () => {
 
   it.each([
     ['not preloaded', { ...ext, preloaded: false }, 'shared_preload_libraries'],
-    ['not created', { ...ext, schema: null }, 'CREATE EXTENSION pg_stat_statements'],
+    ['not created', { ...ext, schema: null, on_path: false }, 'CREATE EXTENSION pg_stat_statements'],
+    ['not on the search path', { ...ext, schema: 'monitoring', on_path: false }, 'not on the search_path'],
   ] as const)('skipped: %s', (_name, e, reason) => {
     expect(skipped(evaluate(postgresTopSql, { extension: [e] })).en).toContain(reason);
   });

@@ -64,8 +64,15 @@ export const statementInfoRow = z.object({
 export const EXTENSION_SQL = `SELECT current_database() AS datname,
   (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
    WHERE e.extname = 'pg_stat_statements') AS schema,
+  COALESCE((SELECT n.nspname = ANY (current_schemas(false)) FROM pg_extension e
+   JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'), false) AS on_path,
   current_setting('shared_preload_libraries') ~ '(^|[\\s,"])pg_stat_statements($|[\\s,"])' AS preloaded`;
-export const extensionRow = z.object({ datname: z.string(), schema: z.string().nullable(), preloaded: z.boolean() });
+export const extensionRow = z.object({
+  datname: z.string(),
+  schema: z.string().nullable(),
+  on_path: z.boolean(),
+  preloaded: z.boolean(),
+});
 
 /** Why statement statistics cannot be read, or null. */
 export function statementsUnavailable(ext: z.infer<typeof extensionRow> | undefined): Texts | null {
@@ -84,6 +91,12 @@ export function statementsUnavailable(ext: z.infer<typeof extensionRow> | undefi
     return {
       en: `the pg_stat_statements extension is not created in database "${ext.datname}" (CREATE EXTENSION pg_stat_statements; see PG-M10)`,
       zh: `数据库 "${ext.datname}" 中未创建 pg_stat_statements 扩展（CREATE EXTENSION pg_stat_statements；参见 PG-M10）`,
+    };
+  }
+  if (!ext.on_path) {
+    return {
+      en: `pg_stat_statements is in schema "${ext.schema}", which is not on the search_path of the inspection's session (add it to the monitoring role's search_path)`,
+      zh: `pg_stat_statements 位于模式 "${ext.schema}"，不在巡检会话的 search_path 中（请将其加入监控角色的 search_path）`,
     };
   }
   return null;
