@@ -35,6 +35,11 @@ describe('startMariaDb / startMariaDbReplica', () => {
     expect(Number(row!.log_bin)).toBe(1);
     expect(Number(row!.sid)).toBe(p.serverId);
     expect(Number(row!.snr)).toBe(1);
+    // root only on the local addresses (install-db's root@<hostname> is dropped).
+    const roots = await p.query<{ host: string }>(
+      `SELECT Host AS host FROM mysql.user WHERE User = 'root' ORDER BY Host`,
+    );
+    expect(roots.map((r) => r.host)).toEqual(['127.0.0.1', '::1', 'localhost']);
     // root needs the password; the URL carries it and parses as a target.
     await expect(mysql.createConnection({ ...p.connectionOptions(), password: '' })).rejects.toThrow(/denied/i);
     const spec = parseTargetUrl(p.url('mysql'));

@@ -163,7 +163,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
   const small = [
     '--innodb-buffer-pool-size=16M',
     '--innodb-log-file-size=8M',
-    '--innodb-log-buffer-size=1M',
+    '--innodb-log-buffer-size=2M',
     '--skip-name-resolve',
   ];
   try {
@@ -262,17 +262,23 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
 
   try {
     await start();
-    if (password) {
-      const c = await mysql.createConnection({ ...connectionOptions(), password: '' });
-      try {
-        // Not binlogged: a replica of this server keeps its own root password.
-        await c.query('SET SESSION sql_log_bin = 0');
+    const c = await mysql.createConnection({ ...connectionOptions(), password: '' });
+    try {
+      // Not binlogged: a replica of this server keeps its own accounts.
+      await c.query('SET SESSION sql_log_bin = 0');
+      // mariadb-install-db also creates root@<this machine's name>, which skip-name-resolve ignores: dropped, so that
+      // account checks see the same accounts on every machine.
+      const [others] = await c.query(
+        `SELECT Host AS host FROM mysql.user WHERE User = 'root' AND Host NOT IN ('localhost', '127.0.0.1', '::1')`,
+      );
+      for (const { host } of others as { host: string }[]) await c.query('DROP USER ?@?', ['root', host]);
+      if (password) {
         for (const host of ['localhost', '127.0.0.1', '::1']) {
           await c.query('ALTER USER ?@? IDENTIFIED BY ?', ['root', host, password]);
         }
-      } finally {
-        await c.end();
       }
+    } finally {
+      await c.end();
     }
   } catch (err) {
     if (isRunning()) child!.kill('SIGKILL');
