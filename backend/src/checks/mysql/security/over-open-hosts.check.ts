@@ -131,7 +131,7 @@ ORDER BY User, Host LIMIT 500`,
       ];
 
       // Host pattern: who can reach the account, lowered one step on a loopback-only server.
-      let host: { severity: Severity; text: Texts } | null = null;
+      let host: { severity: Severity; text: Texts; admin: boolean } | null = null;
       if (remote && (anyHost || a.user === 'root' || all || privileges.has('SUPER'))) {
         const from: Texts = anyHost
           ? { en: 'any host', zh: '任意主机' }
@@ -154,13 +154,14 @@ ORDER BY User, Host LIMIT 500`,
         const severity: Severity = admin ? 'critical' : 'warning';
         host = loopback
           ? {
+              admin,
               severity: stepDown[severity],
               text: {
                 en: `${text.en} (lowered from ${severity}: the server accepts local connections only, ${loopback}, until bind_address or skip_networking changes)`,
                 zh: `${text.zh}（由${SEVERITY_ZH[severity]}降低一级：实例目前只接受本机连接，${loopback}，直至 bind_address 或 skip_networking 改变）`,
               },
             }
-          : { severity, text };
+          : { admin, severity, text };
       }
 
       // Privileged holder: global ALL, SUPER or GRANT OPTION outside the allowed list, whatever the network says.
@@ -185,7 +186,7 @@ ORDER BY User, Host LIMIT 500`,
       const en = parts.map((p) => p.text.en).join('; ');
       const zh = parts.map((p) => p.text.zh).join('；');
       // A bare host pattern reads as a sentence about the account; the rest follow "account: …".
-      const sentence = parts.length === 1 && host !== null && !host.text.en.includes('log in');
+      const sentence = parts.length === 1 && host !== null && !host.admin;
       out.push({
         severity,
         object,
