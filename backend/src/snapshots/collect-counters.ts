@@ -73,6 +73,9 @@ export const PG_TABLE_SCAN_LIMIT = 50;
 const PG_TABLE_SCANS_SQL = `SELECT current_database() AS datname, schemaname, relname, seq_scan
 FROM pg_stat_user_tables ORDER BY n_live_tup DESC, relid LIMIT ${PG_TABLE_SCAN_LIMIT}`;
 
+/** InnoDB metrics kept for every MySQL/MariaDB flavor (`metric.<name>`). */
+const INNODB_METRICS = ['adaptive_hash_searches', 'adaptive_hash_searches_btree'];
+
 const num = (v: unknown): number | undefined => {
   const n = Number(v);
   return v !== null && v !== undefined && v !== '' && Number.isFinite(n) ? n : undefined;
@@ -93,16 +96,19 @@ async function mysqlCounters(target: Target, facts: ServerFacts): Promise<Record
     const v = num(r.value);
     if (v !== undefined) out[`status.${r.name}`] = v;
   }
-  if (facts.flavor === 'mysql') {
-    const metric = await target
-      .query<{ value: unknown }>(
-        `SELECT COUNT AS value FROM information_schema.INNODB_METRICS WHERE NAME = 'lock_deadlocks'`,
-        [],
-        { tag: 'snapshot' },
-      )
-      .catch(() => []);
-    const v = num(metric[0]?.value);
-    if (v !== undefined) out['metric.lock_deadlocks'] = v;
+  // InnoDB metrics (MySQL: lock_deadlocks for MY-D09; both flavors: the adaptive hash index lookups for MY-A07).
+  // Disabled metrics keep COUNT 0 and an unreadable table leaves them out: the checks then count since server start.
+  const names = [...(facts.flavor === 'mysql' ? ['lock_deadlocks'] : []), ...INNODB_METRICS];
+  const metrics = await target
+    .query<{ name: string; value: unknown }>(
+      `SELECT LOWER(NAME) AS name, COUNT AS value FROM information_schema.INNODB_METRICS WHERE NAME IN (${names.map(() => '?').join(', ')})`,
+      names,
+      { tag: 'snapshot' },
+    )
+    .catch(() => []);
+  for (const m of metrics) {
+    const v = num(m.value);
+    if (v !== undefined) out[`metric.${m.name}`] = v;
   }
   return out;
 }
