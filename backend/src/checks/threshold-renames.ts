@@ -26,6 +26,32 @@ export function renameThresholdKeys(
   return out;
 }
 
+/**
+ * Stored values a check no longer accepts, check id → key → old value → new value. PG-D08's `archiveModeOff: 'skip'`
+ * went when archive_mode = off became a finding on every primary: the nearest outcome is the lowest severity.
+ */
+export const THRESHOLD_VALUE_CHANGES: Readonly<
+  Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>
+> = {
+  'postgres.wal-archiving': { archiveModeOff: { skip: 'info' } },
+};
+
+/**
+ * A stored override as the current checks read it: old keys renamed and retired values replaced. Stores migrate
+ * overrides once (migration 8); renames and value changes made since reach older rows through this, at read time.
+ */
+export function upgradeStoredThresholds(
+  checkId: string,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out = renameThresholdKeys(checkId, values);
+  for (const [key, changes] of Object.entries(THRESHOLD_VALUE_CHANGES[checkId] ?? {})) {
+    const v = out[key];
+    if (typeof v === 'string' && Object.hasOwn(changes, v)) out[key] = changes[v];
+  }
+  return out;
+}
+
 const sqlText = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** The same rewrite as one SQL statement per renamed key, for the PostgreSQL store's migration. */

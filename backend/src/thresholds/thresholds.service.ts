@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AnyCheck } from '../checks/check.types.js';
+import { upgradeStoredThresholds } from '../checks/threshold-renames.js';
 import { InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Actor } from '../http/actor.js';
 import { zodIssuesToDetails } from '../http/zod-issues.js';
@@ -28,6 +29,11 @@ export function mergeThresholds(
   return Object.assign({}, defaults, ...layers.map((l) => l.values));
 }
 
+const upgraded = (o: ThresholdOverride): ThresholdOverride => ({
+  ...o,
+  values: upgradeStoredThresholds(o.checkId, o.values),
+});
+
 export class ThresholdsService {
   constructor(
     private readonly repo: ThresholdRepository,
@@ -42,13 +48,14 @@ export class ThresholdsService {
     return c;
   }
 
-  overrides(checkId?: string): Promise<ThresholdOverride[]> {
-    return this.repo.list(checkId);
+  /** Stored overrides as the checks read them (keys renamed and values retired since they were written upgraded). */
+  async overrides(checkId?: string): Promise<ThresholdOverride[]> {
+    return (await this.repo.list(checkId)).map(upgraded);
   }
 
   /** A resolver for one instance: one store read for all checks. */
   async resolverFor(target: ThresholdTarget): Promise<(check: AnyCheck) => Record<string, unknown>> {
-    const all = await this.repo.list();
+    const all = (await this.repo.list()).map(upgraded);
     return (check) =>
       mergeThresholds(
         check.thresholds.defaults as Record<string, unknown>,

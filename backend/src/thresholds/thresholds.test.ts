@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ThresholdOverride } from './threshold.model.js';
-import { mergeThresholds } from './thresholds.service.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { CHECKS } from '../checks/registry.js';
+import { mergeThresholds, ThresholdsService } from './thresholds.service.js';
 
 const o = (scope: ThresholdOverride['scope'], scopeId: string, values: Record<string, unknown>): ThresholdOverride => ({
   checkId: 'c',
@@ -36,5 +38,40 @@ describe('mergeThresholds: instance over business over global over defaults, key
 
   it('returns the defaults untouched when nothing applies', () => {
     expect(mergeThresholds(defaults, [], { instanceId: 'x' })).toEqual(defaults);
+  });
+});
+
+describe('stored overrides written before a rename or a retired value', () => {
+  const stored = (checkId: string, values: Record<string, unknown>): ThresholdOverride => ({
+    ...o('global', '', values),
+    checkId,
+  });
+  const service = (overrides: ThresholdOverride[]) =>
+    new ThresholdsService(
+      {
+        list: async (checkId?: string) => overrides.filter((x) => checkId === undefined || x.checkId === checkId),
+        put: async (x) => x,
+        remove: async () => false,
+      },
+      CHECKS,
+      {} as AuditLog,
+    );
+  const check = (id: string) => CHECKS.find((c) => c.id === id)!;
+
+  it.each([
+    // A key renamed after migration 8 ran (MY-W12): the old key's value reaches the new key.
+    ['mysql.over-open-hosts', { ignoreRemoteWhenLoopbackOnly: false }, { lowerWhenLoopbackOnly: false }],
+    // A value the check no longer accepts (PG-D08 archive_mode = off is no longer skipped): the lowest severity.
+    ['postgres.wal-archiving', { archiveModeOff: 'skip' }, { archiveModeOff: 'info' }],
+    ['postgres.wal-archiving', { archiveModeOff: 'warning' }, { archiveModeOff: 'warning' }],
+    // The key already stored under the new name wins.
+    ['mysql.deadlocks', { warnAbove: 1, warnCount: 7 }, { warnCount: 7 }],
+  ])('%s %j is read as %j', async (id, values, expected) => {
+    const svc = service([stored(id, values)]);
+    const resolved = (await svc.resolverFor({}))(check(id));
+    expect(resolved).toMatchObject(expected);
+    for (const key of Object.keys(values)) if (!(key in expected)) expect(resolved).not.toHaveProperty(key);
+    expect(check(id).thresholds.schema.safeParse(resolved).success).toBe(true);
+    expect((await svc.overrides(id))[0]!.values).toEqual(expected);
   });
 });
