@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import type { Connection, ConnectionOptions } from 'mysql2/promise';
+import { markBed, sweepOrphanBeds } from './bed-sweep.js';
 
 const run = promisify(execFile);
 
@@ -148,7 +149,9 @@ function tail(file: string, lines = 15): string {
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaDbServer> {
   const owner = serverOwner();
   installExitHook();
+  sweepOrphanBeds();
   const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-mariadb'}-`));
+  markBed(dir);
   live.set(dir, {});
   const dataDir = path.join(dir, 'data');
   const socket = path.join(dir, 'mysqld.sock');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { markBed, sweepOrphanBeds } from './bed-sweep.js';
 
 const run = promisify(execFile);
 
@@ -201,7 +202,9 @@ async function writeConf(file: string, lines: string[], owner: Owner): Promise<v
 export async function startPgCluster(options: PgClusterOptions = {}): Promise<PgCluster> {
   const owner = clusterOwner();
   installExitHook(owner);
+  sweepOrphanBeds();
   const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-pgcluster'}-`));
+  markBed(dir);
   live.add(dir);
   const data = path.join(dir, 'data');
   const as = owner ?? {};
@@ -236,7 +239,9 @@ export async function startPgCluster(options: PgClusterOptions = {}): Promise<Pg
 export async function startPgStandby(primary: PgCluster, options: PgStandbyOptions = {}): Promise<PgStandby> {
   const owner = clusterOwner();
   installExitHook(owner);
+  sweepOrphanBeds();
   const dir = await mkdtemp(path.join(tmpdir(), `${options.name ?? 'dbpatrol-pgstandby'}-`));
+  markBed(dir);
   live.add(dir);
   const data = path.join(dir, 'data');
   const as = owner ?? {};
