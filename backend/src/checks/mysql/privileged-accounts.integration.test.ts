@@ -6,7 +6,8 @@ import { findingsOf, mariadbRootTarget, outcomeOf, runChecks } from '../../test/
 import type { Target } from '../../targets/target-spec.js';
 import type { AnyCheck } from '../check.types.js';
 import { myAccount } from '../quote.js';
-import { DEFAULT_ALLOWED_ACCOUNTS, mysqlOverOpenHosts } from './security/over-open-hosts.check.js';
+import { DEFAULT_ALLOWED_ACCOUNTS } from './security/accounts.js';
+import { mysqlOverOpenHosts } from './security/over-open-hosts.check.js';
 import { loopbackOnly } from './security/server-variables.js';
 
 // MY-W12 on the local MariaDB with planted accounts: global SUPER / GRANT OPTION / ALL holders are findings whatever

@@ -5,6 +5,7 @@ import { MYSQL_DAILY_CHECKS } from './daily.list.js';
 import { mysqlDeadlocks } from './locks/deadlocks.check.js';
 import { mysqlAutoIncrementExhaustion } from './objects/auto-increment-exhaustion.check.js';
 import { mysqlLargeTables } from './objects/large-tables.check.js';
+import { mysqlOverOpenHosts } from './security/over-open-hosts.check.js';
 import { mysqlVersionEol } from './security/version-eol.check.js';
 import { CHECKS } from '../registry.js';
 import { MYSQL_THRESHOLD_RENAMES } from './threshold-renames.js';
@@ -63,7 +64,7 @@ const CASES: {
   oldKey: string;
   newKey: string;
   rows: Record<string, unknown[]>;
-  value: number;
+  value: number | boolean;
   server?: ServerFacts;
   now?: Date;
   before: string[];
@@ -147,6 +148,23 @@ const CASES: {
     value: 3,
     server: mariadb(16),
     before: [],
+    after: ['warning'],
+  },
+  // An account open to '%' on a loopback-only server: lowered to info by default, kept a warning when switched off
+  // (the old switch skipped it instead; an old stored value is upgraded at read time, see thresholds.test.ts).
+  {
+    check: mysqlOverOpenHosts,
+    oldKey: 'ignoreRemoteWhenLoopbackOnly',
+    newKey: 'lowerWhenLoopbackOnly',
+    rows: {
+      network: [
+        { Variable_name: 'bind_address', Value: '127.0.0.1' },
+        { Variable_name: 'skip_networking', Value: 'OFF' },
+      ],
+      accounts: [{ user: 'app', host: '%', access: '1', privs: null }],
+    },
+    value: false,
+    before: ['info'],
     after: ['warning'],
   },
 ];

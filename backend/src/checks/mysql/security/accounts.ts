@@ -183,3 +183,30 @@ const IS_ROLE = `IFNULL(JSON_VALUE(Priv, '$.is_role'), '0') IN ('1', 'true')`;
 const IS_LOCKED = `IFNULL(JSON_VALUE(Priv, '$.account_locked'), '0') IN ('1', 'true')`;
 /** Reused by the other account checks: MariaDB ≥ 10.4 `global_priv` JSON flags. */
 export const GLOBAL_PRIV_SQL = { isRole: IS_ROLE, isLocked: IS_LOCKED };
+
+/** Accounts that hold global ALL PRIVILEGES, SUPER or GRANT OPTION by the way the server is installed. */
+export const DEFAULT_ALLOWED_ACCOUNTS: readonly string[] = [
+  "'root'@'localhost'",
+  "'root'@'127.0.0.1'",
+  "'root'@'::1'",
+  "'mysql'@'localhost'",
+  "'mariadb.sys'@'localhost'",
+  "'mysql.sys'@'localhost'",
+  "'mysql.session'@'localhost'",
+  "'mysql.infoschema'@'localhost'",
+];
+
+/** `'u'@'h'`, `` `u`@`h` ``, `"u"@"h"` or `u@h` as user and host (host compared case-insensitively); null when not an account. */
+export function parseAccount(text: string): { user: string; host: string } | null {
+  const quoted = /^\s*(['`"])((?:[^'`"]|'')*)\1\s*@\s*(['`"])((?:[^'`"]|'')*)\3\s*$/.exec(text);
+  if (quoted) return { user: quoted[2]!.replace(/''/g, "'"), host: quoted[4]!.replace(/''/g, "'").toLowerCase() };
+  const at = text.lastIndexOf('@');
+  if (at < 0) return null;
+  return {
+    user: text.slice(0, at).trim(),
+    host: text
+      .slice(at + 1)
+      .trim()
+      .toLowerCase(),
+  };
+}

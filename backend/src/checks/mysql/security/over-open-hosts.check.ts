@@ -5,10 +5,12 @@ import { myAccount } from '../../quote.js';
 import {
   ALL_PRIVILEGES,
   compactPrivileges,
+  DEFAULT_ALLOWED_ACCOUNTS,
   GLOBAL_PRIV_SQL,
   globalPrivileges,
   hasAllPrivileges,
   isLocalHost,
+  parseAccount,
   PRIVILEGE_LIST_SQL,
 } from './accounts.js';
 import { loopbackOnly, variableRow, variablesByName } from './server-variables.js';
@@ -23,33 +25,6 @@ FROM mysql.user
 WHERE ${notRoleOrLocked}
   AND ((Host NOT IN ${LOCAL_HOSTS} AND (Host IN ('%', '') OR User = 'root')) OR Super_priv = 'Y' OR Grant_priv = 'Y')
 ORDER BY User, Host LIMIT 500`;
-
-/** Accounts that hold global ALL PRIVILEGES, SUPER or GRANT OPTION by the way the server is installed. */
-export const DEFAULT_ALLOWED_ACCOUNTS: readonly string[] = [
-  "'root'@'localhost'",
-  "'root'@'127.0.0.1'",
-  "'root'@'::1'",
-  "'mysql'@'localhost'",
-  "'mariadb.sys'@'localhost'",
-  "'mysql.sys'@'localhost'",
-  "'mysql.session'@'localhost'",
-  "'mysql.infoschema'@'localhost'",
-];
-
-/** `'u'@'h'`, `` `u`@`h` ``, `"u"@"h"` or `u@h` as user and host (host compared case-insensitively); null when not an account. */
-export function parseAccount(text: string): { user: string; host: string } | null {
-  const quoted = /^\s*(['`"])((?:[^'`"]|'')*)\1\s*@\s*(['`"])((?:[^'`"]|'')*)\3\s*$/.exec(text);
-  if (quoted) return { user: quoted[2]!.replace(/''/g, "'"), host: quoted[4]!.replace(/''/g, "'").toLowerCase() };
-  const at = text.lastIndexOf('@');
-  if (at < 0) return null;
-  return {
-    user: text.slice(0, at).trim(),
-    host: text
-      .slice(at + 1)
-      .trim()
-      .toLowerCase(),
-  };
-}
 
 const stepDown = { critical: 'warning', warning: 'info', info: 'info' } as const satisfies Record<Severity, Severity>;
 const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };

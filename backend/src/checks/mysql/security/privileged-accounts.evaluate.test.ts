@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkEvaluator, MARIADB_10_11, MYSQL_8_0 } from '../../../test/check-evaluator.js';
 import { toTexts, type Evaluation, type Message } from '../../check.types.js';
-import { DEFAULT_ALLOWED_ACCOUNTS, mysqlOverOpenHosts, parseAccount } from './over-open-hosts.check.js';
+import { DEFAULT_ALLOWED_ACCOUNTS, parseAccount } from './accounts.js';
+import { mysqlOverOpenHosts } from './over-open-hosts.check.js';
 
 // MY-W12: global ALL PRIVILEGES / SUPER / GRANT OPTION holders outside allowedAccounts, whatever bind_address says,
 // and host-pattern findings lowered (not skipped) on a loopback-only server.
