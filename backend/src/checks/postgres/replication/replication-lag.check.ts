@@ -164,7 +164,10 @@ LIMIT 500`,
       });
     }
 
-    for (const name of t.expectedStandbys) {
+    // The list is usually set for a whole business; a standby with no walsenders of its own is a leaf, not the node
+    // those standbys connect to (a cascading standby, which has senders, is still held to it).
+    const holdsDownstream = !self.in_recovery || standbys.length > 0;
+    for (const name of holdsDownstream ? t.expectedStandbys : []) {
       if (standbys.some((s) => s.application_name === name)) continue;
       findings.push({
         severity: 'critical',

@@ -122,6 +122,20 @@ describe('postgres.replication-lag', () => {
     sender_host: '10.0.0.1',
     ...over,
   });
+
+  it.each([
+    ['a leaf standby (no walsenders) is not held to the business-wide list', [], []],
+    ['a cascading standby (has walsenders) is', [sender({})], ['dr-site']],
+  ])('expected standbys: %s', (_name, senders, missing) => {
+    const out = findings(
+      evaluate(
+        postgresReplicationLag,
+        { senders, local: [standbySelf({})] },
+        { thresholds: { expectedStandbys: ['standby1', 'dr-site'] } },
+      ),
+    );
+    expect(out.filter((f) => f.message.en.startsWith('expected standby')).map((f) => f.object)).toEqual(missing);
+  });
   it.each([
     ['streaming and caught up', {}, []],
     ['idle primary: old replay timestamp but nothing to replay', { replay_delay_seconds: 3600 }, []],
