@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,8 @@ export interface LoadOptions {
   inspections: number;
   /** Inspections run (and finished) before the load, so that lists and details have something to show. */
   seedInspections: number;
+  /** Length of each baseline (one client; all clients without inspections). */
+  baselineSeconds: number;
 }
 
 export interface EndpointResult {
@@ -31,10 +34,23 @@ export interface EndpointResult {
   errorSamples: string[];
 }
 
-export interface StoreLoadResult {
-  store: string;
+/** One stretch of load: its clients, how long it ran, every route's figures and the serve process's CPU use. */
+export interface Phase {
+  clients: number;
   seconds: number;
   endpoints: EndpointResult[];
+  /** CPU time of `dbpatrol serve` (all its threads) per wall second, in percent (200 = both cores). */
+  serveCpuPercent: number;
+}
+
+export interface StoreLoadResult {
+  store: string;
+  /** One client, no inspection running. */
+  single: Phase;
+  /** All clients, no inspection running. */
+  idle: Phase;
+  /** All clients while the inspections run: the measure with the goal. */
+  busy: Phase;
   /** Inspections started during the load / finished by its end / their end states. */
   inspections: { started: number; finishedDuringLoad: number; states: Record<string, number> };
   reportsAtStart: number;
@@ -89,6 +105,13 @@ function request(agent: http.Agent, port: number, method: string, route: string,
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -217,17 +240,52 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
         send: () => request(agent, port, 'POST', '/api/v1/grafana/query', datasourceBody()),
       },
     ];
-    const results: EndpointResult[] = routes.map((r) => ({
-      label: r.label,
-      latencies: [],
-      errors: 0,
-      errorSamples: [],
-    }));
-    const fail = (k: number, what: string) => {
-      const r = results[k]!;
-      r.errors++;
-      if (r.errorSamples.length < 3 && !r.errorSamples.includes(what)) r.errorSamples.push(what);
+    /** `clients` closed-loop clients over the four routes for `seconds`; the serve process's CPU over that time. */
+    const drive = async (clients: number, seconds: number): Promise<Phase> => {
+      const results: EndpointResult[] = routes.map((r) => ({
+        label: r.label,
+        latencies: [],
+        errors: 0,
+        errorSamples: [],
+      }));
+      const fail = (k: number, what: string) => {
+        const r = results[k]!;
+        r.errors++;
+        if (r.errorSamples.length < 3 && !r.errorSamples.includes(what)) r.errorSamples.push(what);
+      };
+      const cpu0 = await cpuSeconds(child.pid!);
+      const t0 = Date.now();
+      const until = t0 + seconds * 1000;
+      let seq = 0;
+      await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+          for (let n = c; Date.now() < until; n++) {
+            const k = n % routes.length;
+            const sent = performance.now();
+            try {
+              const r = await routes[k]!.send(seq++);
+              const ms = performance.now() - sent;
+              if (r.status >= 200 && r.status < 300) results[k]!.latencies.push(ms);
+              else fail(k, `${r.status} ${r.body.slice(0, 120)}`);
+            } catch (err) {
+              fail(k, err instanceof Error ? err.message : String(err));
+            }
+          }
+        }),
+      );
+      const elapsed = (Date.now() - t0) / 1000;
+      return {
+        clients,
+        seconds: elapsed,
+        endpoints: results,
+        serveCpuPercent: (100 * ((await cpuSeconds(child.pid!)) - cpu0)) / elapsed,
+      };
     };
+
+    // Baselines on the same data: one client (the routes' own time), then all clients without inspections.
+    log(`${store}: baselines: 1 client, then ${o.clients} clients, ${o.baselineSeconds} s each, no inspection`);
+    const single = await drive(1, o.baselineSeconds);
+    const idle = await drive(o.clients, o.baselineSeconds);
 
     log(`${store}: ${o.clients} clients for ${o.seconds} s while ${o.inspections} inspections run`);
     const started = Date.now();
@@ -247,24 +305,7 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
         reports = await reportIds().catch(() => reports);
       }
     })();
-    let seq = 0;
-    await Promise.all(
-      Array.from({ length: o.clients }, async (_, c) => {
-        for (let n = c; Date.now() < end; n++) {
-          const k = n % routes.length;
-          const t0 = performance.now();
-          try {
-            const r = await routes[k]!.send(seq++);
-            const ms = performance.now() - t0;
-            if (r.status >= 200 && r.status < 300) results[k]!.latencies.push(ms);
-            else fail(k, `${r.status} ${r.body.slice(0, 120)}`);
-          } catch (err) {
-            fail(k, err instanceof Error ? err.message : String(err));
-          }
-        }
-      }),
-    );
-    const seconds = (Date.now() - started) / 1000;
+    const busy = await drive(o.clients, o.seconds);
     const rss = await rssMb(child.pid!);
     await poster;
     await refresher;
@@ -276,8 +317,9 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
     const reportsAtEnd = (await call<{ items: unknown[] }>('GET', '/reports?limit=500')).items.length;
     return {
       store,
-      seconds,
-      endpoints: results,
+      single,
+      idle,
+      busy,
       inspections: { started: posted.length, finishedDuringLoad, states },
       reportsAtStart,
       reportsAtEnd,
@@ -311,28 +353,52 @@ export async function benchLoad(o: LoadOptions): Promise<StoreLoadResult[]> {
 
 export function formatLoadResults(results: StoreLoadResult[], o: LoadOptions): string {
   const ms = (x: number) => (Number.isNaN(x) ? '–' : `${x.toFixed(x < 10 ? 1 : 0)} ms`);
+  const count = (e: EndpointResult) => e.latencies.length + e.errors;
   const lines = [
     '## Load: 50 concurrent readers while inspections run',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- load\` (${o.clients} keep-alive clients, ` +
-      `${o.seconds} s, each client requesting the four routes in turn; ${o.inspections} daily inspections of the local ` +
-      `MariaDB and PostgreSQL posted at an even pace over the first half and run by the same \`dbpatrol serve\` ` +
-      `process (API and worker, as shipped), after ${o.seedInspections} seeded ones). The clients run in the bench ` +
-      'process on the same 2 cores as the server, the store and both inspected servers.',
+      `${o.seconds} s, each client requesting the four routes in turn with no pause (a closed loop); ${o.inspections} daily ` +
+      `inspections of the local MariaDB and PostgreSQL posted at an even pace over the first half and run by the same ` +
+      `\`dbpatrol serve\` process (API and worker, as shipped), after ${o.seedInspections} seeded ones). The clients run ` +
+      `in the bench process on the same 2 cores as the server, the store and both inspected servers (load average at ` +
+      `the start ${os.loadavg()[0]!.toFixed(1)}, other work on the machine included).`,
     '',
     '| store | route | requests | req/s | p50 | p95 | p99 (goal ≤ 200 ms) | errors (goal 0) | result |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
-    for (const e of r.endpoints) {
+    for (const e of r.busy.endpoints) {
       const p99 = quantile(e.latencies, 0.99);
       const ok = p99 <= GOAL_P99_MS && e.errors === 0;
       lines.push(
-        `| ${r.store} | ${e.label} | ${e.latencies.length + e.errors} | ${((e.latencies.length + e.errors) / r.seconds).toFixed(0)} | ` +
+        `| ${r.store} | ${e.label} | ${count(e)} | ${(count(e) / r.busy.seconds).toFixed(0)} | ` +
           `${ms(quantile(e.latencies, 0.5))} | ${ms(quantile(e.latencies, 0.95))} | ${ms(p99)} (${(p99 / GOAL_P99_MS).toFixed(2)}×) | ` +
-          `${e.errors}${e.errorSamples.length ? ` (${e.errorSamples.map((s) => s.replace(/\|/g, '/')).join('; ')})` : ''} | ${ok ? 'pass' : '**fail**'} |`,
+          `${e.errors}${e.errorSamples.length ? ` (${e.errorSamples.map((x) => x.replace(/\|/g, '/')).join('; ')})` : ''} | ${ok ? 'pass' : '**fail**'} |`,
       );
     }
+  }
+  lines.push(
+    '',
+    `Where the time goes: the same routes with one client (no inspection: the route's own time), with ${o.clients} clients ` +
+      `and no inspection (${o.baselineSeconds} s each), and under the load above; all requests per second over the four ` +
+      'routes, and the CPU time of `dbpatrol serve` per second (100 % = one core: its event loop is one thread).',
+    '',
+    `| store | route | 1 client p50 / p99 | ${o.clients} clients p50 / p99 | + inspections p50 / p99 |`,
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const r of results) {
+    r.busy.endpoints.forEach((e, k) => {
+      const a = r.single.endpoints[k]!;
+      const b = r.idle.endpoints[k]!;
+      const pair = (x: EndpointResult) => `${ms(quantile(x.latencies, 0.5))} / ${ms(quantile(x.latencies, 0.99))}`;
+      lines.push(`| ${r.store} | ${e.label} | ${pair(a)} | ${pair(b)} | ${pair(e)} |`);
+    });
+    const total = (p: Phase) => p.endpoints.reduce((n, e) => n + count(e), 0) / p.seconds;
+    lines.push(
+      `| ${r.store} | all four: requests/s, serve CPU | ${total(r.single).toFixed(0)}/s, ${r.single.serveCpuPercent.toFixed(0)} % | ` +
+        `${total(r.idle).toFixed(0)}/s, ${r.idle.serveCpuPercent.toFixed(0)} % | ${total(r.busy).toFixed(0)}/s, ${r.busy.serveCpuPercent.toFixed(0)} % |`,
+    );
   }
   lines.push('');
   for (const r of results) {
@@ -348,7 +414,9 @@ export function formatLoadResults(results: StoreLoadResult[], o: LoadOptions): s
   return lines.join('\n') + '\n';
 }
 
-/** `npm run bench -- load [--seconds 60] [--clients 50] [--inspections 30] [--seed 5] [--record]`. */
+/**
+ * `npm run bench -- load [--seconds 60] [--clients 50] [--inspections 30] [--seed 5] [--baseline-seconds 10] [--record]`.
+ */
 export async function bench(argv: string[]): Promise<string> {
   const int = (flag: string, fallback: number, min: number): number => {
     const at = argv.indexOf(flag);
@@ -361,6 +429,7 @@ export async function bench(argv: string[]): Promise<string> {
     clients: int('--clients', 50, 1),
     inspections: int('--inspections', 30, 0),
     seedInspections: int('--seed', 5, 1),
+    baselineSeconds: int('--baseline-seconds', 10, 1),
   };
   return formatLoadResults(await benchLoad(o), o);
 }
