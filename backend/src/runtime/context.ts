@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { TokensService } from '../auth/tokens.service.js';
 import type { Config } from '../config/config.js';
 import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
+import { upgradeStoredThresholds } from '../checks/threshold-renames.js';
 import { hostname } from 'node:os';
 import { InstanceInspector } from '../inspections/instance-inspector.js';
 import { runInspection } from '../inspections/inspection-runner.js';
@@ -49,7 +50,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}),
   });
   const audit = new AuditLog(store.audit);
-  const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit);
+  const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit, () => new Date(), upgradeStoredThresholds);
   const inspector = new InstanceInspector({
     inventory: store.inventory,
     reports: store.reports,

@@ -1,6 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AnyCheck } from '../checks/check.types.js';
-import { upgradeStoredThresholds } from '../checks/threshold-renames.js';
 import { InputError, NotFoundError } from '../errors/domain-errors.js';
 import type { Actor } from '../http/actor.js';
 import { zodIssuesToDetails } from '../http/zod-issues.js';
@@ -29,10 +28,11 @@ export function mergeThresholds(
   return Object.assign({}, defaults, ...layers.map((l) => l.values));
 }
 
-const upgraded = (o: ThresholdOverride): ThresholdOverride => ({
-  ...o,
-  values: upgradeStoredThresholds(o.checkId, o.values),
-});
+/** Rewrites a stored override's values as the current checks read them (see checks/threshold-renames.ts). */
+export type UpgradeStoredThresholds = (
+  checkId: string,
+  values: Readonly<Record<string, unknown>>,
+) => Record<string, unknown>;
 
 export class ThresholdsService {
   constructor(
@@ -40,7 +40,13 @@ export class ThresholdsService {
     private readonly checks: readonly AnyCheck[],
     private readonly audit: AuditLog,
     private readonly now: () => Date = () => new Date(),
+    /** Keys renamed and values retired since an override was stored (the composition root passes the checks' table). */
+    private readonly upgrade: UpgradeStoredThresholds = (_id, values) => ({ ...values }),
   ) {}
+
+  private upgraded(o: ThresholdOverride): ThresholdOverride {
+    return { ...o, values: this.upgrade(o.checkId, o.values) };
+  }
 
   check(id: string): AnyCheck {
     const c = this.checks.find((x) => x.id === id);
@@ -50,12 +56,12 @@ export class ThresholdsService {
 
   /** Stored overrides as the checks read them (keys renamed and values retired since they were written upgraded). */
   async overrides(checkId?: string): Promise<ThresholdOverride[]> {
-    return (await this.repo.list(checkId)).map(upgraded);
+    return (await this.repo.list(checkId)).map((o) => this.upgraded(o));
   }
 
   /** A resolver for one instance: one store read for all checks. */
   async resolverFor(target: ThresholdTarget): Promise<(check: AnyCheck) => Record<string, unknown>> {
-    const all = (await this.repo.list()).map(upgraded);
+    const all = (await this.repo.list()).map((o) => this.upgraded(o));
     return (check) =>
       mergeThresholds(
         check.thresholds.defaults as Record<string, unknown>,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ThresholdOverride } from './threshold.model.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { CHECKS } from '../checks/registry.js';
+import { upgradeStoredThresholds } from '../checks/threshold-renames.js';
 import { mergeThresholds, ThresholdsService } from './thresholds.service.js';
 
 const o = (scope: ThresholdOverride['scope'], scopeId: string, values: Record<string, unknown>): ThresholdOverride => ({
@@ -55,6 +56,8 @@ describe('stored overrides written before a rename or a retired value', () => {
       },
       CHECKS,
       {} as AuditLog,
+      () => new Date(),
+      upgradeStoredThresholds,
     );
   const check = (id: string) => CHECKS.find((c) => c.id === id)!;
 
