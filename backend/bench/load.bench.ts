@@ -77,7 +77,14 @@ interface Reply {
 }
 
 /** One request over a keep-alive agent; resolves with the status and the whole body (never rejects on a status). */
-function request(agent: http.Agent, port: number, method: string, route: string, body?: unknown): Promise<Reply> {
+function request(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  route: string,
+  body?: unknown,
+  token = TOKEN,
+): Promise<Reply> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -88,7 +95,7 @@ function request(agent: http.Agent, port: number, method: string, route: string,
         method,
         path: route,
         headers: {
-          authorization: `Bearer ${TOKEN}`,
+          authorization: `Bearer ${token}`,
           ...(payload !== undefined
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
             : {}),
@@ -216,6 +223,9 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
     const reportsAtStart = reports.length;
     if (reportsAtStart === 0) throw new Error(`${store}: no report after seeding`);
 
+    // The readers use a stored viewer token, as Grafana's datasource does (each request looks it up in the store).
+    const viewer = (await call<{ token: string }>('POST', '/tokens', { name: 'load-bench-viewer', role: 'viewer' }))
+      .token;
     const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const datasourceBody = () => ({
       range: { from, to: new Date(Date.now() + 60_000).toISOString() },
@@ -228,16 +238,19 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
     const routes: { label: string; send: (i: number) => Promise<Reply> }[] = [
       {
         label: 'GET /api/v1/reports?limit=50 (report list)',
-        send: () => request(agent, port, 'GET', '/api/v1/reports?limit=50'),
+        send: () => request(agent, port, 'GET', '/api/v1/reports?limit=50', undefined, viewer),
       },
       {
         label: 'GET /api/v1/reports/{id} (report detail)',
-        send: (i) => request(agent, port, 'GET', `/api/v1/reports/${reports[i % reports.length]}`),
+        send: (i) => request(agent, port, 'GET', `/api/v1/reports/${reports[i % reports.length]}`, undefined, viewer),
       },
-      { label: 'GET /api/v1/instances (inventory)', send: () => request(agent, port, 'GET', '/api/v1/instances') },
+      {
+        label: 'GET /api/v1/instances (inventory)',
+        send: () => request(agent, port, 'GET', '/api/v1/instances', undefined, viewer),
+      },
       {
         label: 'POST /api/v1/grafana/query (datasource: scores + findingCounts, 7 days)',
-        send: () => request(agent, port, 'POST', '/api/v1/grafana/query', datasourceBody()),
+        send: () => request(agent, port, 'POST', '/api/v1/grafana/query', datasourceBody(), viewer),
       },
     ];
     /** `clients` closed-loop clients over the four routes for `seconds`; the serve process's CPU over that time. */
@@ -358,7 +371,7 @@ export function formatLoadResults(results: StoreLoadResult[], o: LoadOptions): s
     '## Load: 50 concurrent readers while inspections run',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- load\` (${o.clients} keep-alive clients, ` +
-      `${o.seconds} s, each client requesting the four routes in turn with no pause (a closed loop); ${o.inspections} daily ` +
+      `${o.seconds} s, each client requesting the four routes in turn with no pause (a closed loop) with a stored viewer token, as Grafana's datasource does; ${o.inspections} daily ` +
       `inspections of the local MariaDB and PostgreSQL posted at an even pace over the first half and run by the same ` +
       `\`dbpatrol serve\` process (API and worker, as shipped), after ${o.seedInspections} seeded ones). The clients run ` +
       `in the bench process on the same 2 cores as the server, the store and both inspected servers (load average at ` +
