@@ -339,6 +339,40 @@ async function postgresFloor(url: string, sent: readonly Sent[]): Promise<FloorR
   return { ms: Number(process.hrtime.bigint() - started) / 1e6, code: 0, stdout: '', stderr: '', errors, byTag };
 }
 
+/** Statements the inspection sent for its own bookkeeping rather than for a check. */
+const OWN_TAGS = new Set(['session', 'facts', 'list-databases', '(untagged)']);
+const TIMEOUT_WRAPPER = /^\/\* dbpatrol:[^ ]+ \*\/ (SET|RESET) (SESSION )?(statement_timeout|max_execution_time)\b/i;
+
+/** Statements per check tag in a script or a recording. */
+const tagCounts = (sqls: readonly string[]): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const sql of sqls) out.set(tagOf(sql), (out.get(tagOf(sql)) ?? 0) + 1);
+  return out;
+};
+
+/**
+ * Compares the check statements the inspection sent with the script `dbpatrol checks sql --url` prints for the same
+ * server (the shipped CLI, as a DBA would run it): counts, and the checks whose numbers differ.
+ */
+async function compareWithChecksSql(url: string, sent: readonly Sent[]): Promise<string> {
+  const r = await timed(process.execPath, [BIN, 'checks', 'sql', '--url', url, '--tier', TIER]);
+  if (r.code !== 0) return `\`dbpatrol checks sql\` failed (exit ${r.code})`;
+  const script = r.stdout.split('\n').filter((l) => l.startsWith('/* dbpatrol:'));
+  const own = sent.filter((x) => OWN_TAGS.has(tagOf(x.sql)));
+  const timeouts = sent.filter((x) => TIMEOUT_WRAPPER.test(x.sql));
+  const checkSent = sent.filter((x) => !OWN_TAGS.has(tagOf(x.sql)) && !TIMEOUT_WRAPPER.test(x.sql));
+  const a = tagCounts(checkSent.map((x) => x.sql));
+  const b = tagCounts(script);
+  const differ = [...new Set([...a.keys(), ...b.keys()])]
+    .filter((t) => (a.get(t) ?? 0) !== (b.get(t) ?? 0))
+    .map((t) => `${t} ${a.get(t) ?? 0} sent / ${b.get(t) ?? 0} listed`);
+  return (
+    `${checkSent.length} check statements sent (+${own.length} for connections, facts and the database list, ` +
+    `+${timeouts.length} timeout settings), \`dbpatrol checks sql --url\` lists ${script.length}` +
+    (differ.length ? `; differing: ${differ.join(', ')}` : '; same statements per check')
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // What the other tools send, from their client processes
 
@@ -415,6 +449,8 @@ interface EngineResult {
   statuses: Record<string, number>;
   findings: number;
   ours: Side & { failed: number };
+  /** The recording against `dbpatrol checks sql`. */
+  listed: string;
   inProcess: InspectionRun[];
   floor: FloorRun[];
   /** One session: connect, `SELECT 1`, close. */
@@ -463,6 +499,8 @@ export async function bench(argv: string[]): Promise<string> {
       recorder.stop();
     }
     const pgDatabases = [...byDatabase(pgSent).keys()];
+    const myListed = await compareWithChecksSql(MARIADB_URL, mysqlSent);
+    const pgListed = await compareWithChecksSql(POSTGRES_URL, pgSent);
 
     const peers = { tuner: await has('mysqltuner'), checkPostgres: await has('check_postgres') };
     const tuner = () => timed('mysqltuner', TUNER_ARGS(new URL(MARIADB_URL)));
@@ -588,6 +626,7 @@ export async function bench(argv: string[]): Promise<string> {
         statuses: statuses(mysqlReport),
         findings: mysqlReport.findings.length,
         ours: sideOf(mysqlSent, 'mysql'),
+        listed: myListed,
         inProcess: myIn,
         floor: myFloor,
         connectOnly: myConn,
@@ -619,6 +658,7 @@ export async function bench(argv: string[]): Promise<string> {
         statuses: statuses(pgReport),
         findings: pgReport.findings.length,
         ours: sideOf(pgSent, 'postgres'),
+        listed: pgListed,
         inProcess: pgIn,
         floor: pgFloor,
         connectOnly: pgConn,
@@ -675,6 +715,8 @@ function formatCatalogResults(
       `| ${r.engine} | ${r.annualChecks} (${st.pass ?? 0}/${st.fail ?? 0}/${st.skipped ?? 0}/${st.error ?? 0}) | ${side(r.ours, r.engine)} | ${f(med(r.floor))} (${r.ours.databases} connection${r.ours.databases === 1 ? '' : 's'}) | ${f(med(r.inProcess))} | ${ratio.toFixed(2)}× ${ratio <= 1.3 ? 'pass' : '**fail**'} | ${r.ours.failed} / ${r.floor.at(-1)?.errors ?? 0} |`,
     );
   }
+  lines.push('');
+  for (const r of results) lines.push(`${r.engine}, what was recorded: ${r.listed}.`);
   lines.push(
     '',
     '| engine | DB Patrol CLI end to end (new Node process) | of which: Node start (`node -e 0`) / CLI with the availability check only | other tool | other tool sent (from its client processes) | other tool time | other / DB Patrol CLI | goal | findings DB Patrol / other |',
