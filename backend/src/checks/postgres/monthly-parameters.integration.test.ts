@@ -140,10 +140,11 @@ describe('PostgreSQL monthly settings checks on a throw-away cluster', () => {
   });
 
   it('PG-M06 over the window from a snapshot', async () => {
-    const [c] = await query<{ timed: string; req: string }>(
-      'SELECT checkpoints_timed AS timed, checkpoints_req AS req FROM pg_stat_bgwriter',
+    const [c] = await query<{ timed: string; req: string; reset_ms: number }>(
+      'SELECT checkpoints_timed AS timed, checkpoints_req AS req, (extract(epoch FROM stats_reset) * 1000)::float8 AS reset_ms FROM pg_stat_bgwriter',
     );
-    const takenAt = new Date(Date.now() - 1000).toISOString();
+    // After the statistics' last reset (the restarts above may have been less than a second ago), before now.
+    const takenAt = new Date(Math.max(Date.now() - 1000, Math.ceil(Number(c!.reset_ms)) + 1)).toISOString();
     for (let i = 0; i < 11; i++) await admin.query('CHECKPOINT');
     const r = await runChecks(clusterTarget(), POSTGRES_MONTHLY_CHECKS, {
       tier: 'monthly',
