@@ -14,7 +14,7 @@ import { resolveWindow } from '../src/inspections/window.js';
 import { openTarget } from '../src/targets/open-target.js';
 import type { InspectionReport } from '../src/reports/report.types.js';
 import { parseTargetUrl } from '../src/targets/target-url.js';
-import { execFileP, interleave, median, timed, type Timed } from './bench-tools.js';
+import { execFileP, median, timed, type Timed } from './bench-tools.js';
 
 /**
  * `npm run bench -- catalog [--runs N] [--record]`: an annual-tier inspection of the local MariaDB and PostgreSQL.
@@ -27,8 +27,8 @@ import { execFileP, interleave, median, timed, type Timed } from './bench-tools.
  *    against the set of check_postgres actions that overlap the catalog, run one after another as a monitoring
  *    system would. Goals: ≥ 10× faster than mysqltuner, ≥ 5× faster than check_postgres.
  *
- * Every contender runs once to warm up, then all of them in turn: 3 × `--runs` rounds in process, `--runs` rounds end
- * to end; the tables show medians. The
+ * Every contender runs once to warm up, then all of them in turn, each round starting one contender further: 3 ×
+ * `--runs` rounds in process (one engine at a time), `--runs` rounds end to end; the tables show medians. The
  * statements, connections and databases of each side are counted: ours from the drivers, the other tools' from
  * their client processes (`strace -f -e trace=execve`, one extra untimed run).
  */
@@ -374,6 +374,25 @@ async function compareWithChecksSql(url: string, sent: readonly Sent[]): Promise
   );
 }
 
+/**
+ * Like bench-tools' `interleave` (each contender once to warm up, then all in turn), but round i starts at contender
+ * i mod n, so that no contender always follows the same one (the previous one's after-effects: closing connections,
+ * server back ends exiting, garbage collection).
+ */
+async function rotate<T extends readonly (() => Promise<Timed>)[]>(
+  runs: number,
+  fns: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>>[] }> {
+  for (const fn of fns) await fn();
+  const out = fns.map(() => [] as Timed[]);
+  for (let i = 0; i < runs; i++)
+    for (let j = 0; j < fns.length; j++) {
+      const k = (i + j) % fns.length;
+      out[k]!.push(await fns[k]!());
+    }
+  return out as { [K in keyof T]: Awaited<ReturnType<T[K]>>[] };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // What the other tools send, from their client processes
 
@@ -544,26 +563,18 @@ export async function bench(argv: string[]): Promise<string> {
     const one: Sent[] = [{ connection: 0, database: 'postgres', sql: 'SELECT 1' }];
 
     // 1. In process against the floor, each session's bare cost, and the engine alone in catalog order and longest
-    // check first; all in turn.
+    // check first; all in turn, rotating.
     const myLongest = longestFirst(mysqlReport);
     const pgLongest = longestFirst(pgReport);
-    const [
-      myIn,
-      myFloor,
-      myConn,
-      myCatalogOrder,
-      myLongestOrder,
-      pgIn,
-      pgFloor,
-      pgConn,
-      pgCatalogOrder,
-      pgLongestOrder,
-    ] = await interleave(inProcessRuns, [
+    // One engine at a time, so that a MariaDB contender never runs while PostgreSQL back ends are still exiting.
+    const [myIn, myFloor, myConn, myCatalogOrder, myLongestOrder] = await rotate(inProcessRuns, [
       () => inProcess(MARIADB_URL, dir),
       () => mysqlFloor(MARIADB_URL, mysqlSent),
       () => mysqlFloor(MARIADB_URL, one),
       () => engineOnly(MARIADB_URL, CHECKS),
       () => engineOnly(MARIADB_URL, myLongest),
+    ] as const);
+    const [pgIn, pgFloor, pgConn, pgCatalogOrder, pgLongestOrder] = await rotate(inProcessRuns, [
       () => inProcess(POSTGRES_URL, dir),
       () => postgresFloor(POSTGRES_URL, pgSent),
       () => postgresFloor(POSTGRES_URL, one),
@@ -591,20 +602,17 @@ export async function bench(argv: string[]): Promise<string> {
     };
     const myRest = withoutSampling('mariadb', mysqlSent);
     const pgRest = withoutSampling('postgres', pgSent);
-    const [myCli, tunerRuns, pgCli, cpRuns, nodeStart, myOne, pgOne, myNoSampling, pgNoSampling] = await interleave(
-      runs,
-      [
-        () => cli(MARIADB_URL, dir),
-        peers.tuner ? tuner : skipped,
-        () => cli(POSTGRES_URL, dir),
-        peers.checkPostgres ? checkPostgres : skipped,
-        () => timed(process.execPath, ['-e', '0']),
-        () => cli(MARIADB_URL, dir, availability('mariadb')),
-        () => cli(POSTGRES_URL, dir, availability('postgres')),
-        myRest ? () => cli(MARIADB_URL, dir, myRest) : skipped,
-        pgRest ? () => cli(POSTGRES_URL, dir, pgRest) : skipped,
-      ] as const,
-    );
+    const [myCli, tunerRuns, pgCli, cpRuns, nodeStart, myOne, pgOne, myNoSampling, pgNoSampling] = await rotate(runs, [
+      () => cli(MARIADB_URL, dir),
+      peers.tuner ? tuner : skipped,
+      () => cli(POSTGRES_URL, dir),
+      peers.checkPostgres ? checkPostgres : skipped,
+      () => timed(process.execPath, ['-e', '0']),
+      () => cli(MARIADB_URL, dir, availability('mariadb')),
+      () => cli(POSTGRES_URL, dir, availability('postgres')),
+      myRest ? () => cli(MARIADB_URL, dir, myRest) : skipped,
+      pgRest ? () => cli(POSTGRES_URL, dir, pgRest) : skipped,
+    ] as const);
 
     // What the other tools send: one more run each, under strace (not timed).
     const canTrace = await has('strace');
@@ -708,7 +716,7 @@ function formatCatalogResults(
   const side = (s: Side, engine: string) =>
     `${s.statements} statements, ${s.connections} connections${engine.startsWith('PostgreSQL') ? `, ${s.databases} databases` : ''}`;
   const lines = [
-    `Annual-tier inspection (every check registered when the bench ran), contenders in turn after one warm-up each, medians of ${inProcessRuns} rounds in process and ${runs} rounds end to end, on this machine (${new Date().toISOString().slice(0, 10)}).`,
+    `Annual-tier inspection (every check registered when the bench ran), contenders in turn (rotating) after one warm-up each, medians of ${inProcessRuns} rounds in process and ${runs} rounds end to end, on this machine (${new Date().toISOString().slice(0, 10)}).`,
     '',
     '| engine | annual-tier checks registered (pass/fail/skipped/error) | DB Patrol sent (recorded at the driver) | floor: the same statements on one connection (per database) | DB Patrol in process (`runInspectCommand`, JSON to a file) | ratio to floor (goal ≤ 1.3×) | statements that failed: inspection / floor |',
     '| --- | --- | --- | --- | --- | --- | --- |',
