@@ -28,6 +28,16 @@ const VALUED = [
   '--lang',
   '--requests',
   '--points',
+  // load, fleet
+  '--seconds',
+  '--clients',
+  '--seed',
+  '--baseline-seconds',
+  '--sizes',
+  '--pg-clusters',
+  '--mariadbs',
+  '--databases',
+  '--chunk',
 ];
 
 /**
