@@ -61,6 +61,18 @@ export function isNoTlsSupportError(err: unknown): boolean {
 }
 
 /** Errors that mean the connection itself failed or died, as opposed to a statement failing on a live one. */
+/**
+ * A connection attempt refused because the server is restarting: nothing listens yet (ECONNREFUSED), the server
+ * is starting up or shutting down (PostgreSQL 57P03 cannot_connect_now, 57P01/57P02 shutdown), or it hung up during
+ * the handshake. Worth retrying briefly on a server that answered before; never a timeout (a hung server).
+ */
+export function isRestartingError(err: unknown): boolean {
+  const { code, message } = fields(err);
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'PROTOCOL_CONNECTION_LOST') return true;
+  if (code === '57P01' || code === '57P02' || code === '57P03') return true;
+  return /^Connection terminated unexpectedly/i.test(message);
+}
+
 export function isConnectionError(err: unknown): boolean {
   if (err instanceof TargetUnreachableError) return true;
   const { code, message } = fields(err);

@@ -1,7 +1,7 @@
 import { createPool } from 'mysql2/promise';
 import type { Pool, PoolConnection, PoolOptions } from 'mysql2/promise';
 
-import { isConnectionError, isNoTlsSupportError, toUnreachableError } from './connection-error.js';
+import { isConnectionError, isNoTlsSupportError, isRestartingError, toUnreachableError } from './connection-error.js';
 import { MysqlSession, mysqlSessionStatements } from './mysql-session.js';
 import type { ConnectionContext } from './connection-error.js';
 import { classifyQueryError, TargetQueryError, toQueryError } from './query-error.js';
@@ -31,6 +31,8 @@ export class MysqlTarget implements Target {
   readonly #cfg: ResolvedTargetSpec;
   #pool: Pool | undefined;
   #plaintextAfterPrefer = false;
+  /** A connection succeeded once: later refusals are a restart (retried briefly), not an unreachable server. */
+  #answered = false;
   #tlsSettled = false;
   #tlsProbe: Promise<void> | undefined;
   #server: ParsedVersion | undefined;
@@ -187,11 +189,24 @@ export class MysqlTarget implements Target {
       });
       await this.#tlsProbe;
     }
-    if (this.#closing) throw new Error(`target ${this.toString()} is closed`);
-    try {
-      return await this.#currentPool().getConnection();
-    } catch (err) {
-      throw toUnreachableError(err, this.#context());
+    // As for PostgreSQL: a server that answered earlier and now refuses is restarting; wait for it, with backoff, up
+    // to the connect timeout.
+    const deadline = Date.now() + this.#cfg.connectTimeoutMs;
+    let pause = 100;
+    for (;;) {
+      if (this.#closing) throw new Error(`target ${this.toString()} is closed`);
+      try {
+        const conn = await this.#currentPool().getConnection();
+        this.#answered = true;
+        return conn;
+      } catch (err) {
+        if (this.#answered && isRestartingError(err) && Date.now() + pause < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(pause * 2, 1000);
+          continue;
+        }
+        throw toUnreachableError(err, this.#context());
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { PoolClient, PoolConfig, QueryConfig } from 'pg';
 
-import { isConnectionError, isNoTlsSupportError, toUnreachableError } from './connection-error.js';
+import { isConnectionError, isNoTlsSupportError, isRestartingError, toUnreachableError } from './connection-error.js';
 import type { ConnectionContext } from './connection-error.js';
 import { toQueryError } from './query-error.js';
 import { SerialQueue } from './serial-queue.js';
@@ -23,6 +23,9 @@ export const DEFAULT_POSTGRES_DATABASE = 'postgres';
 
 /** pg-pool's message when every connection of a full pool stays busy for `connectionTimeoutMillis`. */
 const POOL_BUSY_MESSAGE = 'timeout exceeded when trying to connect';
+/** Backoff of new connections while a server that answered before restarts. */
+const RESTART_RETRY_FIRST_MS = 100;
+const RESTART_RETRY_MAX_MS = 1000;
 
 interface PoolEntry {
   pool: pg.Pool;
@@ -38,6 +41,8 @@ export class PostgresTarget implements Target {
   readonly #sessions = new Set<PostgresSession>();
   #plaintextAfterPrefer = false;
   #tlsSettled = false;
+  /** A connection succeeded once: later refusals are a restart (retried briefly), not an unreachable server. */
+  #answered = false;
   #tlsProbe: Promise<void> | undefined;
   #facts: Promise<ServerFacts> | undefined;
   #closing: Promise<void> | undefined;
@@ -144,12 +149,23 @@ export class PostgresTarget implements Target {
       });
       await this.#tlsProbe;
     }
+    // A server that answered earlier in this run and now refuses is restarting (failover, maintenance): new sessions
+    // wait for it, with backoff, up to the connect timeout, so checks that start during the gap still run.
+    const deadline = Date.now() + this.#cfg.connectTimeoutMs;
+    let pause = RESTART_RETRY_FIRST_MS;
     for (;;) {
       if (this.#closing) throw new Error(`target ${this.toString()} is closed`);
       try {
-        return await this.#poolFor(db).pool.connect();
+        const client = await this.#poolFor(db).pool.connect();
+        this.#answered = true;
+        return client;
       } catch (err) {
         if (err instanceof Error && err.message === POOL_BUSY_MESSAGE) continue;
+        if (this.#answered && isRestartingError(err) && Date.now() + pause < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          pause = Math.min(pause * 2, RESTART_RETRY_MAX_MS);
+          continue;
+        }
         throw toUnreachableError(err, this.#context(db));
       }
     }
