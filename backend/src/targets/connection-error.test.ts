@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { TargetUnreachableError } from '../errors/domain-errors.js';
 
-import { isConnectionError, isNoTlsSupportError, toUnreachableError } from './connection-error.js';
+import { isConnectionError, isNoTlsSupportError, isRestartingError, toUnreachableError } from './connection-error.js';
 import type { ConnectionContext } from './connection-error.js';
 
 const password = 'pa55:w@rd/x';
@@ -99,5 +99,23 @@ describe('isNoTlsSupportError', () => {
     expect(isNoTlsSupportError(err({ code: 'HANDSHAKE_NO_SSL_SUPPORT' }))).toBe(true);
     expect(isNoTlsSupportError(new Error('The server does not support SSL connections'))).toBe(true);
     expect(isNoTlsSupportError(err({ code: 'ECONNREFUSED' }))).toBe(false);
+  });
+});
+
+describe('isRestartingError: worth waiting for on a server that answered before', () => {
+  it.each([
+    [err({ code: 'ECONNREFUSED' }), true],
+    [err({ code: 'ECONNRESET' }), true],
+    [err({ code: 'PROTOCOL_CONNECTION_LOST' }), true],
+    [err({ code: '57P03', message: 'the database system is starting up' }), true],
+    [err({ code: '57P01', message: 'terminating connection due to administrator command' }), true],
+    [new Error('Connection terminated unexpectedly'), true],
+    // A hung server or a timeout is not a restart: retrying would multiply the connect timeout.
+    [err({ code: 'ETIMEDOUT' }), false],
+    [new Error('timeout expired'), false],
+    [err({ code: '28P01', message: 'password authentication failed' }), false],
+    [err({ code: 'ENOTFOUND' }), false],
+  ])('%o → %s', (e, expected) => {
+    expect(isRestartingError(e)).toBe(expected);
   });
 });
