@@ -147,6 +147,11 @@ export interface CheckContext<T> extends QueryContext {
    * not be read; absent when no source is configured.
    */
   hostMetrics?: HostMetrics;
+  /**
+   * The tier of the inspection running the check (absent in table tests and tools that run one check): a daily check
+   * may leave to an annual one what both would grade over the same window.
+   */
+  runTier?: Tier;
 }
 
 /** One problem found. `object` is quoted as a DBA would type it (`` `db`.`t` ``, `"s"."t"`, `'u'@'h'`). */

@@ -10,6 +10,7 @@ import type {
   QuerySpec,
   Severity,
   Texts,
+  Tier,
 } from '../checks/check.types.js';
 import type { HostMetrics } from '../hostmetrics/host-facts.js';
 import { pickSqlVariant } from '../checks/sql-variant.js';
@@ -28,6 +29,8 @@ export interface CheckRun {
 
 /** What running one check needs besides the target and the check. */
 export interface RunCheckOptions {
+  /** The tier of the inspection (a check of a lower tier may leave to a higher tier's check what both would grade). */
+  tier?: Tier;
   window: InspectionWindow;
   now: Date;
   instance: InstanceInfo;
@@ -200,6 +203,7 @@ async function gather(
         ...(baseline ? { baseline } : {}),
         ...(o.counterBaseline ? { counterBaseline: o.counterBaseline } : {}),
         ...(o.hostMetrics ? { hostMetrics: o.hostMetrics } : {}),
+        ...(o.tier ? { runTier: o.tier } : {}),
       };
       const result = c.evaluate(rows, ctx);
       g.ran.push(database ?? '');

@@ -10,6 +10,7 @@ import type {
   QuerySpec,
   ServerFacts,
   Texts,
+  Tier,
 } from '../checks/check.types.js';
 import { toTexts } from '../checks/check.types.js';
 import type { HostMetrics } from '../hostmetrics/host-facts.js';
@@ -21,6 +22,8 @@ export interface EvaluateOptions {
   counterBaseline?: CounterBaseline;
   /** Host checks: what the host metrics source returned for the node. */
   hostMetrics?: HostMetrics;
+  /** The tier of the inspection running the check. */
+  runTier?: Tier;
   /** Trend checks: the fingerprints of the previous report. */
   baseline?: Readonly<Record<string, string>>;
   /** Per-call overrides of the evaluator's server, clock and window. */
@@ -103,6 +106,7 @@ export function checkEvaluator(base: {
         ...(opts.counterBaseline ? { counterBaseline: opts.counterBaseline } : {}),
         ...(opts.baseline ? { baseline: opts.baseline } : {}),
         ...(opts.hostMetrics ? { hostMetrics: opts.hostMetrics } : {}),
+        ...(opts.runTier ? { runTier: opts.runTier } : {}),
         ...(opts.database ? { database: opts.database } : {}),
       }),
     );

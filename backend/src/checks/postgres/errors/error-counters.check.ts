@@ -67,8 +67,8 @@ export const postgresErrorCounters = defineCheck({
   scope: 'instance',
   title: { en: 'Errors and alerts without log access', zh: '无需读取日志的错误与告警计数' },
   description: {
-    en: 'Error counters of pg_stat_database per database, for clusters whose log DB Patrol cannot read: deadlocks, rollback ratio, recovery conflicts (standbys), temporary files and, on PostgreSQL 14+, sessions ended by fatal errors, killed or abandoned. Counters are the growth since the stored snapshot at the window start (or, failing that, the first one inside the window); a database without a usable snapshot (none from the current server lifetime, created or statistics reset since) counts since its statistics were last reset. The report says which period was counted. Checksum failures are reported by postgres.checksum-failures.',
-    zh: '针对无法读取日志的集群，按数据库读取 pg_stat_database 中的错误计数：死锁、回滚比例、恢复冲突（备库）、临时文件，以及 PostgreSQL 14 及以上因致命错误结束、被终止或被客户端异常断开的会话数。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；没有可用快照的数据库（无本次实例启动后的快照，或快照之后新建、统计信息被重置）则为自统计信息上次重置以来的累计值。报告中会注明统计区间。数据页校验失败由 postgres.checksum-failures 报告。',
+    en: 'Error counters of pg_stat_database per database, for clusters whose log DB Patrol cannot read: deadlocks, rollback ratio, recovery conflicts (standbys), temporary files and, on PostgreSQL 14+, sessions ended by fatal errors, killed or abandoned. Counters are the growth since the stored snapshot at the window start (or, failing that, the first one inside the window); a database without a usable snapshot (none from the current server lifetime, created or statistics reset since) counts since its statistics were last reset. The report says which period was counted. Checksum failures are reported by postgres.checksum-failures; in an annual inspection the rollback ratio and temporary files are graded by postgres.rollback-ratio (PG-A07) and postgres.temp-spills (PG-A03) instead, so one condition is one finding.',
+    zh: '针对无法读取日志的集群，按数据库读取 pg_stat_database 中的错误计数：死锁、回滚比例、恢复冲突（备库）、临时文件，以及 PostgreSQL 14 及以上因致命错误结束、被终止或被客户端异常断开的会话数。计数取自窗口起点处（若没有，则取窗口内第一份）快照以来的增量；没有可用快照的数据库（无本次实例启动后的快照，或快照之后新建、统计信息被重置）则为自统计信息上次重置以来的累计值。报告中会注明统计区间。数据页校验失败由 postgres.checksum-failures 报告；年度巡检中回滚比例和临时文件改由 postgres.rollback-ratio（PG-A07）和 postgres.temp-spills（PG-A03）评估，同一问题只报告一次。',
   },
   remediation: {
     en: 'Deadlocks: read the log around the deadlock for the two statements and make the application take locks in one order. High rollback ratio: find the failing or aborted transactions (application errors, serialization failures, ORMs rolling back read-only work). Conflicts: tune hot_standby_feedback / max_standby_streaming_delay. Temp files: raise work_mem for the queries that sort or hash to disk. Abnormal session ends: check application connection handling and the log for FATAL messages. Reset with pg_stat_reset() after fixing, so the counters show new events.',
@@ -170,8 +170,10 @@ export const postgresErrorCounters = defineCheck({
           evidence,
         });
       }
+      // An annual run grades the rollback ratio (PG-A07) and temporary files (PG-A03) over the same window itself.
+      const annual = ctx.runTier === 'annual';
       const xacts = d.xact_commit + d.xact_rollback;
-      if (xacts >= t.minTransactions && xacts > 0) {
+      if (!annual && xacts >= t.minTransactions && xacts > 0) {
         const pct = (100 * d.xact_rollback) / xacts;
         const g = grade(pct, { warn: t.warnRollbackPercent, crit: t.critRollbackPercent }, { inclusive: false });
         if (g) {
@@ -203,7 +205,7 @@ export const postgresErrorCounters = defineCheck({
           evidence,
         });
       }
-      if (d.temp_bytes >= t.infoTempBytes && d.temp_files > 0) {
+      if (!annual && d.temp_bytes >= t.infoTempBytes && d.temp_files > 0) {
         const gib = (d.temp_bytes / GiB).toFixed(1);
         const limit = thresholdText((t.infoTempBytes / GiB).toFixed(1), ' GiB');
         findings.push({

@@ -61,6 +61,18 @@ describe('postgres.error-counters', () => {
     for (const f of out) expect(f.object).toBe('"Orders ""EU"""');
   });
 
+  it.each([
+    ['daily', ['warning', 'critical', 'info']],
+    ['weekly', ['warning', 'critical', 'info']],
+    ['monthly', ['warning', 'critical', 'info']],
+    // PG-A07 and PG-A03 grade the rollback ratio and temporary files of an annual run: one condition, one finding.
+    ['annual', ['warning']],
+  ] as const)('in a %s inspection grades %j', (runTier, severities) => {
+    const busy = db({ xact_rollback: '5000', deadlocks: '2', temp_files: '12', temp_bytes: String(10 * GiB) });
+    const out = findings(evaluate(postgresErrorCounters, { main: [busy] }, { runTier }));
+    expect(out.map((f) => f.severity)).toEqual(severities);
+  });
+
   it('labels cumulative counters with the statistics reset', () => {
     const [f] = findings(evaluate(postgresErrorCounters, { main: [db({ deadlocks: '3' })] }));
     expect(f).toMatchObject({ value: 3, threshold: 1 });
