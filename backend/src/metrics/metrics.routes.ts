@@ -1,11 +1,13 @@
 import type { Express, RequestHandler } from 'express';
 import { authenticate } from '../auth/auth-middleware.js';
-import type { Store } from '../store/store.js';
+import type { Store, TokenRepository } from '../store/store.js';
 import { DURATION_BOUNDS, InspectionMetrics, WORKERS_WINDOW_MS } from './metrics-registry.js';
 
 export interface MetricsRouteDeps {
   store: Store;
   envToken?: string;
+  /** Where authentication looks tokens up; default the store's. */
+  tokenLookup?: TokenRepository;
   /** `DBPATROL_METRICS_PUBLIC=true`: no token needed. */
   metricsPublic?: boolean;
 }
@@ -53,7 +55,10 @@ export function registerMetricsRoute(app: Express, deps: MetricsRouteDeps): void
   } else {
     app.get(
       '/metrics',
-      authenticate({ tokens: deps.store.tokens, ...(deps.envToken ? { envToken: deps.envToken } : {}) }),
+      authenticate({
+        tokens: deps.tokenLookup ?? deps.store.tokens,
+        ...(deps.envToken ? { envToken: deps.envToken } : {}),
+      }),
       handler,
     );
   }

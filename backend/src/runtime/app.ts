@@ -24,7 +24,7 @@ import type { InspectionRunsService } from '../inspections/inspection-runs.servi
 import { registerScheduleRoutes } from '../schedules/schedules.routes.js';
 import type { SchedulesService } from '../schedules/schedules.service.js';
 import type { Logger } from '../logging/logger.js';
-import type { Store } from '../store/store.js';
+import type { Store, TokenRepository } from '../store/store.js';
 import { ApiRouter } from '../http/api-router.js';
 import { errorHandler } from '../http/error-handler.js';
 import { buildOpenApi } from '../http/openapi.js';
@@ -42,6 +42,8 @@ export interface AppDeps {
   checks: readonly AnyCheck[];
   logger: Logger;
   envToken?: string;
+  /** Where authentication looks tokens up (the context's cached repository); default the store's. */
+  tokenLookup?: TokenRepository;
   metricsPublic?: boolean;
   version: string;
 }
@@ -99,7 +101,10 @@ export function createApp(deps: AppDeps): Express {
   registerMetricsRoute(app, deps);
   app.use(
     '/api/v1',
-    authenticate({ tokens: deps.store.tokens, ...(deps.envToken ? { envToken: deps.envToken } : {}) }),
+    authenticate({
+      tokens: deps.tokenLookup ?? deps.store.tokens,
+      ...(deps.envToken ? { envToken: deps.envToken } : {}),
+    }),
     express.json({ limit: BODY_LIMIT_BYTES, strict: false }),
     express.text({
       limit: BODY_LIMIT_BYTES,

@@ -1,6 +1,7 @@
 import { HostMetricsSource } from '../hostmetrics/host-metrics-source.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { TokensService } from '../auth/tokens.service.js';
+import { CachingTokenRepository } from '../auth/token-cache.js';
 import type { Config } from '../config/config.js';
 import { CATALOG_VERSION, CHECKS } from '../checks/registry.js';
 import { upgradeStoredThresholds } from '../checks/threshold-renames.js';
@@ -19,7 +20,7 @@ import type { Logger } from '../logging/logger.js';
 import { loadSealer } from '../secrets/key-file.js';
 import type { Sealer } from '../secrets/sealer.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { Store, TokenRepository } from '../store/store.js';
 
 /** Everything a command needs, built once from the configuration. */
 export interface AppContext {
@@ -30,6 +31,8 @@ export interface AppContext {
   audit: AuditLog;
   inventory: InventoryService;
   tokens: TokensService;
+  /** Token look-ups for authentication (cached briefly; see auth/token-cache.ts). */
+  tokenLookup: TokenRepository;
   thresholds: ThresholdsService;
   /** Inspects one instance and stores its report. */
   inspector: InstanceInspector;
@@ -50,6 +53,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     ...(config.storeUrl ? { storeUrl: config.storeUrl } : {}),
   });
   const audit = new AuditLog(store.audit);
+  // Requests authenticate through the cache; deleting a token through this process clears it there at once.
+  const tokenRepository = new CachingTokenRepository(store.tokens);
   const thresholds = new ThresholdsService(store.thresholds, CHECKS, audit, () => new Date(), upgradeStoredThresholds);
   const inspector = new InstanceInspector({
     inventory: store.inventory,
@@ -95,7 +100,8 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     sealer,
     audit,
     inventory: new InventoryService(store.inventory, sealer, audit, config.targets),
-    tokens: new TokensService(store.tokens, audit),
+    tokens: new TokensService(tokenRepository, audit),
+    tokenLookup: tokenRepository,
     thresholds,
     inspector,
     inspections,

@@ -24,6 +24,7 @@ export async function startServer(
     store: ctx.store,
     inventory: ctx.inventory,
     tokens: ctx.tokens,
+    tokenLookup: ctx.tokenLookup,
     thresholds: ctx.thresholds,
     inspections: ctx.inspections,
     schedules: ctx.schedules,
