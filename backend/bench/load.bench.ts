@@ -132,22 +132,31 @@ async function rssMb(pid: number): Promise<number> {
  * routes in turn for `seconds` while `inspections` inspections are posted at an even pace over the first half and
  * run on the same process.
  */
-async function loadOneStore(store: string, env: Record<string, string>, o: LoadOptions): Promise<StoreLoadResult> {
+async function loadOneStore(
+  store: string,
+  env: Record<string, string>,
+  o: LoadOptions,
+  /** The compose stack's topology: `serve --no-worker` for the API and a separate `worker` process. */
+  separateWorker = false,
+): Promise<StoreLoadResult> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dbpatrol-loadbench-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(CLI, ['serve'], {
-    env: {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DBPATROL_'))),
-      DBPATROL_DATA_DIR: dataDir,
-      DBPATROL_PORT: String(port),
-      DBPATROL_HOST: '127.0.0.1',
-      DBPATROL_API_TOKEN: TOKEN,
-      DBPATROL_LOG_LEVEL: 'warn',
-      DBPATROL_SNAPSHOT_INTERVAL: '1h',
-      ...env,
-    },
+  const childEnv = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DBPATROL_'))),
+    DBPATROL_DATA_DIR: dataDir,
+    DBPATROL_PORT: String(port),
+    DBPATROL_HOST: '127.0.0.1',
+    DBPATROL_API_TOKEN: TOKEN,
+    DBPATROL_LOG_LEVEL: 'warn',
+    DBPATROL_SNAPSHOT_INTERVAL: '1h',
+    ...env,
+  };
+  const child: ChildProcess = spawn(CLI, separateWorker ? ['serve', '--no-worker'] : ['serve'], {
+    env: childEnv,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // Started once the API is ready, so that one process creates the data directory's key file.
+  let worker: ChildProcess | undefined;
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.clients + 4 });
@@ -166,6 +175,12 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
       );
       if (ok) break;
       await sleep(500);
+    }
+    if (separateWorker) {
+      worker = spawn(CLI, ['worker'], {
+        env: { ...childEnv, DBPATROL_WORKER_NAME: 'load-bench-worker' },
+        stdio: ['ignore', 'ignore', 'ignore'],
+      });
     }
     const biz = await call<{ id: string }>('POST', '/businesses', { name: 'load-bench' });
     const host = await call<{ id: string }>('POST', '/hosts', {
@@ -340,10 +355,11 @@ async function loadOneStore(store: string, env: Record<string, string>, o: LoadO
     };
   } finally {
     agent.destroy();
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    for (const proc of [child, worker]) {
+      if (!proc || proc.exitCode !== null) continue;
+      proc.kill('SIGTERM');
+      const exited = new Promise((resolve) => proc.once('exit', resolve));
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
     }
@@ -359,6 +375,20 @@ export async function benchLoad(o: LoadOptions): Promise<StoreLoadResult[]> {
     out.push(await loadOneStore('PostgreSQL (local server)', { DBPATROL_STORE_URL: db.url }, o));
   } finally {
     await db.drop();
+  }
+  // The production topology of docker-compose.yml: the API process does not run inspections itself.
+  const split = await createScratchDatabase('dbpatrol_loadbench_split');
+  try {
+    out.push(
+      await loadOneStore(
+        'PostgreSQL, API (serve --no-worker) and a worker process',
+        { DBPATROL_STORE_URL: split.url },
+        o,
+        true,
+      ),
+    );
+  } finally {
+    await split.drop();
   }
   out.push(await loadOneStore('embedded (PGlite, the default)', {}, o));
   return out;
