@@ -37,6 +37,9 @@ export interface GrafanaDeps {
 /** Grafana's default when a request names no `maxDataPoints` (a typical panel width in pixels). */
 export const DEFAULT_MAX_DATA_POINTS = 1000;
 
+/** How long the datasource's queries share one read of the inventory. */
+export const INVENTORY_VIEW_MS = 1000;
+
 interface InstanceFilter {
   businessId?: string | undefined;
   hostId?: string | undefined;
@@ -120,10 +123,27 @@ function withoutEmpty(raw: Record<string, unknown>): Record<string, unknown> {
 
 /** The datasource: Grafana queries answered as data frames, variables, annotations and a health check. */
 export class GrafanaService {
+  #inventory: { at: number; view: Promise<InventoryView> } | undefined;
+
   constructor(private readonly deps: GrafanaDeps) {}
 
+  /**
+   * A dashboard refresh sends its panels' queries together: they share one inventory read (three store queries) for
+   * up to {@link INVENTORY_VIEW_MS}, so an inventory change reaches the panels at most that much later.
+   */
+  #inventoryView(): Promise<InventoryView> {
+    const at = Date.now();
+    if (this.#inventory && at - this.#inventory.at < INVENTORY_VIEW_MS) return this.#inventory.view;
+    const view = InventoryView.load(this.deps.store);
+    this.#inventory = { at, view };
+    view.catch(() => {
+      if (this.#inventory?.view === view) this.#inventory = undefined;
+    });
+    return view;
+  }
+
   async query(request: QueryRequest): Promise<QueryResponse> {
-    const inventory = await InventoryView.load(this.deps.store);
+    const inventory = await this.#inventoryView();
     const results: QueryResponse['results'] = {};
     await Promise.all(
       request.queries.map(async (raw) => {
@@ -210,7 +230,7 @@ export class GrafanaService {
       case 'host':
         return byName(await inv.listHosts(q.businessId !== undefined ? { businessId: q.businessId } : {}));
       case 'instance': {
-        const view = await InventoryView.load(this.deps.store);
+        const view = await this.#inventoryView();
         const selected = new Set(view.selectAll(q));
         return byName(view.instances.filter((i) => selected.has(i.id)));
       }
@@ -226,7 +246,7 @@ export class GrafanaService {
   }
 
   async annotations(q: AnnotationsQuery): Promise<Annotation[]> {
-    const inventory = await InventoryView.load(this.deps.store);
+    const inventory = await this.#inventoryView();
     const runs = await this.deps.store.reportAnalytics.runsBetween(q.from, q.to, {
       ...(q.tier !== undefined ? { tier: q.tier } : {}),
       limit: q.limit,
