@@ -78,3 +78,24 @@ describe('DBPATROL_PROMETHEUS_URL', () => {
     expect(() => loadConfig({ DBPATROL_PROMETHEUS_URL: 'not a url' })).toThrow(/DBPATROL_PROMETHEUS_URL: /);
   });
 });
+
+describe('inspection limits per worker process', () => {
+  it.each([
+    [{}, { fleet: 8, perServer: 2 }],
+    [
+      { DBPATROL_INSPECT_CONCURRENCY: '32', DBPATROL_INSPECT_PER_SERVER: '4' },
+      { fleet: 32, perServer: 4 },
+    ],
+  ])('%j → %j', (env, limits) => {
+    expect(loadConfig(env).worker.inspectLimits).toEqual(limits);
+  });
+
+  it.each([
+    ['DBPATROL_INSPECT_CONCURRENCY', '0', 'must be ≥ 1'],
+    ['DBPATROL_INSPECT_CONCURRENCY', 'many', 'must be a number'],
+    ['DBPATROL_INSPECT_PER_SERVER', '1.5', 'must be an integer'],
+    ['DBPATROL_INSPECT_PER_SERVER', '65', 'must be ≤ 64'],
+  ])('%s=%s is refused: %s', (key, value, message) => {
+    expect(() => loadConfig({ [key]: value })).toThrow(`${key}: ${message}`);
+  });
+});

@@ -39,6 +39,18 @@ const envSchema = z.object({
     .min(1, 'must be ≥ 1')
     .max(64, 'must be ≤ 64')
     .default(4),
+  DBPATROL_INSPECT_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(256, 'must be ≤ 256')
+    .default(8),
+  DBPATROL_INSPECT_PER_SERVER: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be ≥ 1')
+    .max(64, 'must be ≤ 64')
+    .default(2),
   DBPATROL_POLL_MS: positiveMs.optional(),
   DBPATROL_LOCK_LIFETIME_MS: positiveMs.default(60_000),
   DBPATROL_SNAPSHOT_INTERVAL: z
@@ -78,6 +90,8 @@ export interface Config {
   readonly worker: {
     readonly name?: string;
     readonly concurrency: number;
+    /** Instances one worker process inspects at once, in all and per database server (host and port). */
+    readonly inspectLimits: { readonly fleet: number; readonly perServer: number };
     readonly pollMs?: number;
     readonly lockLifetimeMs: number;
   };
@@ -137,6 +151,7 @@ export function loadConfig(
     worker: Object.freeze({
       ...(e.DBPATROL_WORKER_NAME ? { name: e.DBPATROL_WORKER_NAME } : {}),
       concurrency: e.DBPATROL_WORKER_CONCURRENCY,
+      inspectLimits: Object.freeze({ fleet: e.DBPATROL_INSPECT_CONCURRENCY, perServer: e.DBPATROL_INSPECT_PER_SERVER }),
       ...(e.DBPATROL_POLL_MS ? { pollMs: e.DBPATROL_POLL_MS } : {}),
       lockLifetimeMs: e.DBPATROL_LOCK_LIFETIME_MS,
     }),

@@ -68,6 +68,7 @@ export async function createContext(config: Config, logger: Logger): Promise<App
     checks: CHECKS,
     catalogVersion: CATALOG_VERSION,
     targets: config.targets,
+    limits: config.worker.inspectLimits,
     ...(config.hostMetrics
       ? {
           hostMetrics: new HostMetricsSource({
