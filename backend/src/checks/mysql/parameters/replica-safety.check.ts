@@ -84,7 +84,13 @@ export const mysqlReplicaSafety = defineCheck({
           zh: `${logUpdates.name}=OFF：复制来的变更不写入本实例的 binlog，故障切换后无法作为源库`,
         },
       });
-    const workers = firstKnown(vars, ['replica_parallel_workers', 'slave_parallel_workers', 'slave_parallel_threads']);
+    // MariaDB ≥ 10.5 also answers to slave_parallel_workers (an alias): name the variable its remediation names.
+    const workers = firstKnown(
+      vars,
+      ctx.server.flavor === 'mariadb'
+        ? ['slave_parallel_threads', 'slave_parallel_workers']
+        : ['replica_parallel_workers', 'slave_parallel_workers'],
+    );
     if (workers && Number(workers.value) <= 1)
       findings.push({
         severity: 'warning',

@@ -240,6 +240,18 @@ describe('mysql.replica-safety (MY-M11)', () => {
         ['info', 'gtid_strict_mode'],
       ],
     ],
+    [
+      // MariaDB 10.5+ lists slave_parallel_workers as an alias too: the finding names slave_parallel_threads.
+      'MariaDB reporting both parallel names',
+      REPLICA_MA,
+      {
+        relay_log_purge: 'ON',
+        log_slave_updates: 'ON',
+        slave_parallel_workers: '0',
+        slave_parallel_threads: '0',
+      },
+      [['warning', 'slave_parallel_threads']],
+    ],
   ])('%s', (_name, srv, v, expected) => {
     expect(summary(t.evaluate(mysqlReplicaSafety, { variables: vars(v) }, { server: srv }))).toEqual(expected);
   });

@@ -21,8 +21,8 @@ export const mysqlReplicationLag = defineCheck({
   scope: 'instance',
   title: { en: 'Replication lag', zh: '复制延迟' },
   description: {
-    en: 'Seconds_Behind_Master / Seconds_Behind_Source of every replication channel, minus a configured delay (MASTER_DELAY). An unknown lag (NULL, the SQL thread is stopped) counts as critical.',
-    zh: '检查每个复制通道的 Seconds_Behind_Master / Seconds_Behind_Source（扣除配置的延迟复制 MASTER_DELAY）。延迟未知（NULL，SQL 线程已停止）按严重处理。',
+    en: 'Seconds_Behind_Master / Seconds_Behind_Source of every replication channel, minus a configured delay (MASTER_DELAY). An unknown lag (NULL, the SQL thread is stopped) counts as critical. On MariaDB with parallel replication (slave_parallel_threads > 0) the server counts from when an event was queued, not from its original timestamp, so a replica stuck behind an old transaction shows little lag at first.',
+    zh: '检查每个复制通道的 Seconds_Behind_Master / Seconds_Behind_Source（扣除配置的延迟复制 MASTER_DELAY）。延迟未知（NULL，SQL 线程已停止）按严重处理。MariaDB 开启并行复制（slave_parallel_threads > 0）时，服务器从事件进入队列的时刻开始计算，而不是事件原始时间戳，因此卡在一个旧事务后面的从库起初显示的延迟很小。',
   },
   remediation: {
     en: 'Find what the applier is busy with (large transactions, missing primary keys with row-based replication, DDL, an overloaded disk) and enable parallel replication if the workload allows; for an unknown lag, restart the stopped threads first (see mysql.replication-threads).',
