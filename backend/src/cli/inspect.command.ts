@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import { InputError } from '../errors/domain-errors.js';
 import { inspectTarget, selectChecks } from '../inspections/inspect-target.js';
 import type { InspectionReport } from '../reports/report.types.js';
-import { openTarget } from '../targets/open-target.js';
+import { loadTarget } from '../targets/load-target.js';
 import { parseTargetUrl } from '../targets/target-url.js';
 import { formatReportText, progressLine } from './report-text.js';
 import { HostMetricsSource } from '../hostmetrics/host-metrics-source.js';
@@ -96,7 +96,7 @@ export async function runInspectCommand(o: InspectCommandOptions, config: Config
       )
     : undefined;
   const showProgress = process.stderr.isTTY === true;
-  const target = openTarget({ ...config.targets, ...spec });
+  const target = await loadTarget({ ...config.targets, ...spec });
   let report: InspectionReport;
   try {
     report = await inspectTarget(target, {

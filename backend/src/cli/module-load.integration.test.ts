@@ -126,6 +126,8 @@ describe('modules the dbpatrol CLI loads', () => {
     expect(JSON.parse(stdout)).toMatchObject({ reachable: true });
     // It did load what an inspection needs: the driver, the catalog and the runner.
     expect(modules).toContain('node_modules/pg/lib/index.js');
+    // Only the inspected engine's driver.
+    expect(modules.filter((m) => m.startsWith('node_modules/mysql2/'))).toEqual([]);
     expect(modules).toContain('dist/checks/registry.js');
     expect(modules).toContain('dist/inspections/inspect-target.js');
     expect(forbidden(modules, FORBIDDEN_FOR_INSPECT)).toEqual([]);
