@@ -14,6 +14,7 @@ const SAME = `dbp_same_${s}`;
 const COMMON = `dbp_common_${s}`;
 const STRONG = `dbp_strong_${s}`;
 const LOCKED = `dbp_locked_${s}`;
+const OLD = `dbp_old41_${s}`;
 const HOST = '10.9.8.%';
 let admin: mysql.Connection;
 let target: Target;
@@ -24,12 +25,14 @@ beforeAll(async () => {
   await admin.query(`CREATE USER ?@? IDENTIFIED BY ?`, [COMMON, HOST, 'password123']);
   await admin.query(`CREATE USER ?@? IDENTIFIED BY ?`, [STRONG, HOST, `Xk!${s}-q8Lm#2`]);
   await admin.query(`CREATE USER ?@? IDENTIFIED BY ? ACCOUNT LOCK`, [LOCKED, HOST, 'password123']);
+  // A pre-4.1 hash (16 hex characters) through the obsolete plugin MariaDB still ships.
+  await admin.query(`CREATE USER ?@? IDENTIFIED VIA mysql_old_password USING ?`, [OLD, HOST, '5d2e19393cc5ef67']);
   target = mariadbRootTarget();
 });
 
 afterAll(async () => {
   await target?.close();
-  for (const u of [SAME, COMMON, STRONG, LOCKED]) await admin.query(`DROP USER IF EXISTS ?@?`, [u, HOST]);
+  for (const u of [SAME, COMMON, STRONG, LOCKED, OLD]) await admin.query(`DROP USER IF EXISTS ?@?`, [u, HOST]);
   await admin.end();
 });
 
@@ -46,8 +49,13 @@ describe('mysql.weak-passwords on the live server', () => {
       value: 'common',
     });
     expect(mine.some((f) => f.object === myAccount(STRONG, HOST) || f.object === myAccount(LOCKED, HOST))).toBe(false);
+    expect(mine.find((f) => f.object === myAccount(OLD, HOST))).toMatchObject({
+      severity: 'critical',
+      value: 'obsolete',
+    });
     const text = JSON.stringify(mine);
     expect(text).not.toContain('password123');
+    expect(text).not.toContain('5d2e19393cc5ef67');
     expect(text).not.toMatch(/\*[0-9A-F]{40}/);
   });
 });
