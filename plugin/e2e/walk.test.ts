@@ -193,7 +193,13 @@ test('a schedule with a 6-field cron: preview of the next fire times, then cance
   await form.waitFor();
   await form.locator('#schedule-name').fill('walk-wednesdays');
   await form.getByRole('checkbox', { name: 'walk-postgres on db-local' }).check({ force: true });
-  await form.getByRole('radio', { name: 'Cron', exact: true }).check({ force: true });
+  // The form re-renders while the targets' preview loads; a click in that moment can land on the replaced input, so
+  // choose Cron until it stays chosen.
+  const cron = form.getByRole('radio', { name: 'Cron', exact: true });
+  await until(async () => {
+    await cron.check({ force: true, timeout: 2000 }).catch(() => undefined);
+    return cron.isChecked();
+  }, 'the Cron frequency to be chosen');
   await form.locator('#schedule-cron').fill('30 15 8 * * 3');
   const preview = page.getByTestId('data-testid schedule-preview');
   await until(async () => (await preview.getByRole('listitem').count()) === 5, 'five fire times in the preview');
