@@ -73,6 +73,17 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
+/**
+ * Checks a checkbox or radio of @grafana/ui (a visually hidden input under its label) until it stays checked: a
+ * click that lands while the form re-renders hits the replaced input and changes nothing.
+ */
+async function choose(control: Locator, what: string) {
+  await until(async () => {
+    await control.check({ force: true, timeout: 2000 }).catch(() => undefined);
+    return control.isChecked();
+  }, what);
+}
+
 const drawer = () => page.getByRole('dialog');
 const treeItem = (name: string): Locator => page.locator(`li[aria-label="${name}"]`);
 
@@ -166,7 +177,7 @@ test('test connection shows flavor, version and role of both servers', async () 
 
 test('inspect now with a 3-day window: live progress, then the report', async () => {
   await open(`${APP}/inspect`, 'Editor');
-  await page.getByRole('checkbox', { name: 'All of payments' }).check({ force: true });
+  await choose(page.getByRole('checkbox', { name: 'All of payments' }), 'every instance of payments to be chosen');
   await page.getByRole('spinbutton').first().fill('3');
   await page.getByText('Inspects the 3 days before the run starts.').waitFor();
   await page.getByRole('button', { name: /Run inspection of 2 instances/ }).click();
@@ -192,14 +203,8 @@ test('a schedule with a 6-field cron: preview of the next fire times, then cance
   const form = page.getByTestId('data-testid schedule-form');
   await form.waitFor();
   await form.locator('#schedule-name').fill('walk-wednesdays');
-  await form.getByRole('checkbox', { name: 'walk-postgres on db-local' }).check({ force: true });
-  // The form re-renders while the targets' preview loads; a click in that moment can land on the replaced input, so
-  // choose Cron until it stays chosen.
-  const cron = form.getByRole('radio', { name: 'Cron', exact: true });
-  await until(async () => {
-    await cron.check({ force: true, timeout: 2000 }).catch(() => undefined);
-    return cron.isChecked();
-  }, 'the Cron frequency to be chosen');
+  await choose(form.getByRole('checkbox', { name: 'walk-postgres on db-local' }), 'the schedule target to be chosen');
+  await choose(form.getByRole('radio', { name: 'Cron', exact: true }), 'the Cron frequency to be chosen');
   await form.locator('#schedule-cron').fill('30 15 8 * * 3');
   const preview = page.getByTestId('data-testid schedule-preview');
   await until(async () => (await preview.getByRole('listitem').count()) === 5, 'five fire times in the preview');
