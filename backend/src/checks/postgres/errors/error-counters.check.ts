@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { CounterBaseline, FindingDraft, Texts } from '../../check.types.js';
+import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
-import { atWindowEnd, baselineCoverage, snapshotNotUsed } from '../../format.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
-import { sinceStatsReset, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
+import { databaseWindow } from '../counter-window.js';
 
 const countersSql = (
   sessions: string,
@@ -20,41 +19,6 @@ const ALWAYS = ['xact_commit', 'xact_rollback', 'deadlocks', 'conflicts', 'temp_
 const SESSIONS = ['sessions', 'sessions_fatal', 'sessions_killed', 'sessions_abandoned'] as const;
 const COUNTERS = [...ALWAYS, ...SESSIONS] as const;
 type Counters = Record<(typeof ALWAYS)[number], number> & Record<(typeof SESSIONS)[number], number | null>;
-
-/**
- * The growth of one database's counters since the baseline snapshot, or why that snapshot cannot be used for it:
- * a database created since, statistics reset since (stats_reset moved, or a counter went backwards).
- */
-function windowDelta(
-  datname: string,
-  current: Counters,
-  statsReset: Date | null,
-  base: CounterBaseline,
-): { delta: Counters; before: Counters } | { unusable: Texts } {
-  if (!Number.isFinite(Date.parse(base.takenAt))) return { unusable: UNUSABLE_SNAPSHOT.unreadableTime };
-  const key = (column: string) => `db.${datname}.${column}`;
-  const resetMs = base.counters[key('stats_reset_ms')];
-  if (resetMs === undefined) return { unusable: UNUSABLE_SNAPSHOT.databaseMissing };
-  // stats_reset_ms keeps microseconds (through float8); the driver's Date truncates to milliseconds.
-  const resetAtEnd = atWindowEnd(base, key('stats_reset_ms'), statsReset?.getTime() ?? 0);
-  if (Math.abs(resetMs - resetAtEnd) >= 2) return { unusable: UNUSABLE_SNAPSHOT.statsReset };
-  const delta: Record<string, number | null> = {};
-  const before: Record<string, number | null> = {};
-  for (const c of COUNTERS) {
-    const now = current[c];
-    const then = base.counters[key(c)];
-    if (now === null) {
-      delta[c] = before[c] = null;
-      continue;
-    }
-    if (then === undefined) return { unusable: UNUSABLE_SNAPSHOT.lacks(c) };
-    if (now < then) return { unusable: UNUSABLE_SNAPSHOT.backwards(c) };
-    delta[c] = now - then;
-    before[c] = then;
-  }
-  // Every counter that is not null now got a number above.
-  return { delta: delta as Counters, before: before as Counters };
-}
 
 export const postgresErrorCounters = defineCheck({
   id: 'postgres.error-counters',
@@ -129,32 +93,14 @@ export const postgresErrorCounters = defineCheck({
   evaluate({ main }, ctx) {
     const t = ctx.thresholds;
     const findings: FindingDraft[] = [];
-    const base = ctx.counterBaseline;
     for (const row of main) {
       const object = pgIdent(row.datname);
-      const current = { ...row } as Counters;
-      for (const c of COUNTERS) {
-        const live = row[c];
-        if (live !== null) current[c] = atWindowEnd(base, `db.${row.datname}.${c}`, live);
-      }
-      const fromBase = base ? windowDelta(row.datname, current, row.stats_reset, base) : undefined;
-      let d = current;
-      const reset = sinceStatsReset(row.stats_reset);
-      let since: Texts = { en: `${reset.en}; window start not covered`, zh: `${reset.zh}；未覆盖窗口起点` };
-      let evidence: Record<string, unknown>[] = [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
-      if (base && fromBase && 'delta' in fromBase) {
-        d = fromBase.delta;
-        since = baselineCoverage(base);
-        evidence = COUNTERS.filter((c) => current[c] !== null).map((c) => ({
-          counter: c,
-          baseline: fromBase.before[c],
-          current: current[c],
-          delta: fromBase.delta[c],
-        }));
-      } else if (base && fromBase && 'unusable' in fromBase) {
-        const skip = snapshotNotUsed(base, fromBase.unusable);
-        since = { en: since.en + skip.en, zh: since.zh + skip.zh };
-      }
+      // Session counters are null before PostgreSQL 14: only the ones the server has are counted.
+      const live = Object.fromEntries(COUNTERS.flatMap((c) => (row[c] === null ? [] : [[c, row[c]]])));
+      const w = databaseWindow(ctx.counterBaseline, row.datname, live, row.stats_reset, ctx.now);
+      const d = { ...row, ...w.values } as Counters;
+      const since = w.since;
+      const evidence = w.windowed ? w.evidence : [{ ...row, stats_reset: row.stats_reset?.toISOString() ?? null }];
       const inDb = { en: `in database ${object}`, zh: `数据库 ${object}` };
       const deadlocks = grade(d.deadlocks, { warn: t.warnDeadlocksCount });
       if (deadlocks) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FindingDraft, Texts } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
-import { counterWindow, type CounterWindow } from './counter-window.js';
+import { counterWindow, type CounterWindow } from '../counter-window.js';
 
 const count = z.coerce.number();
 const resetAt = (ms: number | null): Date | null => (ms ? new Date(ms) : null);

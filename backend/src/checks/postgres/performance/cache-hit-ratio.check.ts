@@ -3,7 +3,7 @@ import type { FindingDraft } from '../../check.types.js';
 import { defineCheck } from '../../define-check.js';
 import { grade, thresholdText, UNITS } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
-import { databaseWindow, inDatabase } from './counter-window.js';
+import { databaseWindow, inDatabase } from '../counter-window.js';
 
 const count = z.coerce.number();
 

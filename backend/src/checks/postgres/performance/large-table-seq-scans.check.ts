@@ -4,7 +4,7 @@ import { defineCheck } from '../../define-check.js';
 import { grade } from '../../grading.js';
 import { pgQualified } from '../../quote.js';
 import { UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
-import { counterWindow } from './counter-window.js';
+import { counterWindow } from '../counter-window.js';
 
 const count = z.coerce.number();
 const MINUTE_MS = 60_000;

@@ -102,12 +102,12 @@ describe('counted period of pg_stat_database counters', () => {
     [
       'a counter that went backwards',
       { 'db.shop.blks_hit': 80_000, 'db.shop.blks_read': 0, 'db.shop.stats_reset_ms': RESET.getTime() },
-      'db.shop.blks_hit went backwards',
+      'blks_hit went backwards',
     ],
     [
       'a counter the snapshot lacks',
       { 'db.shop.blks_hit': 0, 'db.shop.stats_reset_ms': RESET.getTime() },
-      'it lacks db.shop.blks_read',
+      'it lacks blks_read',
     ],
   ] as const)('%s: cumulative, and why', (_name, counters, reason) => {
     const m = message(counters);

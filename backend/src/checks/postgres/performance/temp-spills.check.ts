@@ -4,7 +4,7 @@ import { defineCheck } from '../../define-check.js';
 import { formatBytes } from '../../format.js';
 import { grade, thresholdText } from '../../grading.js';
 import { pgIdent } from '../../quote.js';
-import { databaseWindow, inDatabase } from './counter-window.js';
+import { databaseWindow, inDatabase } from '../counter-window.js';
 import {
   shortText,
   statementEvidence,

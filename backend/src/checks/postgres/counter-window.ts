@@ -1,6 +1,6 @@
-import type { CounterBaseline, Texts } from '../../check.types.js';
-import { atWindowEnd, baselineCoverage, snapshotNotUsed } from '../../format.js';
-import { sinceStatsReset, UNUSABLE_SNAPSHOT } from '../counter-coverage.js';
+import type { CounterBaseline, Texts } from '../check.types.js';
+import { atWindowEnd, baselineCoverage, snapshotNotUsed } from '../format.js';
+import { sinceStatsReset, UNUSABLE_SNAPSHOT } from './counter-coverage.js';
 
 /** One cumulative counter: its snapshot key and its live value. */
 export interface CounterSpec {
@@ -80,8 +80,8 @@ export function counterWindow(
   for (const c of counters) {
     const then = base.counters[c.key];
     const now_ = current[c.name]!;
-    if (then === undefined) return cumulative(UNUSABLE_SNAPSHOT.lacks(c.key));
-    if (now_ < then) return cumulative(UNUSABLE_SNAPSHOT.backwards(c.key));
+    if (then === undefined) return cumulative(UNUSABLE_SNAPSHOT.lacks(c.name));
+    if (now_ < then) return cumulative(UNUSABLE_SNAPSHOT.backwards(c.name));
     values[c.name] = now_ - then;
     evidence.push({ counter: c.name, baseline: then, current: now_, delta: now_ - then });
   }
